@@ -1,0 +1,58 @@
+# nutshell: a container runtime in ten small C programs.
+# `make help` lists what you can type.
+
+CC      ?= cc
+CFLAGS  := -std=gnu11 -Wall -Wextra -Werror -O2 -g
+STEPS   := $(basename $(notdir $(wildcard steps/*.c)))
+BINS    := $(addprefix bin/,$(STEPS))
+IMAGE   := images/busybox/etc/nutshell-image
+C_FILES := $(wildcard steps/*.c common/*.c common/*.h tests/*.c)
+SCRIPTS := $(wildcard scripts/* images/*.sh) .ci/run tests/helpers.bash \
+	   $(wildcard tests/*.bats)
+
+.PHONY: all help image test diff lint clean distclean \
+	$(addprefix step-,$(foreach s,$(STEPS),$(firstword $(subst -, ,$(s)))))
+
+all: $(BINS) ## build every step: bin/01-fork ... bin/NN-name
+
+help: ## list the targets
+	@echo "usage: make [TARGET]"
+	@echo
+	@grep -hE '^[a-z%-]+:.*## ' $(MAKEFILE_LIST) | \
+		sed -E 's/^([a-z%-]+):.*## (.*)/  \1\t\2/' | expand -t 16
+	@echo "  step-NN       build bin/NN-name and what it needs to run (the image for 03+)"
+	@echo
+	@echo "  e.g.  make step-05 && sudo ./bin/05-allns busybox /bin/sh"
+
+bin/%: steps/%.c common/common.c common/common.h | bin
+	$(CC) $(CFLAGS) -o $@ $< common/common.c
+
+bin:
+	mkdir -p bin
+
+# step-05 -> bin/05-allns, plus the busybox image for the steps that chroot.
+define step_rule
+step-$(firstword $(subst -, ,$(1))): bin/$(1) $(if $(filter 01 02,$(firstword $(subst -, ,$(1)))),,image)
+endef
+$(foreach s,$(STEPS),$(eval $(call step_rule,$(s))))
+
+image: $(IMAGE) ## build the busybox root filesystem in images/busybox/
+
+$(IMAGE): images/busybox.sh
+	images/busybox.sh
+
+test: all image ## run the test suite (as root: sudo make test)
+	scripts/run-tests
+
+diff: ## show what step NN adds to step NN-1: make diff STEP=05
+	@scripts/diff-step $(STEP)
+
+lint: ## clang-format check over every C file, shellcheck over every script
+	clang-format --dry-run -Werror $(C_FILES)
+	shellcheck $(SCRIPTS)
+
+clean: ## remove bin/ (build output and test reports)
+	rm -rf bin
+
+distclean: clean ## also remove the built images
+	rm -rf images/busybox

@@ -1,0 +1,248 @@
+/*
+ * common.c - the plumbing declared in common.h. See there for the contract
+ * of each helper.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "common.h"
+
+static void vreport(const char *fmt, va_list ap, int err)
+{
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	vfprintf(stderr, fmt, ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(err));
+	fputc('\n', stderr);
+}
+
+void die(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(fmt, ap, err);
+	va_end(ap);
+	exit(EXIT_RUNTIME);
+}
+
+void diex(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(fmt, ap, 0);
+	va_end(ap);
+	exit(EXIT_RUNTIME);
+}
+
+void die_exec(const char *cmd)
+{
+	int err = errno;
+
+	fprintf(stderr, "%s: exec `%s`: %s\n", program_invocation_short_name,
+		cmd, strerror(err));
+	exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (getenv("NUTSHELL_VERBOSE") == NULL)
+		return;
+	fprintf(stderr, "%s: => ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void *alloc_stack(size_t size)
+{
+	char *stack = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+
+	if (stack == MAP_FAILED)
+		return NULL;
+	return stack + size;
+}
+
+int wait_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+int sync_init(int fds[2])
+{
+	return pipe2(fds, O_CLOEXEC);
+}
+
+int sync_wait(int fds[2])
+{
+	char c;
+	ssize_t n;
+
+	if (close(fds[1]) == -1)
+		return -1;
+	do
+		n = read(fds[0], &c, 1);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return -1;
+	if (close(fds[0]) == -1)
+		return -1;
+	/* EOF without a byte: the parent died or gave up before releasing. */
+	if (n == 0) {
+		errno = EPIPE;
+		return -1;
+	}
+	return 0;
+}
+
+int sync_release(int fds[2])
+{
+	if (close(fds[0]) == -1)
+		return -1;
+	if (write(fds[1], "x", 1) != 1)
+		return -1;
+	return close(fds[1]);
+}
+
+int write_file(const char *path, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+	int len, fd, saved;
+	ssize_t n;
+
+	va_start(ap, fmt);
+	len = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	n = write(fd, buf, len);
+	saved = errno;
+	if (close(fd) == -1 && n == len)
+		return -1;
+	errno = saved;
+	if (n != len) {
+		if (n >= 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int ensure_dir(const char *path, mode_t mode)
+{
+	struct stat st;
+
+	if (mkdir(path, mode) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	if (stat(path, &st) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+int systemf(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	int len, status;
+
+	va_start(ap, fmt);
+	len = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= sizeof(cmd)) {
+		errno = E2BIG;
+		return -1;
+	}
+	fflush(NULL);
+	status = system(cmd);
+	if (status == -1)
+		return -1;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* <repo>/images/<name>, where <repo> is the parent of the directory that
+ * holds this program (bin/NN-name -> bin/.. -> the repository). */
+static char *image_path(const char *name)
+{
+	char exe[PATH_MAX], *path;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n == -1)
+		return NULL;
+	if (n == sizeof(exe) - 1) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	exe[n] = '\0';
+	if (asprintf(&path, "%s/images/%s", dirname(dirname(exe)), name) == -1)
+		return NULL;
+	return path;
+}
+
+char *resolve_rootfs(const char *arg)
+{
+	char *path, *real;
+	struct stat st;
+
+	if (arg[0] == '\0') {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (strchr(arg, '/') || strcmp(arg, ".") == 0 || strcmp(arg, "..") == 0)
+		path = strdup(arg);
+	else
+		path = image_path(arg);
+	if (path == NULL)
+		return NULL;
+	real = realpath(path, NULL);
+	free(path);
+	if (real == NULL)
+		return NULL;
+	if (stat(real, &st) == -1) {
+		free(real);
+		return NULL;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		free(real);
+		errno = ENOTDIR;
+		return NULL;
+	}
+	return real;
+}

@@ -1,0 +1,71 @@
+/*
+ * common.h - plumbing shared by every step: error reporting, a stack for
+ * clone(2), waiting for a child, a parent/child sync pipe, small file and
+ * command helpers, and image-name resolution.
+ *
+ * Nothing here is a lesson. What a learner should see (clone flags, mounts,
+ * pivot_root, cgroup files, capabilities, seccomp) lives in the step files.
+ * Helpers that do I/O return 0 or -1 with errno set and never print, so the
+ * error policy stays visible in the step that calls them.
+ */
+#ifndef NUTSHELL_COMMON_H
+#define NUTSHELL_COMMON_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Exit statuses, as docker, env(1), chroot(1) and timeout(1) use them. */
+#define EXIT_RUNTIME 125 /* the runtime itself failed (bad usage too) */
+#define EXIT_CANNOT_EXEC 126 /* the command exists but cannot be run */
+#define EXIT_NOT_FOUND 127 /* the command does not exist */
+
+/* "prog: message: strerror(errno)" on stderr, then exit(EXIT_RUNTIME). */
+__attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
+
+/* The same without strerror: for errors that are not a failed call. */
+__attribute__((noreturn, format(printf, 1, 2))) void diex(const char *fmt, ...);
+
+/* Call after a failed execvp(3): report it and exit 127 if the command was
+ * not found, 126 if it was found but could not be executed. */
+__attribute__((noreturn)) void die_exec(const char *cmd);
+
+/* "prog: => message" on stderr when NUTSHELL_VERBOSE is set: narration. */
+__attribute__((format(printf, 1, 2))) void note(const char *fmt, ...);
+
+/* mmap(2) a stack of size bytes for clone(2); returns its top (stacks grow
+ * down on every architecture Linux containers run on), or NULL. */
+void *alloc_stack(size_t size);
+
+/* waitpid(2) for pid, retrying on EINTR. Returns the child's exit code, or
+ * 128 + N if signal N killed it, or -1 with errno set. */
+int wait_child(pid_t pid);
+
+/* The sync pipe: the child blocks in sync_wait() until the parent, having
+ * prepared things only it can do, calls sync_release(). Each side closes the
+ * end it does not use. 0 or -1 with errno set. */
+int sync_init(int fds[2]);
+int sync_wait(int fds[2]);
+int sync_release(int fds[2]);
+
+/* Write a formatted string to an existing file (a /proc or cgroup file),
+ * in a single write(2). 0 or -1 with errno set. */
+__attribute__((format(printf, 2, 3))) int write_file(const char *path,
+						     const char *fmt, ...);
+
+/* mkdir(2) that treats an existing directory as success. 0 or -1. */
+int ensure_dir(const char *path, mode_t mode);
+
+/* Format a shell command, run it with /bin/sh -c, return its exit status
+ * (128 + N for a signal), or -1 with errno set if it could not be run or
+ * would be truncated. Only ever pass it strings the program built itself
+ * (numbers, generated names), never text a user typed. */
+__attribute__((format(printf, 1, 2))) int systemf(const char *fmt, ...);
+
+/* ROOTFS argument -> directory. A name without a slash is an image under
+ * the repository's images/ directory ("busybox" -> <repo>/images/busybox),
+ * found from /proc/self/exe so it works from any working directory; any
+ * argument with a slash is a path and is used as it is. Returns a malloc'd
+ * path to an existing directory, or NULL with errno set (ENOENT, ENOTDIR). */
+char *resolve_rootfs(const char *arg);
+
+#endif
