@@ -1,0 +1,160 @@
+/*
+ * 04-mount: give the command a /proc, and take it away afterwards.
+ *
+ * New in this step (diff against 03-chroot): ps, top and pidof read /proc,
+ * which is an empty directory in the image, so the child mounts a proc
+ * filesystem there. Two problems show up at once. The new /proc lists
+ * every process on the host: there is no PID namespace yet. And there is no
+ * mount namespace either, so the mount lands in the host's mount table: the
+ * parent must outlive the command and unmount it, even when the command
+ * fails or is killed. Step 05 fixes both with namespaces.
+ *
+ * Usage:   04-mount ROOTFS CMD [ARG...]   (ROOTFS: busybox, or a directory)
+ * Try it:  sudo ./bin/04-mount busybox ps
+ * Exit:    CMD's own status; 128+N if signal N killed it; 125 if the
+ *          runtime fails; 126 if CMD cannot be run; 127 if it is not found.
+ * Man:     proc(5), mount(2), umount2(2), chroot(2), clone(2), waitpid(2)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/mount.h>
+
+#include "../common/common.h"
+
+/* Size of the child's stack. */
+#define STACK_SIZE (1024 * 1024)
+
+/*
+ * Flags for clone(2), one per line; later steps add namespaces here.
+ * SIGCHLD makes the child's end look like a fork()ed child's to waitpid().
+ */
+static const int clone_flags = SIGCHLD; /* tell the parent when it ends */
+
+struct config {
+	char **argv; /* the command to run and its arguments */
+	char *rootfs; /* the directory that becomes the command's "/" */
+};
+
+/*
+ * Make rootfs the child's root directory. chroot() leaves the working
+ * directory where it was, outside the new root, so move into the new "/";
+ * otherwise relative paths would still reach the host's files.
+ */
+static void enter_rootfs(const char *rootfs)
+{
+	if (chroot(rootfs) == -1)
+		die("chroot `%s`", rootfs);
+	if (chdir("/") == -1)
+		die("chdir `/` in `%s`", rootfs);
+}
+
+/*
+ * Mount a proc filesystem on the image's /proc. nosuid, nodev and noexec
+ * because nothing in /proc needs them, as docker and runc mount it.
+ */
+static void mount_proc(void)
+{
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) == -1)
+		die("mount `proc` on `/proc`");
+}
+
+/*
+ * In the parent, after the command ended: without a mount namespace the
+ * child's proc mount is in the host's table, at ROOTFS/proc. MNT_DETACH
+ * removes it even if a process the command left behind still has a file
+ * open in it. EINVAL means nothing is mounted there: the child failed
+ * before it got that far.
+ */
+static void unmount_proc(const char *rootfs)
+{
+	char *path;
+
+	if (asprintf(&path, "%s/proc", rootfs) == -1)
+		die("asprintf");
+	if (umount2(path, MNT_DETACH) == -1 && errno != EINVAL)
+		die("umount `%s`", path);
+	free(path);
+}
+
+/*
+ * The child turns itself into the command. execvp() searches PATH like a
+ * shell does and only returns if it failed; die_exec() then exits with 127
+ * (not found) or 126 (found but not executable), as env(1) and docker do.
+ */
+static int child(void *arg)
+{
+	struct config *cfg = arg;
+
+	enter_rootfs(cfg->rootfs);
+	mount_proc();
+	execvp(cfg->argv[0], cfg->argv);
+	die_exec(cfg->argv[0]);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: %s ROOTFS CMD [ARG...]\n",
+		program_invocation_short_name);
+	exit(EXIT_RUNTIME);
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg = {0};
+	char *stack;
+	pid_t pid;
+	int status;
+
+	if (argc < 3)
+		usage();
+	/* Say plainly why we stop rather than fail half-way with EPERM. */
+	if (geteuid() != 0)
+		diex("must be run as root: changing the root directory, "
+		     "mounting and creating namespaces need privileges");
+	cfg.rootfs = resolve_rootfs(argv[1]);
+	if (cfg.rootfs == NULL)
+		die("rootfs `%s` (an image under images/, or a directory)",
+		    argv[1]);
+	cfg.argv = &argv[2];
+
+	stack = alloc_stack(STACK_SIZE);
+	if (stack == NULL)
+		die("mmap stack of %d bytes", STACK_SIZE);
+
+	/*
+	 * When stdout is a pipe, stdio keeps output in a buffer until it is
+	 * full. clone() copies that buffer, so anything not yet flushed would
+	 * be printed twice: once by each process.
+	 */
+	fflush(stdout);
+	pid = clone(child, stack, clone_flags, &cfg);
+	if (pid == -1)
+		die("clone");
+
+	/*
+	 * Ctrl-C sends SIGINT to the terminal's whole foreground process
+	 * group: the command and us. We must outlive the command to clean
+	 * up, so, like system(3), we ignore SIGINT and SIGQUIT while it runs.
+	 * The child was cloned before this and keeps the default actions.
+	 */
+	if (signal(SIGINT, SIG_IGN) == SIG_ERR)
+		die("signal SIGINT");
+	if (signal(SIGQUIT, SIG_IGN) == SIG_ERR)
+		die("signal SIGQUIT");
+
+	/*
+	 * Report the command's fate as our own exit status: its exit code,
+	 * or 128 + N when signal N killed it, the convention shells use.
+	 */
+	status = wait_child(pid);
+	if (status == -1)
+		die("waitpid %d", (int)pid);
+	unmount_proc(cfg.rootfs);
+	return status;
+}
