@@ -166,9 +166,10 @@ int main(int argc, char **argv)
 
 	/*
 	 * Ctrl-C sends SIGINT to the terminal's whole foreground process
-	 * group: the command and us. We must outlive the command to clean
-	 * up, so, like system(3), we ignore SIGINT and SIGQUIT while it runs.
-	 * The child was cloned before this and keeps the default actions.
+	 * group: the command and us. We must outlive the command to clean up
+	 * after it and report how it ended, so, like system(3), we ignore
+	 * SIGINT and SIGQUIT while it runs. The child was cloned before this
+	 * and keeps the default actions.
 	 */
 	if (signal(SIGINT, SIG_IGN) == SIG_ERR)
 		die("signal SIGINT");

@@ -180,3 +180,14 @@ wait_runtime() {
 	status=0
 	wait "$RUNTIME_PID" || status=$?
 }
+
+# Everything about a directory tree that a container could change: names,
+# types, modes, owners, sizes, modification and change times, link targets.
+tree_state() { # DIR
+	find "$1" -printf '%P %y %m %U %G %s %T@ %C@ %l\n' | sort
+}
+
+# A writable copy of the busybox image, for tests that add files to it.
+copy_image() { # DEST
+	cp -a "$IMAGE" "$1"
+}
