@@ -48,6 +48,17 @@ void diex(const char *fmt, ...)
 	exit(EXIT_RUNTIME);
 }
 
+void warn(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(fmt, ap, err);
+	va_end(ap);
+	errno = err;
+}
+
 void die_exec(const char *cmd)
 {
 	int err = errno;

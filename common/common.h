@@ -25,6 +25,10 @@ __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
 /* The same without strerror: for errors that are not a failed call. */
 __attribute__((noreturn, format(printf, 1, 2))) void diex(const char *fmt, ...);
 
+/* "prog: message: strerror(errno)" on stderr, and carry on: for cleanup
+ * that failed, where the command's exit status matters more. */
+__attribute__((format(printf, 1, 2))) void warn(const char *fmt, ...);
+
 /* Call after a failed execvp(3): report it and exit 127 if the command was
  * not found, 126 if it was found but could not be executed. */
 __attribute__((noreturn)) void die_exec(const char *cmd);

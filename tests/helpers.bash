@@ -22,6 +22,12 @@ requires() {
 		root)
 			[ "$(id -u)" -eq 0 ] || skip "needs root: run sudo make test"
 			;;
+		cgroup2)
+			cgroup_is_v2 || skip "needs a cgroup v2 host: run make test-vm"
+			;;
+		cgroup1)
+			! cgroup_is_v2 || skip "needs a cgroup v1 host"
+			;;
 		*)
 			echo "requires: unknown requirement '$need'" >&2
 			return 1
@@ -63,8 +69,16 @@ our_processes() {
 		}'
 }
 
+# Our cgroups: the containers' directories under the nutshell parent, in
+# the v2 tree or any v1 tree.
+our_cgroups() {
+	find /sys/fs/cgroup/nutshell /sys/fs/cgroup/*/nutshell -mindepth 1 \
+		-maxdepth 1 -type d 2>/dev/null | sort
+}
+
 common_setup() {
 	cd "$REPO" || return 1
+	CGROUPS_BEFORE=$(our_cgroups)
 	HOST_PIDNS=$(readlink /proc/self/ns/pid)
 	HOST_MNTNS=$(readlink /proc/self/ns/mnt)
 	MOUNTS_BEFORE=$(mount_table)
@@ -77,6 +91,12 @@ common_teardown() {
 	if [ "$after" != "$MOUNTS_BEFORE" ]; then
 		echo "the test changed the host's mount table:" >&2
 		diff <(echo "$MOUNTS_BEFORE") <(echo "$after") >&2 || true
+		return 1
+	fi
+	after=$(our_cgroups)
+	if [ "$after" != "$CGROUPS_BEFORE" ]; then
+		echo "the test left cgroups behind:" >&2
+		diff <(echo "$CGROUPS_BEFORE") <(echo "$after") >&2 || true
 		return 1
 	fi
 	for pid in $(our_processes); do
@@ -190,4 +210,26 @@ tree_state() { # DIR
 # A writable copy of the busybox image, for tests that add files to it.
 copy_image() { # DEST
 	cp -a "$IMAGE" "$1"
+}
+
+# requires cgroup2 / cgroup1 (see requires) and the paths the kernel shows.
+cgroup_is_v2() {
+	[ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]
+}
+
+# The directory of PID's cgroup for CONTROLLER (any name on v2), as the
+# host sees it in /proc/PID/cgroup.
+cgroup_dir() { # PID CONTROLLER
+	if cgroup_is_v2; then
+		echo "/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$1/cgroup")"
+	else
+		echo "/sys/fs/cgroup/$2$(awk -F: -v c="$2" '
+			{ n = split($2, names, ",")
+			  for (i = 1; i <= n; i++) if (names[i] == c) print $3 }' "/proc/$1/cgroup")"
+	fi
+}
+
+# The value of KEY in a flat keyed file such as cpu.stat ("key value" lines).
+keyed() { # FILE KEY
+	awk -v k="$2" '$1 == k { print $2 }' "$1"
 }

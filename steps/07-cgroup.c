@@ -1,0 +1,692 @@
+/*
+ * 07-cgroup: limit the container's memory, CPU time and number of processes.
+ *
+ * New in this step (diff against 06-private-mnt): each container gets a
+ * cgroup of its own, created before it starts and removed after it ends.
+ * The parent moves the child into it and only then lets it go on (the sync
+ * pipe), so everything the container ever runs is counted and limited. The
+ * kernel then enforces the limits: the OOM killer inside the cgroup (exit
+ * 137), failing fork() at the pids limit, throttling at the CPU quota.
+ * cgroup v2 (one unified tree, what current distributions use) is the main
+ * path; v1 (one tree per controller) is the fallback; statfs() tells which.
+ * The child also gets a cgroup namespace, so it sees its cgroup as "/".
+ * Options arrive here, so main() is restructured once around getopt_long():
+ * the options are docker's. Later steps only add cases.
+ *
+ * Usage:   07-cgroup [-m SIZE] [--cpus N.N] [--pids-limit N] ROOTFS CMD
+ * [ARG...] Try it:  sudo ./bin/07-cgroup -m 32m --pids-limit 20 --cpus 0.5
+ * busybox /bin/sh Exit:    CMD's own status (137 if the OOM killer ended it);
+ * 128+N if signal N killed it; 125 if the runtime fails; 126 not executable;
+ * 127 not found. Man:     cgroups(7), cgroup_namespaces(7), statfs(2),
+ * prctl(2), unshare(2); the kernel's Documentation/admin-guide/cgroup-v2.rst
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <linux/magic.h>
+
+#include "../common/common.h"
+
+/* Size of the child's stack. */
+#define STACK_SIZE (1024 * 1024)
+
+/* The container's hostname, in its own UTS namespace. */
+#define HOSTNAME "nutshell"
+
+/*
+ * Our containers' cgroups live in CGROUP_ROOT/nutshell/<runtime pid> (v2) or
+ * CGROUP_ROOT/<controller>/nutshell/<runtime pid> (v1). CPU_PERIOD is the
+ * CFS period in microseconds: --cpus 0.5 allows 50000 us of CPU time in
+ * every 100000 us.
+ */
+#define CGROUP_ROOT "/sys/fs/cgroup"
+#define CGROUP_PARENT "nutshell"
+#define CPU_PERIOD 100000
+
+/* The v1 hierarchies we use; v2 has a single tree for all of them. */
+static const char *const v1_controllers[] = {"memory", "cpu", "cpuacct",
+					     "pids"};
+
+/*
+ * Flags for clone(2), one per line; later steps add namespaces here.
+ * SIGCHLD makes the child's end look like a fork()ed child's to waitpid().
+ */
+static const int clone_flags = CLONE_NEWIPC | /* System V IPC, mqueues */
+			       CLONE_NEWNET | /* network devices, addresses */
+			       CLONE_NEWNS | /* the mount table */
+			       CLONE_NEWPID | /* PIDs: the command is PID 1 */
+			       CLONE_NEWUTS | /* hostname and domain name */
+			       SIGCHLD; /* tell the parent when it ends */
+
+/* The device nodes a container's /dev holds, the set docker and runc make. */
+static const struct dev_node {
+	const char *path;
+	unsigned int major, minor;
+} dev_nodes[] = {
+	{"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+	{"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+};
+
+/* The symlinks of a standard /dev: target, link. */
+static const char *const dev_links[][2] = {
+	{"/proc/self/fd", "/dev/fd"},	    {"/proc/self/fd/0", "/dev/stdin"},
+	{"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"},
+	{"pts/ptmx", "/dev/ptmx"},
+};
+
+struct config {
+	char **argv; /* the command to run and its arguments */
+	char *rootfs; /* the directory that becomes the command's "/" */
+	const char *hostname; /* the container's own hostname */
+	long long memory; /* memory limit in bytes; 0: none */
+	long cpu_quota; /* microseconds of CPU per CPU_PERIOD; 0: none */
+	long pids; /* most tasks at once; 0: none */
+	int cgroup_v2; /* 1: unified hierarchy, 0: v1 controllers */
+	pid_t runtime; /* our pid: names the cgroup, guards the cleanup */
+	char cgroup[32]; /* CGROUP_PARENT/<runtime pid> */
+	pid_t child; /* the container's init, as the host sees it */
+	int sync[2]; /* the child waits on it until it is in its cgroup */
+};
+
+/*
+ * Wait until the parent has put us into our cgroup, then take a cgroup
+ * namespace: unshared now, its root is the container's own cgroup, so
+ * /proc/self/cgroup inside reads "/" (cloned with CLONE_NEWCGROUP, the root
+ * would have been the runtime's cgroup, before the move). If the runtime
+ * dies from now on, PR_SET_PDEATHSIG kills us, and with us, as PID 1, the
+ * whole container; set before the wait, so no death goes unnoticed.
+ */
+static void wait_for_cgroup(struct config *cfg)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+		die("prctl PR_SET_PDEATHSIG");
+	if (sync_wait(cfg->sync) == -1)
+		die("wait for the runtime to set up the cgroup");
+	if (unshare(CLONE_NEWCGROUP) == -1)
+		die("unshare CLONE_NEWCGROUP");
+}
+
+/*
+ * The new mount namespace starts as a copy of the host's, with the same
+ * propagation: on a systemd host "/" is shared, so every mount below made
+ * here would appear on the host too, and pivot_root() refuses to move a
+ * shared mount (EINVAL). Make the whole copy private before anything else.
+ */
+static void make_mounts_private(void)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		die("mount `/` private");
+}
+
+/* glibc has no wrapper for pivot_root(2). */
+static int sys_pivot_root(const char *new_root, const char *put_old)
+{
+	return syscall(SYS_pivot_root, new_root, put_old);
+}
+
+/*
+ * Make rootfs the root mount of our namespace. pivot_root() needs the new
+ * root to be a mount point, so bind-mount the image onto itself first. Then
+ * the pivot_root(".", ".") trick, as in LXC and runc: the old root ends up
+ * stacked on top of the new one at "/", and detaching it leaves no path from
+ * the container back to the host's files. chdir("/") lands in the image.
+ */
+static void enter_rootfs(const char *rootfs)
+{
+	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) == -1)
+		die("mount `%s` on itself", rootfs);
+	if (chdir(rootfs) == -1)
+		die("chdir `%s`", rootfs);
+	if (sys_pivot_root(".", ".") == -1)
+		die("pivot_root `%s`", rootfs);
+	if (umount2(".", MNT_DETACH) == -1)
+		die("umount the old root");
+	if (chdir("/") == -1)
+		die("chdir `/` in `%s`", rootfs);
+}
+
+/*
+ * Mount a proc filesystem on the image's /proc. nosuid, nodev and noexec
+ * because nothing in /proc needs them, as docker and runc mount it. The
+ * child is in the new PID namespace, so this /proc shows its processes.
+ */
+static void mount_proc(void)
+{
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) == -1)
+		die("mount `proc` on `/proc`");
+}
+
+/*
+ * sysfs describes devices, drivers and the kernel's settings. Read-only, as
+ * docker mounts it: the container may look, not change the host's hardware
+ * settings. Mounted from inside the new network namespace, its class/net
+ * lists the container's network devices only.
+ */
+static void mount_sys(void)
+{
+	if (mount("sysfs", "/sys", "sysfs",
+		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
+		die("mount `sysfs` on `/sys`");
+}
+
+/*
+ * A small /dev of our own rather than the host's: a tmpfs (no nodev here,
+ * the nodes must work), its own devpts instance so the container sees only
+ * its own terminals, and a /dev/shm for POSIX shared memory.
+ */
+static void mount_dev(void)
+{
+	if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
+		  "mode=755,size=65536k") == -1)
+		die("mount `tmpfs` on `/dev`");
+	if (mkdir("/dev/pts", 0755) == -1)
+		die("mkdir `/dev/pts`");
+	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620") == -1)
+		die("mount `devpts` on `/dev/pts`");
+	if (mkdir("/dev/shm", 01777) == -1)
+		die("mkdir `/dev/shm`");
+	if (mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=1777,size=65536k") == -1)
+		die("mount `shm` on `/dev/shm`");
+}
+
+/*
+ * Make the device nodes with mknod(2) rather than bind-mounting the host's:
+ * the host's /dev is gone after pivot_root, and as real root we may create
+ * nodes (inside a user namespace we could not, and would have to bind).
+ * mknod() applies our umask, so chmod() sets the mode we meant.
+ */
+static void make_dev_nodes(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+		const struct dev_node *n = &dev_nodes[i];
+
+		if (mknod(n->path, S_IFCHR | 0666,
+			  makedev(n->major, n->minor)) == -1)
+			die("mknod `%s`", n->path);
+		if (chmod(n->path, 0666) == -1)
+			die("chmod `%s`", n->path);
+	}
+	for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
+		if (symlink(dev_links[i][0], dev_links[i][1]) == -1)
+			die("symlink `%s`", dev_links[i][1]);
+}
+
+/*
+ * Set the hostname in the child's new UTS namespace; the host's is unchanged.
+ */
+static void set_hostname(const char *hostname)
+{
+	if (sethostname(hostname, strlen(hostname)) == -1)
+		die("sethostname `%s`", hostname);
+}
+
+/*
+ * statfs() on the cgroup mount point tells the kind of tree: cgroup2 there
+ * means the unified v2 hierarchy. Anything else (a tmpfs holding one mount
+ * per v1 controller) means v1, also on a "hybrid" host whose extra cgroup2
+ * tree at /sys/fs/cgroup/unified has no controllers to give.
+ */
+static int cgroup_is_v2(void)
+{
+	struct statfs st;
+
+	if (statfs(CGROUP_ROOT, &st) == -1)
+		die("statfs `%s`", CGROUP_ROOT);
+	return st.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+/* How many trees hold our cgroup: v2 one, v1 one per controller. */
+static size_t cgroup_trees(const struct config *cfg)
+{
+	return cfg->cgroup_v2 ? 1 : sizeof(v1_controllers) / sizeof(char *);
+}
+
+/*
+ * CGROUP_ROOT/[controller of tree i/]name/file into buf (PATH_MAX bytes).
+ * name is CGROUP_PARENT or the container's CGROUP_PARENT/<id>; file may be
+ * "" for the directory itself.
+ */
+static char *cgroup_path(char *buf, const struct config *cfg, size_t i,
+			 const char *name, const char *file)
+{
+	int n;
+
+	if (cfg->cgroup_v2)
+		n = snprintf(buf, PATH_MAX, "%s/%s/%s", CGROUP_ROOT, name,
+			     file);
+	else
+		n = snprintf(buf, PATH_MAX, "%s/%s/%s/%s", CGROUP_ROOT,
+			     v1_controllers[i], name, file);
+	if (n < 0 || n >= PATH_MAX)
+		diex("cgroup path of `%s` is too long", name);
+	return buf;
+}
+
+/*
+ * A runtime killed with SIGKILL cannot remove its cgroup (its container
+ * died with it, by PR_SET_PDEATHSIG). Such cgroups are named after a pid
+ * that no longer runs, or that is ours now: remove them. rmdir() fails with
+ * EBUSY for a cgroup that still has processes, which we leave alone.
+ */
+static void remove_stale_cgroups(const struct config *cfg)
+{
+	char dir[PATH_MAX];
+	struct dirent *e;
+	size_t i;
+	DIR *d;
+
+	for (i = 0; i < cgroup_trees(cfg); i++) {
+		d = opendir(cgroup_path(dir, cfg, i, CGROUP_PARENT, ""));
+		if (d == NULL)
+			continue; /* no parent yet: nothing can be stale */
+		while ((e = readdir(d)) != NULL) {
+			pid_t id = atoi(e->d_name);
+
+			if (e->d_type != DT_DIR || id <= 0 ||
+			    (id != cfg->runtime && kill(id, 0) == 0))
+				continue;
+			if (unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) == -1 &&
+			    errno != EBUSY)
+				warn("rmdir stale `%s%s`", dir, e->d_name);
+		}
+		closedir(d);
+	}
+}
+
+/*
+ * mkdir() makes a cgroup; the kernel fills it with control files. On v2 a
+ * controller's files appear in a cgroup only if its parent enabled it in
+ * cgroup.subtree_control, all the way down from the root. Our parent holds
+ * no processes itself: v2's "no internal processes" rule forbids it in a
+ * cgroup that hands controllers down to children.
+ */
+static void create_cgroup(const struct config *cfg)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < cgroup_trees(cfg); i++)
+		if (ensure_dir(cgroup_path(path, cfg, i, CGROUP_PARENT, ""),
+			       0755) == -1)
+			die("mkdir `%s`", path);
+	if (cfg->cgroup_v2) {
+		if (write_file(CGROUP_ROOT "/cgroup.subtree_control",
+			       "+memory +cpu +pids") == -1)
+			die("enable memory, cpu, pids in `%s`",
+			    CGROUP_ROOT "/cgroup.subtree_control");
+		cgroup_path(path, cfg, 0, CGROUP_PARENT,
+			    "cgroup.subtree_control");
+		if (write_file(path, "+memory +cpu +pids") == -1)
+			die("enable memory, cpu, pids in `%s`", path);
+	}
+	for (i = 0; i < cgroup_trees(cfg); i++)
+		if (mkdir(cgroup_path(path, cfg, i, cfg->cgroup, ""), 0755) ==
+		    -1)
+			die("mkdir `%s`", path);
+}
+
+/*
+ * Write one limit; v1 names its tree by index in v1_controllers (v2 has
+ * one tree, and its file names differ).
+ */
+static void set_limit(const struct config *cfg, size_t tree, const char *file,
+		      long long value)
+{
+	char path[PATH_MAX];
+
+	if (write_file(cgroup_path(path, cfg, tree, cfg->cgroup, file), "%lld",
+		       value) == -1)
+		die("write %lld to `%s`", value, path);
+}
+
+/*
+ * memory: swap is capped too (v2 memory.swap.max 0; v1 memory+swap equal
+ * to memory), or a hog would move out to swap instead of meeting the OOM
+ * killer. cpu: a quota of CPU time per period, summed over all CPUs.
+ * pids: tasks, that is processes and threads, at any one time.
+ */
+static void set_cgroup_limits(const struct config *cfg)
+{
+	char path[PATH_MAX];
+
+	if (cfg->cgroup_v2) {
+		if (cfg->memory > 0) {
+			set_limit(cfg, 0, "memory.max", cfg->memory);
+			cgroup_path(path, cfg, 0, cfg->cgroup,
+				    "memory.swap.max");
+			if (access(path, F_OK) == 0) /* absent without swap
+							support */
+				set_limit(cfg, 0, "memory.swap.max", 0);
+		}
+		if (cfg->cpu_quota > 0 &&
+		    write_file(cgroup_path(path, cfg, 0, cfg->cgroup,
+					   "cpu.max"),
+			       "%ld %d", cfg->cpu_quota, CPU_PERIOD) == -1)
+			die("write `%s`", path);
+		if (cfg->pids > 0)
+			set_limit(cfg, 0, "pids.max", cfg->pids);
+		return;
+	}
+	if (cfg->memory > 0) {
+		set_limit(cfg, 0, "memory.limit_in_bytes", cfg->memory);
+		cgroup_path(path, cfg, 0, cfg->cgroup,
+			    "memory.memsw.limit_in_bytes");
+		if (access(path, F_OK) == 0) /* absent without swap accounting
+					      */
+			set_limit(cfg, 0, "memory.memsw.limit_in_bytes",
+				  cfg->memory);
+	}
+	if (cfg->cpu_quota > 0) {
+		set_limit(cfg, 1, "cpu.cfs_period_us", CPU_PERIOD);
+		set_limit(cfg, 1, "cpu.cfs_quota_us", cfg->cpu_quota);
+	}
+	if (cfg->pids > 0)
+		set_limit(cfg, 3, "pids.max", cfg->pids);
+}
+
+/*
+ * Move the child into the cgroup (into every tree, on v1) by writing its
+ * pid to cgroup.procs. The child is still blocked on the sync pipe: it has
+ * run nothing of its own, so all it will ever run is counted and limited.
+ */
+static void join_cgroup(const struct config *cfg)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < cgroup_trees(cfg); i++)
+		if (write_file(cgroup_path(path, cfg, i, cfg->cgroup,
+					   "cgroup.procs"),
+			       "%d", (int)cfg->child) == -1)
+			die("write pid %d to `%s`", (int)cfg->child, path);
+}
+
+/*
+ * Once the container's init is reaped, remove its cgroup. The kernel may
+ * still be tearing down its other processes (the PID namespace killed them
+ * with it): rmdir() fails with EBUSY until they are gone, so retry for up to
+ * two seconds. Then remove our parent too, unless another container is in
+ * it. Never exits, as it also runs from atexit(); -1 if a cgroup stayed.
+ */
+static int remove_cgroup(const struct config *cfg)
+{
+	char path[PATH_MAX];
+	int tries, ret = 0;
+	size_t i;
+
+	for (i = 0; i < cgroup_trees(cfg); i++) {
+		cgroup_path(path, cfg, i, cfg->cgroup, "");
+		for (tries = 0; rmdir(path) == -1 && errno == EBUSY; tries++)
+			if (tries == 200 || usleep(10000) == -1)
+				break;
+		if (access(path, F_OK) == 0) {
+			warn("rmdir `%s`", path);
+			ret = -1;
+		}
+		/* fails, as it should, while other containers run */
+		rmdir(cgroup_path(path, cfg, i, CGROUP_PARENT, ""));
+	}
+	return ret;
+}
+
+/*
+ * die() calls exit(), which runs this: if the runtime fails half-way, kill
+ * and reap the container and remove its cgroup. The child inherits atexit
+ * handlers too; only the runtime itself may clean up.
+ */
+static struct config *cleanup_cfg;
+
+static void cleanup_on_exit(void)
+{
+	struct config *cfg = cleanup_cfg;
+
+	if (cfg == NULL || getpid() != cfg->runtime)
+		return;
+	if (cfg->child > 0 && kill(cfg->child, SIGKILL) == 0)
+		waitpid(cfg->child, NULL, 0);
+	remove_cgroup(cfg);
+}
+
+/*
+ * Everything the parent does before the child may start: name the cgroup
+ * after our pid, find the kind of cgroup tree, sweep away what killed
+ * runtimes left behind, arrange for cleanup should we fail from here on,
+ * then make the cgroup and write its limits.
+ */
+static void setup_cgroup(struct config *cfg)
+{
+	cfg->runtime = getpid();
+	snprintf(cfg->cgroup, sizeof(cfg->cgroup), "%s/%d", CGROUP_PARENT,
+		 (int)cfg->runtime);
+	cfg->cgroup_v2 = cgroup_is_v2();
+	remove_stale_cgroups(cfg);
+	cleanup_cfg = cfg;
+	if (atexit(cleanup_on_exit) != 0)
+		diex("atexit: cannot register the cleanup");
+	create_cgroup(cfg);
+	set_cgroup_limits(cfg);
+}
+
+/*
+ * The child turns itself into the command. execvp() searches PATH like a
+ * shell does and only returns if it failed; die_exec() then exits with 127
+ * (not found) or 126 (found but not executable), as env(1) and docker do.
+ */
+static int child(void *arg)
+{
+	struct config *cfg = arg;
+
+	wait_for_cgroup(cfg);
+	make_mounts_private();
+	enter_rootfs(cfg->rootfs);
+	mount_proc();
+	mount_sys();
+	mount_dev();
+	make_dev_nodes();
+	set_hostname(cfg->hostname);
+	execvp(cfg->argv[0], cfg->argv);
+	die_exec(cfg->argv[0]);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: %s [OPTIONS] ROOTFS CMD [ARG...]\n"
+		"  -m, --memory SIZE   memory limit: bytes or k, m, g; at "
+		"least 6m\n"
+		"      --cpus N.N      CPU time, in CPUs: 0.01 up to the CPU "
+		"count\n"
+		"      --pids-limit N  most processes and threads at once\n"
+		"Without an option there is no such limit, as with docker "
+		"run.\n",
+		program_invocation_short_name);
+	exit(EXIT_RUNTIME);
+}
+
+/* "64m" -> 67108864: a whole number with an optional k, m or g (powers of
+ * 1024) and b, as docker reads -m. -1 if s is not such a size. */
+static long long parse_size(const char *s)
+{
+	const char *units = "kmg";
+	char *end, *unit;
+	long long n;
+	int shift = 0;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || n <= 0)
+		return -1;
+	if (*end != '\0' && (unit = strchr(units, tolower(*end))) != NULL) {
+		shift = 10 * (unit - units + 1);
+		end++;
+	}
+	if (tolower(*end) == 'b')
+		end++;
+	if (*end != '\0' || n > (LLONG_MAX >> shift))
+		return -1;
+	return n << shift;
+}
+
+/* "0.5" -> 50000: CPUs as a decimal number -> microseconds of CPU time per
+ * CPU_PERIOD. -1 unless 0.01 <= cpus <= the number of online CPUs. */
+static long parse_cpus(const char *s)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	char *end;
+	double cpus;
+
+	errno = 0;
+	cpus = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(cpus >= 0.01) ||
+	    cpus > (double)ncpu)
+		return -1;
+	return (long)(cpus * CPU_PERIOD + 0.5);
+}
+
+/* A positive whole number, or -1. */
+static long parse_count(const char *s)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || n <= 0)
+		return -1;
+	return n;
+}
+
+/*
+ * docker's option names. "+" stops at the first argument that is not an
+ * option, the ROOTFS: what follows belongs to the command. Returns the
+ * index of the ROOTFS argument.
+ */
+static int parse_options(int argc, char **argv, struct config *cfg)
+{
+	static const struct option options[] = {
+		{"memory", required_argument, NULL, 'm'},
+		{"cpus", required_argument, NULL, 'c'},
+		{"pids-limit", required_argument, NULL, 'p'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "+m:", options, NULL)) != -1) {
+		switch (opt) {
+		case 'm':
+			cfg->memory = parse_size(optarg);
+			if (cfg->memory < 6 << 20)
+				diex("--memory `%s`: expected a size of at "
+				     "least "
+				     "6m, such as 64m or 1g",
+				     optarg);
+			break;
+		case 'c':
+			cfg->cpu_quota = parse_cpus(optarg);
+			if (cfg->cpu_quota == -1)
+				diex("--cpus `%s`: expected a number from 0.01 "
+				     "to "
+				     "%ld",
+				     optarg, sysconf(_SC_NPROCESSORS_ONLN));
+			break;
+		case 'p':
+			cfg->pids = parse_count(optarg);
+			if (cfg->pids == -1)
+				diex("--pids-limit `%s`: expected a whole "
+				     "number "
+				     "of 1 or more",
+				     optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	return optind;
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg = {0};
+	char *stack;
+	int first, status;
+
+	first = parse_options(argc, argv, &cfg);
+	if (argc - first < 2)
+		usage();
+	/* Say plainly why we stop rather than fail half-way with EPERM. */
+	if (geteuid() != 0)
+		diex("must be run as root: changing the root directory, "
+		     "mounting and creating namespaces need privileges");
+	cfg.rootfs = resolve_rootfs(argv[first]);
+	if (cfg.rootfs == NULL)
+		die("rootfs `%s` (an image under images/, or a directory)",
+		    argv[first]);
+	cfg.argv = &argv[first + 1];
+	cfg.hostname = HOSTNAME;
+
+	stack = alloc_stack(STACK_SIZE);
+	if (stack == NULL)
+		die("mmap stack of %d bytes", STACK_SIZE);
+	setup_cgroup(&cfg);
+	if (sync_init(cfg.sync) == -1)
+		die("pipe");
+
+	/*
+	 * When stdout is a pipe, stdio keeps output in a buffer until it is
+	 * full. clone() copies that buffer, so anything not yet flushed would
+	 * be printed twice: once by each process.
+	 */
+	fflush(stdout);
+	cfg.child = clone(child, stack, clone_flags, &cfg);
+	if (cfg.child == -1)
+		die("clone");
+	join_cgroup(&cfg);
+	if (sync_release(cfg.sync) == -1)
+		die("release the child");
+
+	/*
+	 * Ctrl-C sends SIGINT to the terminal's whole foreground process
+	 * group: the command and us. We must outlive the command to clean up
+	 * after it and report how it ended, so, like system(3), we ignore
+	 * SIGINT and SIGQUIT while it runs. The child was cloned before this
+	 * and keeps the default actions.
+	 */
+	if (signal(SIGINT, SIG_IGN) == SIG_ERR)
+		die("signal SIGINT");
+	if (signal(SIGQUIT, SIG_IGN) == SIG_ERR)
+		die("signal SIGQUIT");
+
+	/*
+	 * Report the command's fate as our own exit status: its exit code,
+	 * or 128 + N when signal N killed it, the convention shells use.
+	 * A failed cleanup is reported, but the status stays the command's.
+	 */
+	status = wait_child(cfg.child);
+	if (status == -1)
+		die("waitpid %d", (int)cfg.child);
+	cfg.child = 0; /* reaped: nothing left for cleanup_on_exit() to kill */
+	remove_cgroup(&cfg);
+	return status;
+}

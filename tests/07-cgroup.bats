@@ -1,0 +1,184 @@
+#!/usr/bin/env bats
+# needs: root
+# 07-cgroup: a cgroup per container, with memory, CPU and pids limits.
+# Runs on v1 here and on v2 in `make test-vm`; the paths come from what the
+# kernel shows in /proc/PID/cgroup.
+# shellcheck disable=SC2016 # single-quoted $ is for the container's shell
+load helpers
+
+setup() {
+	requires root
+	common_setup
+}
+teardown() { common_teardown; }
+
+# memory limit file, OOM-kill counter file for this host's cgroup version
+memory_max_file() { if cgroup_is_v2; then echo memory.max; else echo memory.limit_in_bytes; fi; }
+oom_kills() { # MEMORY-DIR
+	if cgroup_is_v2; then keyed "$1/memory.events" oom_kill; else keyed "$1/memory.oom_control" oom_kill; fi
+}
+cpu_usage_usec() { # PID
+	if cgroup_is_v2; then
+		keyed "$(cgroup_dir "$1" cpu)/cpu.stat" usage_usec
+	else
+		echo $(($(cat "$(cgroup_dir "$1" cpuacct)/cpuacct.usage") / 1000))
+	fi
+}
+
+@test "make step-07 builds the program" {
+	run make step-07
+	[ "$status" -eq 0 ]
+	[ -x bin/07-cgroup ]
+}
+
+@test "stdio and exit codes pass through" {
+	assert_stdio_passes ./bin/07-cgroup busybox
+	assert_exit_codes ./bin/07-cgroup busybox
+}
+
+@test "while it runs: a cgroup of its own with the limits asked for, the container in it, the runtime not" {
+	start_container ./bin/07-cgroup -m 32m --pids-limit 20 --cpus 0.5 busybox /bin/sleep 30
+	local mem cpu pids
+	mem=$(cgroup_dir "$CONTAINER_PID" memory)
+	cpu=$(cgroup_dir "$CONTAINER_PID" cpu)
+	pids=$(cgroup_dir "$CONTAINER_PID" pids)
+	[[ $mem == */nutshell/"$RUNTIME_PID" ]]
+	[ "$(cat "$mem/$(memory_max_file)")" -eq $((32 << 20)) ]
+	if cgroup_is_v2; then
+		[ "$(cat "$cpu/cpu.max")" = "50000 100000" ]
+		[ "$(cat "$mem/memory.swap.max")" = 0 ] || [ ! -e "$mem/memory.swap.max" ]
+	else
+		[ "$(cat "$cpu/cpu.cfs_quota_us")" -eq 50000 ]
+		[ "$(cat "$cpu/cpu.cfs_period_us")" -eq 100000 ]
+	fi
+	[ "$(cat "$pids/pids.max")" -eq 20 ]
+	grep -qx "$CONTAINER_PID" "$mem/cgroup.procs"
+	grep -qx "$CONTAINER_PID" "$pids/cgroup.procs"
+	! grep -qx "$RUNTIME_PID" "$mem/cgroup.procs"
+	[ "$(cgroup_dir "$RUNTIME_PID" memory)" != "$mem" ]
+	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+	[ "$status" -eq 137 ]
+	[ ! -e "$mem" ] && [ ! -e "$pids" ]
+}
+
+@test "the shell of the docs runs with its limits; its cgroup namespace shows /" {
+	run ./bin/07-cgroup -m 32m --pids-limit 20 --cpus 0.5 busybox /bin/sh <<<'cat /proc/self/cgroup'
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -ge 1 ]
+	local line
+	for line in "${lines[@]}"; do
+		[[ $line == *:/ ]]
+	done
+}
+
+@test "-m 32m: a memory hog is OOM-killed inside, exit 137, the host is fine" {
+	run ./bin/07-cgroup -m 32m busybox /bin/sh -c 'x=$(head -c 100m /dev/zero | tr "\0" a); echo survived'
+	[ "$status" -eq 137 ]
+	[ "$output" = "" ]
+	# the kernel's count: run the hog as a child and read the cgroup
+	start_container ./bin/07-cgroup -m 32m busybox /bin/sh -c 'sh -c "x=\$(head -c 100m /dev/zero | tr \"\\0\" a)"; echo "hog $?"; exec sleep 30'
+	local mem
+	mem=$(cgroup_dir "$CONTAINER_PID" memory)
+	for _ in $(seq 100); do
+		grep -q hog "$BATS_TEST_TMPDIR/out" && break
+		sleep 0.1
+	done
+	grep -qx "hog 137" "$BATS_TEST_TMPDIR/out"
+	[ "$(oom_kills "$mem")" -ge 1 ]
+	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+	run /bin/true # and the host can still run things
+	[ "$status" -eq 0 ]
+}
+
+@test "--pids-limit 20: a fork flood fails inside, the host can still fork" {
+	# the flooding shell dies at its first failed fork; its sleeps stay
+	start_container ./bin/07-cgroup --pids-limit 20 busybox /bin/sh -c 'sh -c "for i in \$(seq 40); do sleep 30 & done"; echo "flooded $?"; exec sleep 30'
+	local pids
+	pids=$(cgroup_dir "$CONTAINER_PID" pids)
+	for _ in $(seq 100); do
+		grep -q flooded "$BATS_TEST_TMPDIR/out" && break
+		sleep 0.1
+	done
+	grep -q "flooded 2" "$BATS_TEST_TMPDIR/out"
+	grep -q "can't fork: Resource temporarily unavailable" "$BATS_TEST_TMPDIR/out" # EAGAIN
+	[ "$(cat "$pids/pids.current")" -le 20 ]
+	[ "$(cat "$pids/pids.current")" -ge 15 ]
+	[ "$(keyed "$pids/pids.events" max)" -ge 1 ] # forks refused by the limit
+	run /bin/true
+	[ "$status" -eq 0 ]
+	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+	[ "$status" -eq 137 ]
+}
+
+@test "--cpus 0.2: a busy loop gets at most about 0.2 CPU, by the kernel's accounting" {
+	start_container ./bin/07-cgroup --cpus 0.2 busybox /bin/sh -c 'while :; do :; done'
+	local cpu periods0 usage0 periods1 usage1 throttled
+	cpu=$(cgroup_dir "$CONTAINER_PID" cpu)
+	periods0=$(keyed "$cpu/cpu.stat" nr_periods)
+	usage0=$(cpu_usage_usec "$CONTAINER_PID")
+	sleep 2
+	periods1=$(keyed "$cpu/cpu.stat" nr_periods)
+	usage1=$(cpu_usage_usec "$CONTAINER_PID")
+	throttled=$(keyed "$cpu/cpu.stat" nr_throttled)
+	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+	[ "$throttled" -ge 1 ] # the kernel stopped it for the rest of a period
+	# CPU time used per 100 ms enforcement period: the quota is 20 ms
+	echo "usage $((usage1 - usage0)) us over $((periods1 - periods0)) periods" >&2
+	[ $((periods1 - periods0)) -ge 5 ]
+	[ $((usage1 - usage0)) -le $(((periods1 - periods0) * 30000)) ]
+}
+
+@test "a runtime killed with SIGKILL takes its container along; the next run removes its cgroup" {
+	start_container ./bin/07-cgroup busybox /bin/sleep 30
+	local pids
+	pids=$(cgroup_dir "$CONTAINER_PID" pids)
+	kill -KILL "$RUNTIME_PID"
+	wait_runtime
+	for _ in $(seq 50); do
+		[ -e "/proc/$CONTAINER_PID" ] || break
+		sleep 0.1
+	done
+	[ ! -e "/proc/$CONTAINER_PID" ] # PR_SET_PDEATHSIG killed it
+	[ -d "$pids" ]                  # nobody was left to remove this
+	run ./bin/07-cgroup busybox /bin/true
+	[ "$status" -eq 0 ]
+	[ ! -e "$pids" ]
+}
+
+@test "a failure half-way removes the cgroup it made" {
+	# 5000000 parses, but the kernel refuses a pids.max above PID_MAX_LIMIT
+	run ./bin/07-cgroup --pids-limit 5000000 busybox /bin/true
+	[ "$status" -eq 125 ]
+	[[ $output == *pids.max* ]]
+	# and a child that fails (no such command) is cleaned up after too
+	run -127 ./bin/07-cgroup -m 32m busybox no-such-command
+}
+
+@test "bad options: a clear message, 125, and nothing created" {
+	local bad
+	for bad in "-m abc" "--cpus -1" "--pids-limit 0" "--no-such-option" "-m 1k" "--cpus 0"; do
+		# shellcheck disable=SC2086 # split the option from its value
+		run ./bin/07-cgroup $bad busybox /bin/true
+		[ "$status" -eq 125 ]
+		[ "${#lines[@]}" -ge 1 ]
+	done
+	[ -z "$(our_cgroups)" ]
+}
+
+@test "without root: one line that says so, and 125" {
+	assert_needs_root ./bin/07-cgroup busybox
+}
+
+@test "bad input: usage, a missing image, a rootfs that is not a directory" {
+	assert_bad_rootfs_input ./bin/07-cgroup
+}
+
+@test "make diff STEP=07 shows the cgroup" {
+	run make diff STEP=07
+	[ "$status" -eq 0 ]
+	[[ $output == *"+	return st.f_type == CGROUP2_SUPER_MAGIC;"* ]]
+}
