@@ -54,7 +54,7 @@ cpu_usage_usec() { # PID
 	[ "$(cat "$pids/pids.max")" -eq 20 ]
 	grep -qx "$CONTAINER_PID" "$mem/cgroup.procs"
 	grep -qx "$CONTAINER_PID" "$pids/cgroup.procs"
-	! grep -qx "$RUNTIME_PID" "$mem/cgroup.procs"
+	run ! grep -qx "$RUNTIME_PID" "$mem/cgroup.procs"
 	[ "$(cgroup_dir "$RUNTIME_PID" memory)" != "$mem" ]
 	kill -KILL "$CONTAINER_PID"
 	wait_runtime
