@@ -61,8 +61,13 @@
 #define CPU_PERIOD 100000
 
 /* The v1 hierarchies we use; v2 has a single tree for all of them. */
-static const char *const v1_controllers[] = {"memory", "cpu", "cpuacct",
-					     "pids"};
+enum { V1_MEMORY, V1_CPU, V1_CPUACCT, V1_PIDS };
+static const char *const v1_controllers[] = {
+	[V1_MEMORY] = "memory",
+	[V1_CPU] = "cpu",
+	[V1_CPUACCT] = "cpuacct",
+	[V1_PIDS] = "pids",
+};
 
 /*
  * Flags for clone(2), one per line; later steps add namespaces here.
@@ -347,10 +352,8 @@ static void create_cgroup(const struct config *cfg)
 			die("mkdir `%s`", path);
 }
 
-/*
- * Write one limit; v1 names its tree by index in v1_controllers (v2 has
- * one tree, and its file names differ).
- */
+/* Write one limit to a file of the container's cgroup; tree is a V1_*
+ * index, ignored on v2, which has a single tree. */
 static void set_limit(const struct config *cfg, size_t tree, const char *file,
 		      long long value)
 {
@@ -370,40 +373,32 @@ static void set_limit(const struct config *cfg, size_t tree, const char *file,
 static void set_cgroup_limits(const struct config *cfg)
 {
 	char path[PATH_MAX];
+	const char *swap;
 
-	if (cfg->cgroup_v2) {
-		if (cfg->memory > 0) {
-			set_limit(cfg, 0, "memory.max", cfg->memory);
-			cgroup_path(path, cfg, 0, cfg->cgroup,
-				    "memory.swap.max");
-			if (access(path, F_OK) == 0) /* absent without swap
-							support */
-				set_limit(cfg, 0, "memory.swap.max", 0);
-		}
-		if (cfg->cpu_quota > 0 &&
-		    write_file(cgroup_path(path, cfg, 0, cfg->cgroup,
-					   "cpu.max"),
-			       "%ld %d", cfg->cpu_quota, CPU_PERIOD) == -1)
-			die("write `%s`", path);
-		if (cfg->pids > 0)
-			set_limit(cfg, 0, "pids.max", cfg->pids);
-		return;
-	}
 	if (cfg->memory > 0) {
-		set_limit(cfg, 0, "memory.limit_in_bytes", cfg->memory);
-		cgroup_path(path, cfg, 0, cfg->cgroup,
-			    "memory.memsw.limit_in_bytes");
-		if (access(path, F_OK) == 0) /* absent without swap accounting
-					      */
-			set_limit(cfg, 0, "memory.memsw.limit_in_bytes",
-				  cfg->memory);
+		set_limit(cfg, V1_MEMORY,
+			  cfg->cgroup_v2 ? "memory.max"
+					 : "memory.limit_in_bytes",
+			  cfg->memory);
+		/* absent when the kernel does not account swap */
+		swap = cfg->cgroup_v2 ? "memory.swap.max"
+				      : "memory.memsw.limit_in_bytes";
+		cgroup_path(path, cfg, V1_MEMORY, cfg->cgroup, swap);
+		if (access(path, F_OK) == 0)
+			set_limit(cfg, V1_MEMORY, swap,
+				  cfg->cgroup_v2 ? 0 : cfg->memory);
 	}
-	if (cfg->cpu_quota > 0) {
-		set_limit(cfg, 1, "cpu.cfs_period_us", CPU_PERIOD);
-		set_limit(cfg, 1, "cpu.cfs_quota_us", cfg->cpu_quota);
+	if (cfg->cpu_quota > 0 && cfg->cgroup_v2) {
+		cgroup_path(path, cfg, V1_CPU, cfg->cgroup, "cpu.max");
+		if (write_file(path, "%ld %d", cfg->cpu_quota, CPU_PERIOD) ==
+		    -1)
+			die("write `%s`", path);
+	} else if (cfg->cpu_quota > 0) {
+		set_limit(cfg, V1_CPU, "cpu.cfs_period_us", CPU_PERIOD);
+		set_limit(cfg, V1_CPU, "cpu.cfs_quota_us", cfg->cpu_quota);
 	}
 	if (cfg->pids > 0)
-		set_limit(cfg, 3, "pids.max", cfg->pids);
+		set_limit(cfg, V1_PIDS, "pids.max", cfg->pids);
 }
 
 /*
