@@ -13,12 +13,15 @@
  * Options arrive here, so main() is restructured once around getopt_long():
  * the options are docker's. Later steps only add cases.
  *
- * Usage:   07-cgroup [-m SIZE] [--cpus N.N] [--pids-limit N] ROOTFS CMD
- * [ARG...] Try it:  sudo ./bin/07-cgroup -m 32m --pids-limit 20 --cpus 0.5
- * busybox /bin/sh Exit:    CMD's own status (137 if the OOM killer ended it);
- * 128+N if signal N killed it; 125 if the runtime fails; 126 not executable;
- * 127 not found. Man:     cgroups(7), cgroup_namespaces(7), statfs(2),
- * prctl(2), unshare(2); the kernel's Documentation/admin-guide/cgroup-v2.rst
+ * Usage:   07-cgroup [OPTIONS] ROOTFS CMD [ARG...]
+ *          -m, --memory SIZE, --cpus N.N, --pids-limit N (see usage())
+ * Try it:  sudo ./bin/07-cgroup -m 32m --pids-limit 20 --cpus 0.5 \
+ *               busybox /bin/sh
+ * Exit:    CMD's own status (137 when the OOM killer ended it); 128+N if
+ *          signal N killed it; 125 if the runtime fails; 126 if CMD cannot
+ *          be run; 127 if it is not found.
+ * Man:     cgroups(7), cgroup_namespaces(7), statfs(2), prctl(2),
+ *          unshare(2); Documentation/admin-guide/cgroup-v2.rst in the kernel
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -346,10 +349,16 @@ static void create_cgroup(const struct config *cfg)
 		if (write_file(path, "+memory +cpu +pids") == -1)
 			die("enable memory, cpu, pids in `%s`", path);
 	}
-	for (i = 0; i < cgroup_trees(cfg); i++)
-		if (mkdir(cgroup_path(path, cfg, i, cfg->cgroup, ""), 0755) ==
-		    -1)
+	/*
+	 * On many v1 hosts cpu and cpuacct are one mount ("cpu,cpuacct", the
+	 * two names being symlinks to it): the cpuacct cgroup then exists.
+	 */
+	for (i = 0; i < cgroup_trees(cfg); i++) {
+		cgroup_path(path, cfg, i, cfg->cgroup, "");
+		if (mkdir(path, 0755) == -1 &&
+		    !(errno == EEXIST && !cfg->cgroup_v2 && i == V1_CPUACCT))
 			die("mkdir `%s`", path);
+	}
 }
 
 /* Write one limit to a file of the container's cgroup; tree is a V1_*
@@ -509,13 +518,11 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: %s [OPTIONS] ROOTFS CMD [ARG...]\n"
-		"  -m, --memory SIZE   memory limit: bytes or k, m, g; at "
-		"least 6m\n"
-		"      --cpus N.N      CPU time, in CPUs: 0.01 up to the CPU "
+		"  -m, --memory SIZE   memory: bytes, or k, m, g; 6m or more\n"
+		"      --cpus N.N      CPU time in CPUs: 0.01 to the CPU "
 		"count\n"
 		"      --pids-limit N  most processes and threads at once\n"
-		"Without an option there is no such limit, as with docker "
-		"run.\n",
+		"An option left out is no limit, as with docker run.\n",
 		program_invocation_short_name);
 	exit(EXIT_RUNTIME);
 }
@@ -594,24 +601,21 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 			cfg->memory = parse_size(optarg);
 			if (cfg->memory < 6 << 20)
 				diex("--memory `%s`: expected a size of at "
-				     "least "
-				     "6m, such as 64m or 1g",
+				     "least 6m, such as 64m or 1g",
 				     optarg);
 			break;
 		case 'c':
 			cfg->cpu_quota = parse_cpus(optarg);
 			if (cfg->cpu_quota == -1)
 				diex("--cpus `%s`: expected a number from 0.01 "
-				     "to "
-				     "%ld",
+				     "to %ld",
 				     optarg, sysconf(_SC_NPROCESSORS_ONLN));
 			break;
 		case 'p':
 			cfg->pids = parse_count(optarg);
 			if (cfg->pids == -1)
 				diex("--pids-limit `%s`: expected a whole "
-				     "number "
-				     "of 1 or more",
+				     "number of 1 or more",
 				     optarg);
 			break;
 		default:

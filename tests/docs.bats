@@ -29,10 +29,19 @@ teardown() { common_teardown; }
 	printf '# x\n```c\nint not_in_the_step_file;\n```\n' >"$doc"
 	run scripts/check-docs "$doc"
 	[ "$status" -eq 1 ]
+	# a command that no file has: made here, so not even this one has it
 	# shellcheck disable=SC2016 # the $ is the prompt of a console block
-	printf '# x\n## Try it\n```console\n$ ./bin/05-allns busybox no-test-runs-this\n```\n' >"$doc"
+	printf '# x\n## Try it\n```console\n$ ./bin/05-allns busybox %s\n```\n' \
+		"no-test-runs-$RANDOM$RANDOM" >"$doc"
 	run scripts/check-docs "$doc"
 	[ "$status" -eq 1 ]
+	# and passes a chapter whose excerpt and command are real
+	# shellcheck disable=SC2016
+	printf '# x\n```c\n%s\n```\n## Try it\n```console\n$ %s\n```\n' \
+		'static void set_hostname(const char *hostname)' \
+		"./bin/05-allns busybox /bin/sh -c 'echo \$\$; hostname'" >"$doc"
+	run scripts/check-docs "$doc"
+	[ "$status" -eq 0 ]
 }
 
 @test "relative links in README.md and docs/ point at files that exist" {
