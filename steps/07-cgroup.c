@@ -519,8 +519,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: %s [OPTIONS] ROOTFS CMD [ARG...]\n"
 		"  -m, --memory SIZE   memory: bytes, or k, m, g; 6m or more\n"
-		"      --cpus N.N      CPU time in CPUs: 0.01 to the CPU "
-		"count\n"
+		"      --cpus N.N      CPUs' worth of time: 0.01 up to all\n"
 		"      --pids-limit N  most processes and threads at once\n"
 		"An option left out is no limit, as with docker run.\n",
 		program_invocation_short_name);
