@@ -253,8 +253,9 @@ static void set_hostname(const char *hostname)
 /*
  * statfs() on the cgroup mount point tells the kind of tree: cgroup2 there
  * means the unified v2 hierarchy. Anything else (a tmpfs holding one mount
- * per v1 controller) means v1, also on a "hybrid" host whose extra cgroup2
- * tree at /sys/fs/cgroup/unified has no controllers to give.
+ * per v1 controller) means v1. That includes a "hybrid" host: a controller
+ * lives in one hierarchy at a time, and there memory, cpu and pids are in
+ * the v1 trees, not in the extra cgroup2 tree at /sys/fs/cgroup/unified.
  */
 static int cgroup_is_v2(void)
 {
