@@ -78,3 +78,89 @@ image_mounts() {
 	[ "$status" -eq 0 ]
 	[[ $output == *'+	if (mount("proc", "/proc", "proc"'* ]]
 }
+
+# Tests behind docs/04-mount.md.
+
+# A writable copy of the image, by its real path (the path the kernel shows
+# in mountinfo and /proc/PID/root).
+image_copy() {
+	copy_image "$BATS_TEST_TMPDIR/img"
+	realpath "$BATS_TEST_TMPDIR/img"
+}
+
+@test "in 03-chroot, ps finds no process: the image's /proc is empty" {
+	run ./bin/03-chroot busybox ps
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ] # the header alone
+	run ./bin/03-chroot busybox ls -a /proc
+	[ "$status" -eq 0 ]
+	[ "$output" = $'.\n..' ]
+}
+
+@test "inside, the shell has a host PID, the host's hostname, and sees kthreadd" {
+	run ./bin/04-mount busybox /bin/sh -c 'echo $$; hostname; ps -o pid,comm | grep kthreadd'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" -gt 1 ]
+	[ "${lines[1]}" = "$(hostname)" ]
+	# the kernel's thread parent is PID 2 on the host
+	[[ ${lines[2]} =~ ^\ +2\ kthreadd$ ]]
+}
+
+@test "root inside can signal a host process: kill -0 reaches the test's shell" {
+	run ./bin/04-mount busybox kill -0 $$
+	[ "$status" -eq 0 ]
+}
+
+@test "the host's mountinfo shows the container's proc while it runs, not after" {
+	start_container ./bin/04-mount busybox sleep 30
+	run grep images/busybox /proc/self/mountinfo
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $output == *" / $IMAGE/proc rw,nosuid,nodev,noexec"*" - proc proc rw"* ]]
+	kill -TERM "$CONTAINER_PID"
+	wait_runtime
+	[ "$status" -eq 143 ]
+	run grep images/busybox /proc/self/mountinfo
+	[ "$status" -eq 1 ]
+}
+
+@test "a process left behind runs on, and /proc is detached from under it" {
+	local img pid
+	img=$(image_copy)
+	# busybox sh opens /dev/null for a background job; the image has no /dev
+	mknod "$img/dev/null" c 1 3
+	run ./bin/04-mount "$img" /bin/sh -c 'cd /proc; sleep 30 >&- 2>&- & echo $!'
+	[ "$status" -eq 0 ]
+	pid=$output
+	# the sleep still runs, in the image, with its working directory in
+	# the proc mount; umount2(MNT_DETACH) removed that mount all the same
+	[ "$(readlink "/proc/$pid/root")" = "$img" ]
+	run grep -F " $img/" /proc/self/mountinfo
+	[ "$status" -eq 1 ]
+	kill -KILL "$pid"
+	for _ in $(seq 100); do
+		readlink "/proc/$pid/exe" >/dev/null 2>&1 || break
+		sleep 0.05
+	done
+}
+
+@test "the child fails before it mounts: one error line, and 125" {
+	local img
+	img=$(image_copy)
+	rmdir "$img/proc"
+	touch "$img/proc" # a file: mount(2) fails, umount2(2) finds no mount
+	run ./bin/04-mount "$img" true
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $output == *"mount \`proc\` on \`/proc\`: "* ]]
+	rm "$img/proc" # no /proc at all
+	run ./bin/04-mount "$img" true
+	[ "$status" -eq 125 ]
+	[[ ${lines[0]} == *"mount \`proc\` on \`/proc\`: "* ]]
+}
+
+@test "root without CAP_SYS_ADMIN cannot mount proc: 125" {
+	run setpriv --bounding-set -sys_admin ./bin/04-mount busybox true
+	[ "$status" -eq 125 ]
+	[[ ${lines[0]} == *"mount \`proc\` on \`/proc\`: "* ]]
+}

@@ -124,3 +124,143 @@ teardown() {
 	[[ $output == *"CLONE_NEWPID"* ]]
 	[[ $output == *"+	if (sethostname(hostname, strlen(hostname)) == -1)"* ]]
 }
+
+# Tests behind docs/05-allns.md.
+
+@test "try it: PID 1, hostname nutshell, and ps lists the container alone" {
+	run ./bin/05-allns busybox /bin/sh -c 'echo $$; hostname; ps'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1 ]
+	[ "${lines[1]}" = nutshell ]
+	[ "${#lines[@]}" -eq 4 ] # and ps: its header, then PID 1 alone
+	[[ ${lines[3]} =~ ^\ +1\ root\  ]]
+}
+
+@test "the ns links differ from the host's for ipc mnt net pid uts, not cgroup" {
+	local ns=(cgroup ipc mnt net pid uts) host i
+	run bash -c 'for ns in cgroup ipc mnt net pid uts; do readlink /proc/self/ns/$ns; done'
+	host=("${lines[@]}")
+	# shellcheck disable=SC2016 # $ns is expanded by the container's shell
+	run ./bin/05-allns busybox /bin/sh -c 'for ns in cgroup ipc mnt net pid uts; do readlink /proc/self/ns/$ns; done'
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 6 ]
+	[ "${lines[0]}" = "${host[0]}" ]
+	for i in 1 2 3 4 5; do
+		[[ ${lines[i]} == "${ns[i]}:["*"]" ]]
+		[ "${lines[i]}" != "${host[i]}" ]
+	done
+}
+
+@test "ip link inside lists lo alone, down" {
+	run ./bin/05-allns busybox ip link
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	# flags LOOPBACK alone: not UP
+	[[ ${lines[0]} == "1: lo: <LOOPBACK> "* ]]
+	[[ ${lines[1]} == *link/loopback* ]]
+}
+
+@test "04-mount, without an IPC namespace, sees the host's message queue" {
+	MSQID=$(ipcmk -Q | grep -o '[0-9]*$')
+	run ./bin/04-mount busybox cat /proc/sysvipc/msg
+	[ "$status" -eq 0 ]
+	printf '%s\n' "${lines[@]:1}" |
+		awk -v id="$MSQID" '$2 == id { found = 1 } END { exit !found }'
+	run ./bin/05-allns busybox cat /proc/sysvipc/msg
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "04's shell dies of its own SIGTERM; 05's PID 1 survives even SIGKILL" {
+	run ./bin/04-mount busybox /bin/sh -c 'kill -TERM $$; echo survived'
+	[ "$status" -eq 143 ]
+	[ -z "$output" ]
+	run ./bin/05-allns busybox /bin/sh -c 'kill -KILL $$; echo survived'
+	[ "$status" -eq 0 ]
+	[ "$output" = survived ]
+}
+
+@test "04 can signal a host process, 05 cannot even see it" {
+	run ./bin/04-mount busybox kill -0 $$
+	[ "$status" -eq 0 ]
+	run ./bin/05-allns busybox kill -0 $$
+	[ "$status" -ne 0 ]
+}
+
+# The SigIgn mask of /proc/PID/status has bit N-1 set if signal N is ignored.
+ignores() { # PID SIGNUM
+	local mask
+	mask=$(awk '$1 == "SigIgn:" { print $2 }' "/proc/$1/status")
+	(((0x$mask >> ($2 - 1)) & 1))
+}
+
+@test "Ctrl-C and SIGTERM from the host don't stop PID 1; SIGKILL does" {
+	# bash starts background jobs with SIGINT ignored; undo that first
+	start_container env --default-signal=INT ./bin/05-allns busybox sleep 30
+	for _ in $(seq 100); do
+		ignores "$RUNTIME_PID" 2 && break
+		sleep 0.05
+	done
+	ignores "$RUNTIME_PID" 2 # the runtime ignores SIGINT, like system(3)
+	run ! ignores "$CONTAINER_PID" 2 # sleep itself does not
+	# a terminal's Ctrl-C signals the runtime and the command alike
+	kill -INT "$RUNTIME_PID" "$CONTAINER_PID"
+	kill -TERM "$CONTAINER_PID"
+	# had either been delivered, sleep would be dying of it already, and
+	# the status would be 130 or 143
+	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+	[ "$status" -eq 137 ]
+}
+
+@test "when PID 1 exits, the kernel kills the rest of its namespace" {
+	local img
+	copy_image "$BATS_TEST_TMPDIR/img"
+	img=$(realpath "$BATS_TEST_TMPDIR/img")
+	# busybox sh opens /dev/null for a background job; the image has no /dev
+	mknod "$img/dev/null" c 1 3
+	run ./bin/05-allns "$img" /bin/sh -c 'sleep 30 & echo $!'
+	[ "$status" -eq 0 ]
+	[ "$output" = 2 ]
+	# no process is left with its root in the image
+	run bash -c 'for p in /proc/[0-9]*; do [ "$(readlink "$p/root")" = "$1" ] && echo "$p"; done; true' _ "$img"
+	[ -z "$output" ]
+}
+
+@test "a new PID namespace shows the old view until a new /proc is mounted" {
+	run unshare --pid --fork sh -c 'echo $$; readlink /proc/self'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1 ]
+	[ "${lines[1]}" -gt 2 ] # readlink's PID on the host
+	run unshare --pid --fork --mount-proc sh -c 'echo $$; readlink /proc/self'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1 ]
+	[ "${lines[1]}" = 2 ]
+	# the caller of unshare(2) stays where it was: only its children move
+	run unshare --pid sh -c 'echo $$'
+	[ "$status" -eq 0 ]
+	[ "$output" -gt 1 ]
+}
+
+@test "on a host with shared /, the container's proc shows up on the host while it runs" {
+	# The outer unshare detaches a throwaway mount namespace from the
+	# host's peer groups; the inner one makes / shared in a copy of it, as
+	# systemd does on a real host. RUNTIME_PID: unshare, unshare, 05-allns.
+	start_container unshare -m --propagation private unshare -m --propagation shared ./bin/05-allns busybox sleep 30
+	run grep images/busybox "/proc/$RUNTIME_PID/mountinfo"
+	[ "$status" -eq 0 ]
+	[[ $output == *" $IMAGE/proc "*" shared:"*" - proc proc "* ]]
+	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+	[ "$status" -eq 137 ]
+	# and the parent removes it after the command ends
+	run unshare -m bash -c 'mount --make-rshared / && ./bin/05-allns busybox true && grep -c images/busybox /proc/self/mountinfo'
+	[ "$status" -eq 1 ]
+	[ "$output" = 0 ]
+}
+
+@test "root without CAP_SYS_ADMIN cannot create namespaces: clone fails, 125" {
+	run setpriv --bounding-set -sys_admin ./bin/05-allns busybox true
+	[ "$status" -eq 125 ]
+	[[ $output == *"clone: "* ]]
+}
