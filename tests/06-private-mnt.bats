@@ -138,3 +138,235 @@ teardown() { common_teardown; }
 	[[ $output == *"+	if (mount(NULL, \"/\", NULL, MS_REC | MS_PRIVATE, NULL) == -1)"* ]]
 	[[ $output == *"-	if (chroot(rootfs) == -1)"* ]]
 }
+
+# The tests below back docs/06-private-mnt.md: its "Try it" commands, and
+# each failure its "What can go wrong" section names.
+
+# Build a copy of step 06 edited by the sed SCRIPT into $BATS_TEST_TMPDIR/NAME,
+# to show what the kernel does without one of the step's calls. The edit
+# must change the file, or the test would prove nothing.
+build_variant() { # NAME SCRIPT
+	local src=$BATS_TEST_TMPDIR/$1.c
+	sed "$2" steps/06-private-mnt.c >"$src"
+	if cmp -s "$src" steps/06-private-mnt.c; then
+		echo "build_variant: '$2' changed nothing in steps/06-private-mnt.c" >&2
+		return 1
+	fi
+	cc -std=gnu11 -O2 -Wno-unused-function -I steps \
+		-o "$BATS_TEST_TMPDIR/$1" "$src" common/common.c
+}
+
+@test "Try it: cat /proc/self/mountinfo shows six private mounts, / is the image" {
+	run ./bin/06-private-mnt busybox cat /proc/self/mountinfo
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 6 ]
+	# no optional field: every mount is private
+	[[ $output != *shared:* && $output != *master:* ]]
+	# the root mount's field 4 (its root within its filesystem) ends with
+	# the image's path: the bind mount of the image is "/"
+	local root
+	root=$(awk '$5 == "/" { print $4 }' <<<"$output")
+	[ -n "$root" ]
+	[[ $IMAGE == *"$root" ]]
+	# and the file systems are the ones the step mounts, in its order
+	[ "$(awk '$5 != "/" { for (i = 7; $i != "-"; i++) ; print $5, $(i + 1) }' <<<"$output" | tr '\n' ' ')" = \
+		"/proc proc /sys sysfs /dev tmpfs /dev/pts devpts /dev/shm tmpfs " ]
+}
+
+@test "shared /: in 05 the mount inside and its copy outside are one peer group" {
+	run unshare -m bash -c 'mount --make-rshared / && ./bin/05-allns busybox /bin/sh -c "mount -t tmpfs leak /mnt && grep leak /proc/self/mountinfo" && grep leak /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	# inside at /mnt, outside at IMAGE/mnt: two mounts with two IDs...
+	[ "$(awk '{ print $5 }' <<<"${lines[0]}")" = /mnt ]
+	[ "$(awk '{ print $5 }' <<<"${lines[1]}")" = "$IMAGE/mnt" ]
+	[ "$(awk '{ print $1 }' <<<"${lines[0]}")" != "$(awk '{ print $1 }' <<<"${lines[1]}")" ]
+	# ...of the same tmpfs (device), in the same shared peer group
+	[ "$(awk '{ print $3 }' <<<"${lines[0]}")" = "$(awk '{ print $3 }' <<<"${lines[1]}")" ]
+	local group
+	group=$(grep -o 'shared:[0-9]*' <<<"${lines[0]}")
+	[ -n "$group" ]
+	[[ ${lines[1]} == *" $group "* ]]
+}
+
+@test "shared /: in 06 the same mount is private and stays inside" {
+	run unshare -m bash -c 'mount --make-rshared / && ./bin/06-private-mnt busybox /bin/sh -c "mount -t tmpfs leak /mnt && grep leak /proc/self/mountinfo" && grep leak /proc/self/mountinfo'
+	# the container printed its line; the host's grep found nothing
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$(awk '{ print $5 }' <<<"$output")" = /mnt ]
+	[[ $output != *shared:* ]]
+}
+
+@test "shared /: the private remount changes the container's copies, not the host's" {
+	run unshare -m bash -c 'mount --make-rshared / && ./bin/06-private-mnt busybox /bin/true && findmnt -no PROPAGATION /'
+	[ "$status" -eq 0 ]
+	[ "$output" = shared ]
+}
+
+@test "pivot_root fails with EINVAL under a shared /, and works once / is private" {
+	build_variant no-private '/^\tmake_mounts_private();$/d'
+	run unshare -m bash -c 'mount --make-rshared / && "$0" "$1" /bin/true' \
+		"$BATS_TEST_TMPDIR/no-private" "$IMAGE"
+	[ "$status" -eq 125 ]
+	[[ $output == *"pivot_root \`$IMAGE\`: Invalid argument"* ]]
+	# the same program in a namespace whose / is private (unshare's default)
+	run unshare -m "$BATS_TEST_TMPDIR/no-private" "$IMAGE" /bin/true
+	[ "$status" -eq 0 ]
+}
+
+@test "without the bind mount, pivot_root fails: EBUSY or EINVAL by where the image is" {
+	build_variant no-bind '/MS_BIND | MS_REC/,+1d'
+	# the image, a directory that is not a mount point: EBUSY if it is on
+	# the same mount as the current root, EINVAL if it is on another one
+	local expected="Invalid argument"
+	if [ "$(findmnt -no TARGET -T "$IMAGE")" = / ]; then
+		expected="Device or resource busy"
+	fi
+	run "$BATS_TEST_TMPDIR/no-bind" "$IMAGE" /bin/true
+	[ "$status" -eq 125 ]
+	[[ $output == *"pivot_root \`$IMAGE\`: $expected"* ]]
+	# a directory on a tmpfs, in a throwaway namespace: EINVAL
+	mkdir "$BATS_TEST_TMPDIR/mnt"
+	run unshare -m bash -c 'mount -t tmpfs tmp "$1" && mkdir "$1/image" && "$0" "$1/image" /bin/true' \
+		"$BATS_TEST_TMPDIR/no-bind" "$BATS_TEST_TMPDIR/mnt"
+	[ "$status" -eq 125 ]
+	[[ $output == *"pivot_root \`$BATS_TEST_TMPDIR/mnt/image\`: Invalid argument"* ]]
+}
+
+@test "the old root can only be detached: a plain umount of it is EBUSY" {
+	build_variant no-detach 's/umount2(".", MNT_DETACH)/umount2(".", 0)/'
+	run "$BATS_TEST_TMPDIR/no-detach" "$IMAGE" /bin/true
+	[ "$status" -eq 125 ]
+	[[ $output == *"umount the old root: Device or resource busy"* ]]
+}
+
+@test "ROOTFS / is refused by pivot_root with EBUSY" {
+	run ./bin/06-private-mnt / /bin/true
+	[ "$status" -eq 125 ]
+	[[ $output == *"pivot_root \`/\`: Device or resource busy"* ]]
+}
+
+@test "run from inside a chroot, the private remount fails with EINVAL" {
+	local jail=$BATS_TEST_TMPDIR/jail
+	mkdir "$jail"
+	cc -std=gnu11 -O2 -static -o "$jail/06-private-mnt" \
+		steps/06-private-mnt.c common/common.c
+	run chroot "$jail" /06-private-mnt / /bin/true
+	[ "$status" -eq 125 ]
+	[[ $output == *"mount \`/\` private: Invalid argument"* ]]
+}
+
+@test "in a user namespace, mounting proc after the old root is gone: EPERM" {
+	unshare -Ur true || skip "this host does not allow user namespaces"
+	run unshare -Ur ./bin/06-private-mnt busybox /bin/true
+	[ "$status" -eq 125 ]
+	[[ $output == *"mount \`proc\` on \`/proc\`: Operation not permitted"* ]]
+}
+
+@test "Try it: the chroot escape gets out of 03 and 05, typed as the chapter shows it" {
+	local rootfs
+	export TMPDIR=$BATS_TEST_TMPDIR # so that mktemp -d is cleaned up
+	rootfs=$(mktemp -d)/rootfs
+	cp -a images/busybox "$rootfs"
+	cc -static -o "$rootfs/bin/chroot-escape" tests/chroot-escape.c
+	# the repository's Makefile is a host file the image does not have
+	[ ! -e "$rootfs$PWD/Makefile" ]
+	run ./bin/03-chroot "$rootfs" /bin/chroot-escape "$PWD/Makefile"
+	[ "$status" -eq 0 ]
+	[ "$output" = escaped ]
+	# 05 enters the image with the same chroot()
+	run ./bin/05-allns "$rootfs" /bin/chroot-escape "$PWD/Makefile"
+	[ "$status" -eq 0 ]
+	[ "$output" = escaped ]
+	run ./bin/06-private-mnt "$rootfs" /bin/chroot-escape "$PWD/Makefile"
+	[ "$status" -eq 1 ]
+	[ "$output" = contained ]
+}
+
+@test "Try it: /dev holds six nodes, five links, pts and shm; pts has no host terminal" {
+	run ./bin/06-private-mnt busybox ls -l /dev
+	[ "$status" -eq 0 ]
+	# type and mode, major, minor and name of each node, as ls prints them
+	local node major minor name
+	for node in "1 3 null" "1 5 zero" "1 7 full" "1 8 random" \
+		"1 9 urandom" "5 0 tty"; do
+		read -r major minor name <<<"$node"
+		grep -Eq "^crw-rw-rw- .* $major, +$minor .* $name\$" <<<"$output"
+	done
+	for node in "fd -> /proc/self/fd" "stdin -> /proc/self/fd/0" \
+		"stdout -> /proc/self/fd/1" "stderr -> /proc/self/fd/2" \
+		"ptmx -> pts/ptmx"; do
+		[[ $output == *" $node"* ]]
+	done
+	[ "$(grep -c '^d' <<<"$output")" -eq 2 ]
+	run ./bin/06-private-mnt busybox ls /dev/pts
+	[ "$output" = ptmx ]
+}
+
+@test "Try it: sysfs lists the devices of the namespace that mounted it" {
+	run ./bin/06-private-mnt busybox ls /sys/class/net
+	[ "$output" = lo ]
+	# a new network namespace reading the host's sysfs still sees the
+	# host's devices: the namespace is taken when sysfs is mounted
+	run unshare -n ls /sys/class/net
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(ls /sys/class/net)" ]
+}
+
+@test "root in 06 is the host's root: same capabilities, reads the kernel log" {
+	run ./bin/06-private-mnt busybox grep CapEff /proc/self/status
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(grep CapEff /proc/self/status)" ]
+	run ./bin/06-private-mnt busybox dmesg
+	[ "$status" -eq 0 ]
+	[ -n "$output" ]
+}
+
+@test "Try it: root in 06 can make its read-only /sys writable again" {
+	local host_sys
+	host_sys=$(findmnt -no OPTIONS /sys)
+	run ./bin/06-private-mnt busybox /bin/sh -c 'mount -o remount,rw /sys && grep " /sys " /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[[ $output == *" /sys rw,"* ]]
+	# the container's sysfs, not the host's
+	[ "$(findmnt -no OPTIONS /sys)" = "$host_sys" ]
+}
+
+@test "a rootfs without /sys or /dev is refused too, and not modified" {
+	local rootfs=$BATS_TEST_TMPDIR/rootfs before dir
+	copy_image "$rootfs"
+	for dir in sys dev; do
+		rmdir "$rootfs/$dir"
+		before=$(tree_state "$rootfs")
+		run ./bin/06-private-mnt "$rootfs" /bin/true
+		[ "$status" -eq 125 ]
+		[[ $output == *" on \`/$dir\`: No such file or directory"* ]]
+		[ "$(tree_state "$rootfs")" = "$before" ]
+		mkdir "$rootfs/$dir"
+	done
+}
+
+@test "while a container runs, the image's /dev and /proc stay empty on the host" {
+	start_container ./bin/06-private-mnt busybox /bin/sleep 30
+	run ls -A images/busybox/dev images/busybox/proc images/busybox/sys
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'images/busybox/dev:\n\nimages/busybox/proc:\n\nimages/busybox/sys:')" ]
+	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+	[ "$status" -eq 137 ]
+}
+
+@test "the problem: 05 has no /dev, so >/dev/null writes a file into the image" {
+	local rootfs=$BATS_TEST_TMPDIR/rootfs
+	copy_image "$rootfs"
+	run ./bin/05-allns "$rootfs" /bin/sh -c 'echo hi >/dev/null'
+	[ "$status" -eq 0 ]
+	[ -f "$rootfs/dev/null" ]
+	[ "$(cat "$rootfs/dev/null")" = hi ]
+	# 06 writes to its own /dev/null, and the image's /dev stays empty
+	rm "$rootfs/dev/null"
+	run ./bin/06-private-mnt "$rootfs" /bin/sh -c 'echo hi >/dev/null'
+	[ "$status" -eq 0 ]
+	[ -z "$(ls -A "$rootfs/dev")" ]
+}
