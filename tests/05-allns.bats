@@ -160,6 +160,15 @@ teardown() {
 	[[ ${lines[1]} == *link/loopback* ]]
 }
 
+@test "04-mount, without a network namespace, lists the host's interfaces" {
+	local dev
+	run ./bin/04-mount busybox ip link
+	[ "$status" -eq 0 ]
+	for dev in /sys/class/net/*; do
+		[[ $output == *" ${dev##*/}: "* || $output == *" ${dev##*/}@"* ]]
+	done
+}
+
 @test "04-mount, without an IPC namespace, sees the host's message queue" {
 	MSQID=$(ipcmk -Q | grep -o '[0-9]*$')
 	run ./bin/04-mount busybox cat /proc/sysvipc/msg
