@@ -222,6 +222,12 @@ ignores() { # PID SIGNUM
 	[ "$status" -eq 137 ]
 }
 
+@test "busybox sh cannot start a background job: the image has no /dev/null" {
+	run ./bin/05-allns busybox /bin/sh -c 'sleep 1 & wait'
+	[[ $output == *"/dev/null"* ]]
+	[ ! -e images/busybox/dev/null ]
+}
+
 @test "when PID 1 exits, the kernel kills the rest of its namespace" {
 	local img
 	copy_image "$BATS_TEST_TMPDIR/img"
