@@ -68,8 +68,8 @@ static void mount_proc(void)
  * In the parent, after the command ended: without a mount namespace the
  * child's proc mount is in the host's table, at ROOTFS/proc. MNT_DETACH
  * removes it even if a process the command left behind still has a file
- * open in it. EINVAL means nothing is mounted there: the child failed
- * before it got that far.
+ * open in it. EINVAL means nothing is mounted there, ENOENT that the image
+ * has no /proc: either way the child failed before it mounted anything.
  */
 static void unmount_proc(const char *rootfs)
 {
@@ -77,7 +77,8 @@ static void unmount_proc(const char *rootfs)
 
 	if (asprintf(&path, "%s/proc", rootfs) == -1)
 		die("asprintf");
-	if (umount2(path, MNT_DETACH) == -1 && errno != EINVAL)
+	if (umount2(path, MNT_DETACH) == -1 && errno != EINVAL &&
+	    errno != ENOENT)
 		die("umount `%s`", path);
 	free(path);
 }

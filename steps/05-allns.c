@@ -94,7 +94,8 @@ static void set_hostname(const char *hostname)
  * "/" is shared: there the mount propagated back into the host's table at
  * ROOTFS/proc (the gap step 06 closes), so remove it here. MNT_DETACH works
  * even if a leftover process has a file open in it; EINVAL means nothing is
- * mounted there, as on a host whose "/" is private.
+ * mounted there, as on a host whose "/" is private, ENOENT that the image
+ * has no /proc.
  */
 static void unmount_proc(const char *rootfs)
 {
@@ -102,7 +103,8 @@ static void unmount_proc(const char *rootfs)
 
 	if (asprintf(&path, "%s/proc", rootfs) == -1)
 		die("asprintf");
-	if (umount2(path, MNT_DETACH) == -1 && errno != EINVAL)
+	if (umount2(path, MNT_DETACH) == -1 && errno != EINVAL &&
+	    errno != ENOENT)
 		die("umount `%s`", path);
 	free(path);
 }
