@@ -58,6 +58,7 @@ image_mounts() {
 @test "Ctrl-C reaches the command, and the runtime survives to clean up" {
 	# bash starts background jobs with SIGINT ignored; undo that first
 	start_container env --default-signal=INT ./bin/04-mount busybox /bin/sleep 30
+	wait_ignores_sigint "$RUNTIME_PID"
 	# a terminal's Ctrl-C signals the runtime and the command alike
 	kill -INT "$RUNTIME_PID" "$CONTAINER_PID"
 	wait_runtime

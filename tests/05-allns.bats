@@ -196,21 +196,10 @@ teardown() {
 	[ "$status" -ne 0 ]
 }
 
-# The SigIgn mask of /proc/PID/status has bit N-1 set if signal N is ignored.
-ignores() { # PID SIGNUM
-	local mask
-	mask=$(awk '$1 == "SigIgn:" { print $2 }' "/proc/$1/status")
-	(((0x$mask >> ($2 - 1)) & 1))
-}
-
 @test "Ctrl-C and SIGTERM from the host don't stop PID 1; SIGKILL does" {
 	# bash starts background jobs with SIGINT ignored; undo that first
 	start_container env --default-signal=INT ./bin/05-allns busybox sleep 30
-	for _ in $(seq 100); do
-		ignores "$RUNTIME_PID" 2 && break
-		sleep 0.05
-	done
-	ignores "$RUNTIME_PID" 2 # the runtime ignores SIGINT, like system(3)
+	wait_ignores_sigint "$RUNTIME_PID" # like system(3)
 	run ! ignores "$CONTAINER_PID" 2 # sleep itself does not
 	# a terminal's Ctrl-C signals the runtime and the command alike
 	kill -INT "$RUNTIME_PID" "$CONTAINER_PID"

@@ -195,6 +195,24 @@ start_container() {
 	return 1
 }
 
+# The SigIgn mask of /proc/PID/status has bit N-1 set if signal N is ignored.
+ignores() { # PID SIGNUM
+	local mask
+	mask=$(awk '$1 == "SigIgn:" { print $2 }' "/proc/$1/status")
+	(((0x$mask >> ($2 - 1)) & 1))
+}
+
+# The runtime ignores SIGINT only once clone() has returned, which may be
+# after the command is already running: wait for it, up to 5 s.
+wait_ignores_sigint() { # PID
+	local _
+	for _ in $(seq 100); do
+		ignores "$1" 2 && return 0
+		sleep 0.05
+	done
+	ignores "$1" 2
+}
+
 # Wait for the background runtime and set $status to its exit status.
 wait_runtime() {
 	status=0
