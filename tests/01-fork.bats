@@ -54,3 +54,44 @@ teardown() { common_teardown; }
 	[ "$status" -eq 125 ]
 	[[ $output == *usage* ]]
 }
+
+@test "a pipeline's SIGPIPE comes back as 141 (128 + 13)" {
+	run bash -c './bin/01-fork yes | head -n 1; echo "${PIPESTATUS[0]}"'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = y ]
+	[ "${lines[1]}" = 141 ]
+}
+
+@test "strace: fork() is the clone system call with SIGCHLD, then execve and wait4" {
+	command -v strace >/dev/null || skip "needs strace"
+	run strace -f -q -e trace=clone,execve,wait4 ./bin/01-fork /bin/true
+	[ "$status" -eq 0 ]
+	# the parent's fork(): no stack of its own (a copy of ours), SIGCHLD
+	[[ $output =~ clone\(child_stack=NULL,\ flags=[A-Z_|]*SIGCHLD ]]
+	# the child execs the command; the parent waits for that pid
+	[[ $output =~ \[pid\ +([0-9]+)\]\ execve\(\"/bin/true\" ]]
+	[[ $output == *"wait4(${BASH_REMATCH[1]}, "* ]]
+}
+
+@test "the preprint demonstration: once with fflush(stdout), twice without" {
+	# the chapter's commands, with mktemp making its directory in ours
+	export TMPDIR=$BATS_TEST_TMPDIR
+	tmp=$(mktemp -d)
+	export tmp
+	cc -shared -fPIC -o "$tmp/preprint.so" tests/preprint.c
+	run bash -c 'LD_PRELOAD="$tmp/preprint.so" ./bin/01-fork no-such-command 2>/dev/null | cat'
+	[ "$output" = printed-before-fork ]
+	sed '/fflush(stdout);/d' steps/01-fork.c >"$tmp/01-noflush.c"
+	run grep -c 'fflush(stdout);' "$tmp/01-noflush.c"
+	[ "$output" = 0 ]
+	cc -iquote steps -o "$tmp/01-noflush" "$tmp/01-noflush.c" common/common.c
+	run bash -c 'LD_PRELOAD="$tmp/preprint.so" "$tmp/01-noflush" no-such-command 2>/dev/null | cat'
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[0]}" = printed-before-fork ]
+	[ "${lines[1]}" = printed-before-fork ]
+	# the preloaded library runs again in a command that does exec, so the
+	# demonstration uses a command that cannot be found
+	run bash -c 'LD_PRELOAD="$tmp/preprint.so" ./bin/01-fork true | cat'
+	[ "${#lines[@]}" -eq 2 ]
+	rm -r "$tmp"
+}
