@@ -40,3 +40,69 @@ teardown() { common_teardown; }
 	[[ $output == *"-	pid = fork();"* ]]
 	[[ $output == *"+	pid = clone(child, stack, clone_flags, &cfg);"* ]]
 }
+
+@test "strace: clone() gets our stack and only SIGCHLD as flags" {
+	command -v strace >/dev/null || skip "needs strace"
+	run strace -f -q -e trace=clone,execve,wait4 ./bin/02-clone /bin/true
+	[ "$status" -eq 0 ]
+	[[ $output =~ clone\(child_stack=0x[0-9a-f]+,\ flags=SIGCHLD\) ]]
+	[[ $output == *'execve("/bin/true"'* ]]
+}
+
+@test "the stack is a 1 MiB private anonymous mapping in the runtime, barely touched" {
+	./bin/02-clone sleep 30 &
+	local runtime=$! child='' _
+	# wait until the child has exec'd sleep
+	for _ in $(seq 100); do
+		child=$(cat "/proc/$runtime/task/$runtime/children" 2>/dev/null) || true
+		child=${child%% *}
+		[ -n "$child" ] && [ "$(readlink "/proc/$child/exe")" != "$(readlink "/proc/$runtime/exe")" ] && break
+		sleep 0.05
+	done
+	run grep -B1 -A3 '^Size: *1024 kB' /proc/$!/smaps
+	kill "$child" || kill "$runtime"
+	wait "$runtime" || true
+	[ "$status" -eq 0 ]
+	# address range, rw-p (private), offset 0, device 00:00, inode 0: anonymous
+	[[ ${lines[0]} =~ ^[0-9a-f]+-[0-9a-f]+\ rw-p\ 00000000\ 00:00\ 0\ *$ ]]
+	# only what the parent itself wrote is resident: far less than 1 MiB
+	local rss
+	rss=$(awk '$1 == "Rss:" { print $2 }' <<<"$output")
+	[ "$rss" -lt 64 ]
+}
+
+# Build a copy of steps/02-clone.c changed by a sed expression.
+build_variant() { # NAME SED-EXPRESSION
+	sed "$2" steps/02-clone.c >"$BATS_TEST_TMPDIR/$1.c"
+	if cmp -s steps/02-clone.c "$BATS_TEST_TMPDIR/$1.c"; then
+		echo "build_variant: '$2' changed nothing" >&2
+		return 1
+	fi
+	cc -std=gnu11 -O2 -iquote "$REPO/steps" -o "$BATS_TEST_TMPDIR/$1" \
+		"$BATS_TEST_TMPDIR/$1.c" common/common.c
+}
+
+@test "a 4 KiB stack: enough to exec, too small to report a failed exec (SIGSEGV)" {
+	build_variant small 's/^#define STACK_SIZE (1024 \* 1024)$/#define STACK_SIZE 4096/'
+	run "$BATS_TEST_TMPDIR/small" true
+	[ "$status" -eq 0 ]
+	# 127 and a message with 1 MiB; with 4 KiB the child dies silently
+	run "$BATS_TEST_TMPDIR/small" no-such-command
+	[ "$status" -eq 139 ]
+	[ -z "$output" ]
+}
+
+@test "without SIGCHLD in the flags, waitpid() sees no child: ECHILD and 125" {
+	build_variant nosigchld 's/^static const int clone_flags = SIGCHLD;/static const int clone_flags = 0;/'
+	# a child that never execs keeps exit signal 0: waitpid() without
+	# __WCLONE does not wait for it (wait(2))
+	run "$BATS_TEST_TMPDIR/nosigchld" no-such-command
+	[ "$status" -eq 125 ]
+	[[ $output == *"waitpid "* ]]
+}
+
+@test "passing the bottom of the stack instead of the top: SIGSEGV at once" {
+	build_variant bottom 's/pid = clone(child, stack, /pid = clone(child, stack - STACK_SIZE, /'
+	run -139 "$BATS_TEST_TMPDIR/bottom" true
+	[ "$status" -eq 139 ]
+}
