@@ -70,3 +70,78 @@ teardown() { common_teardown; }
 	[ "$status" -eq 0 ]
 	[[ $output == *"+	if (chroot(rootfs) == -1)"* ]]
 }
+
+@test "ldd: a host program needs a loader and libraries; the image's busybox none" {
+	run ldd /bin/ls
+	[ "$status" -eq 0 ]
+	[[ $output == *"libc.so."* ]]
+	[[ $output =~ /ld-linux[^[:space:]]*\.so\.[0-9] ]]
+	run ldd images/busybox/bin/busybox
+	[ "$status" -ne 0 ]
+	[[ $output == *"not a dynamic executable"* ]]
+}
+
+@test "a dynamic program without its loader in the root: ENOENT, 127" {
+	export TMPDIR=$BATS_TEST_TMPDIR
+	root=$(mktemp -d)
+	mkdir "$root/bin" && cp /bin/ls "$root/bin/"
+	run -127 ./bin/03-chroot "$root" /bin/ls
+	[ "$status" -eq 127 ]
+	[[ $output == *"exec \`/bin/ls\`: No such file or directory"* ]]
+	# the file is there: what is missing is its ELF interpreter
+	[ -x "$root/bin/ls" ]
+	rm -rf "$root"
+}
+
+@test "chroot changes no namespace: hostname, network, PID, mounts are the host's" {
+	run ./bin/03-chroot busybox /bin/hostname
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(uname -n)" ]
+	start_container ./bin/03-chroot busybox /bin/sleep 30
+	local ns
+	for ns in uts net pid mnt ipc; do
+		[ "$(readlink "/proc/$CONTAINER_PID/ns/$ns")" = "$(readlink "/proc/self/ns/$ns")" ]
+	done
+	kill "$CONTAINER_PID"
+	wait_runtime
+	[ "$status" -eq 143 ]
+}
+
+@test "ip link inside lists the host's interfaces" {
+	local before after inside
+	before=$(ls /sys/class/net)
+	run ./bin/03-chroot busybox /sbin/ip link
+	[ "$status" -eq 0 ]
+	inside=$(awk -F': ' '/^[0-9]+: / { sub(/@.*/, "", $2); print $2 }' <<<"$output" | sort)
+	after=$(ls /sys/class/net)
+	[ "$inside" = "$before" ] || [ "$inside" = "$after" ]
+}
+
+@test "the shell inside has a host PID, not 1" {
+	run ./bin/03-chroot busybox /bin/sh -c 'echo $$'
+	[ "$status" -eq 0 ]
+	[[ $output =~ ^[0-9]+$ ]]
+	[ "$output" -gt 1 ]
+}
+
+@test "without chdir(\"/\") the working directory stays on the host" {
+	sed '/if (chdir("\/") == -1)/,+1d' steps/03-chroot.c >"$BATS_TEST_TMPDIR/nochdir.c"
+	run grep -c 'chdir("/")' "$BATS_TEST_TMPDIR/nochdir.c"
+	[ "$output" = 0 ]
+	cc -std=gnu11 -O2 -iquote "$REPO/steps" -o "$BATS_TEST_TMPDIR/nochdir" \
+		"$BATS_TEST_TMPDIR/nochdir.c" common/common.c
+	# run from the repository root: Makefile is a host file, not the image's
+	run ./bin/03-chroot busybox /bin/ls Makefile
+	[ "$status" -ne 0 ]
+	run "$BATS_TEST_TMPDIR/nochdir" "$IMAGE" /bin/ls Makefile
+	[ "$status" -eq 0 ]
+	[ "$output" = Makefile ]
+	# and "..", never stopped outside the root, climbs to the host's /
+	touch "$BATS_TEST_TMPDIR/host-only"
+	local up
+	up=$(printf '../%.0s' $(seq 64))
+	run "$BATS_TEST_TMPDIR/nochdir" "$IMAGE" /bin/sh -c \
+		"cd $up${BATS_TEST_TMPDIR#/} && ls host-only"
+	[ "$status" -eq 0 ]
+	[ "$output" = host-only ]
+}
