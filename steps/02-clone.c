@@ -5,10 +5,12 @@
  * is reshaped once around it. clone() is the door to everything that follows:
  * its flags put the child into new namespaces (step 05 on). Unlike fork(),
  * it starts the child in a function, child(), on a stack we provide, so we
- * map one: 1 MiB, because a shell or a libc call can easily need more than
- * the few KiB some examples use, and overflowing it corrupts memory silently.
- * SIGCHLD in the flags asks the kernel to signal the parent when the child
- * ends, so waitpid() works exactly as it did after fork().
+ * map one: 1 MiB, because libc calls in the child (execvp() building paths,
+ * fprintf() on failure) can need more than the few KiB some examples use,
+ * and overflowing the stack kills the child with SIGSEGV or, if something
+ * else is mapped below it, silently corrupts that memory. SIGCHLD in the
+ * flags is the signal the kernel sends the parent when the child ends; with
+ * it, waitpid() treats the child exactly as a fork()ed one (wait(2)).
  *
  * Usage:   02-clone CMD [ARG...]
  * Try it:  ./bin/02-clone /bin/sh -c 'echo "child $$"; exit 3'; echo $?
