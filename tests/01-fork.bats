@@ -63,7 +63,7 @@ teardown() { common_teardown; }
 }
 
 @test "strace: fork() is the clone system call with SIGCHLD, then execve and wait4" {
-	command -v strace >/dev/null || skip "needs strace"
+	requires strace
 	run strace -f -q -e trace=clone,execve,wait4 ./bin/01-fork /bin/true
 	[ "$status" -eq 0 ]
 	# the parent's fork(): no stack of its own (a copy of ours), SIGCHLD

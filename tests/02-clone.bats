@@ -42,7 +42,7 @@ teardown() { common_teardown; }
 }
 
 @test "strace: clone() gets our stack and only SIGCHLD as flags" {
-	command -v strace >/dev/null || skip "needs strace"
+	requires strace
 	run strace -f -q -e trace=clone,execve,wait4 ./bin/02-clone /bin/true
 	[ "$status" -eq 0 ]
 	[[ $output =~ clone\(child_stack=0x[0-9a-f]+,\ flags=SIGCHLD\) ]]

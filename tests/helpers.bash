@@ -28,6 +28,9 @@ requires() {
 		cgroup1)
 			! cgroup_is_v2 || skip "needs a cgroup v1 host"
 			;;
+		strace)
+			command -v strace >/dev/null || skip "needs strace (apt-get install strace)"
+			;;
 		*)
 			echo "requires: unknown requirement '$need'" >&2
 			return 1
