@@ -10,7 +10,7 @@ C_FILES := $(wildcard steps/*.c common/*.c common/*.h tests/*.c)
 SCRIPTS := $(wildcard scripts/* images/*.sh) .ci/run tests/helpers.bash \
 	   $(wildcard tests/*.bats)
 
-.PHONY: all help image test diff lint clean distclean \
+.PHONY: all help image test test-vm diff lint clean distclean \
 	$(addprefix step-,$(foreach s,$(STEPS),$(firstword $(subst -, ,$(s)))))
 
 all: $(BINS) ## build every step: bin/01-fork ... bin/NN-name
@@ -43,6 +43,9 @@ $(IMAGE): images/busybox.sh
 
 test: all image ## run the test suite (as root: sudo make test)
 	scripts/run-tests
+
+test-vm: all image ## the suite in a qemu VM with cgroup v2 [TESTS=tests/07-cgroup.bats]
+	scripts/test-vm $(TESTS)
 
 diff: ## show what step NN adds to step NN-1: make diff STEP=05
 	@scripts/diff-step $(STEP)
