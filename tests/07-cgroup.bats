@@ -182,3 +182,58 @@ cpu_usage_usec() { # PID
 	[ "$status" -eq 0 ]
 	[[ $output == *"+	return st.f_type == CGROUP2_SUPER_MAGIC;"* ]]
 }
+
+@test "without a cgroup namespace (06) the container sees the host's cgroup paths" {
+	run ./bin/06-private-mnt busybox cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat /proc/self/cgroup)" ]
+}
+
+@test "Try it: the limits are in the cgroup files; after the run no nutshell cgroup is left" {
+	start_container ./bin/07-cgroup -m 32m --pids-limit 20 --cpus 0.5 busybox /bin/sleep 30
+	if cgroup_is_v2; then
+		run cat /sys/fs/cgroup/nutshell/*/memory.max /sys/fs/cgroup/nutshell/*/cpu.max /sys/fs/cgroup/nutshell/*/pids.max
+		[ "$output" = "$(printf '33554432\n50000 100000\n20')" ]
+		# the parent hands the three controllers down and holds no process
+		[ "$(cat /sys/fs/cgroup/nutshell/cgroup.subtree_control)" = "cpu memory pids" ]
+		[ -z "$(cat /sys/fs/cgroup/nutshell/cgroup.procs)" ]
+	else
+		run cat /sys/fs/cgroup/memory/nutshell/*/memory.limit_in_bytes /sys/fs/cgroup/cpu/nutshell/*/cpu.cfs_quota_us /sys/fs/cgroup/pids/nutshell/*/pids.max
+		[ "$output" = "$(printf '33554432\n50000\n20')" ]
+	fi
+	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+	if cgroup_is_v2; then
+		run ls /sys/fs/cgroup/nutshell
+	else
+		run ls /sys/fs/cgroup/pids/nutshell
+	fi
+	[ "$status" -ne 0 ]
+	[[ $output == *"No such file or directory"* ]]
+}
+
+@test "Try it: a fork flood meets EAGAIN at --pids-limit 20 and the shell gives up" {
+	run ./bin/07-cgroup --pids-limit 20 busybox /bin/sh -c 'for i in $(seq 30); do sleep 5 & done; wait'
+	[ "$status" -eq 2 ]
+	[[ $output == *"Resource temporarily unavailable"* ]] # strerror(EAGAIN)
+}
+
+@test "Try it: under --cpus 0.2 a counting loop gets about a fifth of the wall time" {
+	run ./bin/07-cgroup --cpus 0.2 busybox /bin/sh -c 'time sh -c "i=0; while [ \$i -lt 300000 ]; do i=\$((i+1)); done"'
+	[ "$status" -eq 0 ]
+	# busybox time prints "real\t0m 1.88s", "user\t...", "sys\t..."
+	local real cpu
+	real=$(awk '$1 == "real" { sub("s", "", $3); print $2 * 60000 + $3 * 1000 }' <<<"$output")
+	cpu=$(awk '$1 == "user" || $1 == "sys" { sub("s", "", $3); t += $2 * 60000 + $3 * 1000 } END { print t }' <<<"$output")
+	echo "real ${real} ms, cpu ${cpu} ms" >&2
+	[ "${real%.*}" -gt 0 ]
+	# the quota is 0.2; generous: at most 0.35
+	[ $((${cpu%.*} * 100)) -le $((${real%.*} * 35)) ]
+}
+
+@test "Try it: -m abc is refused with 125 and one line" {
+	run ./bin/07-cgroup -m abc busybox /bin/true
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $output == *"\`abc\`"* ]]
+}
