@@ -54,7 +54,7 @@ lint: ## clang-format check over every C file, shellcheck over every script
 	clang-format --dry-run -Werror $(C_FILES)
 	shellcheck $(SCRIPTS)
 
-clean: ## remove bin/ (build output and test reports)
+clean: ## remove bin/ (build output, test reports, the VM kernel cache)
 	rm -rf bin
 
 distclean: clean ## also remove the built images
