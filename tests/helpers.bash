@@ -62,7 +62,10 @@ our_processes() {
 		END {
 			for (pid in pids) {
 				exe = val[pid, "exe"]
-				if (exe == "")
+				# kernel threads have no exe; a process that is
+				# exiting as we look has lost its root or namespaces
+				if (exe == "" || val[pid, "root"] == "" ||
+				    val[pid, "ns/pid"] == "" || val[pid, "ns/mnt"] == "")
 					continue
 				if (index(exe, repo) == 1 || val[pid, "root"] != "/" ||
 				    val[pid, "ns/pid"] != pidns ||
@@ -89,7 +92,7 @@ common_setup() {
 }
 
 common_teardown() {
-	local pid leftover=() after
+	local pid leftover=() after _
 	after=$(mount_table)
 	if [ "$after" != "$MOUNTS_BEFORE" ]; then
 		echo "the test changed the host's mount table:" >&2
@@ -102,12 +105,19 @@ common_teardown() {
 		diff <(echo "$CGROUPS_BEFORE") <(echo "$after") >&2 || true
 		return 1
 	fi
-	for pid in $(our_processes); do
-		[[ $PROCS_BEFORE == *" $pid "* ]] || leftover+=("$pid")
+	# a container's last processes may still be dying of the SIGKILL its
+	# end sent them: look again for up to a second before calling it a leak
+	for _ in $(seq 10); do
+		leftover=()
+		for pid in $(our_processes); do
+			[[ $PROCS_BEFORE == *" $pid "* ]] || leftover+=("$pid")
+		done
+		[ ${#leftover[@]} -gt 0 ] || break
+		sleep 0.1
 	done
 	if [ ${#leftover[@]} -gt 0 ]; then
 		for pid in "${leftover[@]}"; do
-			echo "left running: $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" >&2
+			echo "left running: $pid $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" >&2
 			kill -KILL "$pid" 2>/dev/null || true
 		done
 		return 1
