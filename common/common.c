@@ -18,13 +18,20 @@
 
 #include "common.h"
 
-static void vreport(const char *fmt, va_list ap, int err)
+/*
+ * One message, one line, one write(): stderr is unbuffered, and glibc
+ * writes each fprintf() call on such a stream at once. Messages from
+ * runtimes and containers running side by side then do not interleave.
+ */
+static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
 {
-	fprintf(stderr, "%s: ", program_invocation_short_name);
-	vfprintf(stderr, fmt, ap);
-	if (err)
-		fprintf(stderr, ": %s", strerror(err));
-	fputc('\n', stderr);
+	char *msg;
+
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
+	fprintf(stderr, "%s: %s%s%s%s\n", program_invocation_short_name, prefix,
+		msg ? msg : fmt, err ? ": " : "", err ? strerror(err) : "");
+	free(msg);
 }
 
 void die(const char *fmt, ...)
@@ -33,7 +40,7 @@ void die(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport(fmt, ap, err);
+	vreport("", fmt, ap, err);
 	va_end(ap);
 	exit(EXIT_RUNTIME);
 }
@@ -43,7 +50,7 @@ void diex(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport(fmt, ap, 0);
+	vreport("", fmt, ap, 0);
 	va_end(ap);
 	exit(EXIT_RUNTIME);
 }
@@ -54,7 +61,7 @@ void warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport(fmt, ap, err);
+	vreport("", fmt, ap, err);
 	va_end(ap);
 	errno = err;
 }
@@ -74,11 +81,9 @@ void note(const char *fmt, ...)
 
 	if (getenv("NUTSHELL_VERBOSE") == NULL)
 		return;
-	fprintf(stderr, "%s: => ", program_invocation_short_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport("=> ", fmt, ap, 0);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void *alloc_stack(size_t size)
