@@ -297,7 +297,8 @@ static char *cgroup_path(char *buf, const struct config *cfg, size_t i,
  * A runtime killed with SIGKILL cannot remove its cgroup (its container
  * died with it, by PR_SET_PDEATHSIG). Such cgroups are named after a pid
  * that no longer runs, or that is ours now: remove them. rmdir() fails with
- * EBUSY for a cgroup that still has processes, which we leave alone.
+ * EBUSY for a cgroup that still has processes, which we leave alone, and
+ * with ENOENT if its runtime has just removed it itself.
  */
 static void remove_stale_cgroups(const struct config *cfg)
 {
@@ -317,7 +318,7 @@ static void remove_stale_cgroups(const struct config *cfg)
 			    (id != cfg->runtime && kill(id, 0) == 0))
 				continue;
 			if (unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) == -1 &&
-			    errno != EBUSY)
+			    errno != EBUSY && errno != ENOENT)
 				warn("rmdir stale `%s%s`", dir, e->d_name);
 		}
 		closedir(d);
@@ -330,36 +331,52 @@ static void remove_stale_cgroups(const struct config *cfg)
  * cgroup.subtree_control, all the way down from the root. Our parent holds
  * no processes itself: v2's "no internal processes" rule forbids it in a
  * cgroup that hands controllers down to children.
+ * One try in tree i; -1 if our parent vanished on the way: another
+ * runtime removes it when its last container ends. The call then fails
+ * with ENOENT, or ENODEV for a file of a removed cgroup.
  */
-static void create_cgroup(const struct config *cfg)
+static int try_create_cgroup(const struct config *cfg, size_t i)
 {
-	char path[PATH_MAX];
-	size_t i;
+	char parent[PATH_MAX], path[PATH_MAX];
+	int err;
 
-	for (i = 0; i < cgroup_trees(cfg); i++)
-		if (ensure_dir(cgroup_path(path, cfg, i, CGROUP_PARENT, ""),
-			       0755) == -1)
-			die("mkdir `%s`", path);
-	if (cfg->cgroup_v2) {
-		if (write_file(CGROUP_ROOT "/cgroup.subtree_control",
-			       "+memory +cpu +pids") == -1)
-			die("enable memory, cpu, pids in `%s`",
-			    CGROUP_ROOT "/cgroup.subtree_control");
-		cgroup_path(path, cfg, 0, CGROUP_PARENT,
-			    "cgroup.subtree_control");
-		if (write_file(path, "+memory +cpu +pids") == -1)
-			die("enable memory, cpu, pids in `%s`", path);
+	cgroup_path(parent, cfg, i, CGROUP_PARENT, "");
+	if (mkdir(parent, 0755) == -1 && errno != EEXIST)
+		die("mkdir `%s`", parent);
+	cgroup_path(path, cfg, i, CGROUP_PARENT, "cgroup.subtree_control");
+	if (cfg->cgroup_v2 && write_file(path, "+memory +cpu +pids") == -1) {
+		err = errno;
+		if (access(parent, F_OK) == -1)
+			return -1;
+		errno = err;
+		die("enable memory, cpu, pids in `%s`", path);
 	}
 	/*
 	 * On many v1 hosts cpu and cpuacct are one mount ("cpu,cpuacct", the
 	 * two names being symlinks to it): the cpuacct cgroup then exists.
 	 */
-	for (i = 0; i < cgroup_trees(cfg); i++) {
-		cgroup_path(path, cfg, i, cfg->cgroup, "");
-		if (mkdir(path, 0755) == -1 &&
-		    !(errno == EEXIST && !cfg->cgroup_v2 && i == V1_CPUACCT))
-			die("mkdir `%s`", path);
-	}
+	cgroup_path(path, cfg, i, cfg->cgroup, "");
+	if (mkdir(path, 0755) == 0 ||
+	    (errno == EEXIST && !cfg->cgroup_v2 && i == V1_CPUACCT))
+		return 0;
+	if (errno == ENOENT)
+		return -1;
+	die("mkdir `%s`", path);
+}
+
+static void create_cgroup(const struct config *cfg)
+{
+	const char *root = CGROUP_ROOT "/cgroup.subtree_control";
+	int tries;
+	size_t i;
+
+	if (cfg->cgroup_v2 && write_file(root, "+memory +cpu +pids") == -1)
+		die("enable memory, cpu, pids in `%s`", root);
+	for (i = 0; i < cgroup_trees(cfg); i++)
+		for (tries = 0; try_create_cgroup(cfg, i) == -1; tries++)
+			if (tries == 100)
+				diex("parent cgroup `%s` keeps vanishing",
+				     CGROUP_PARENT);
 }
 
 /* Write one limit to a file of the container's cgroup; tree is a V1_*
