@@ -353,3 +353,16 @@ build_variant() { # NAME SCRIPT
 	[ "$status" -eq 0 ]
 	[ -z "$(ls -A "$rootfs/dev")" ]
 }
+
+@test "the host's terminal works inside, but its name does not resolve there" {
+	# script(1) gives the runtime a pty from the host's devpts; the
+	# container mounts a devpts instance of its own, where it is absent.
+	# shellcheck disable=SC2016 # expanded by the container's shell
+	local inside='[ -t 0 ] || exit 2
+		pts=$(readlink /proc/self/fd/0)
+		case $pts in /dev/pts/[0-9]*) ;; *) exit 3 ;; esac
+		[ -e "$pts" ] && exit 4
+		tty'
+	run script -qec "./bin/06-private-mnt busybox /bin/sh -c '$inside'" /dev/null
+	[ "$status" -eq 1 ] # tty(1) finds no name for its stdin
+}
