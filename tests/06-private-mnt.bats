@@ -355,6 +355,7 @@ build_variant() { # NAME SCRIPT
 }
 
 @test "the host's terminal works inside, but its name does not resolve there" {
+	requires script
 	# script(1) gives the runtime a pty from the host's devpts; the
 	# container mounts a devpts instance of its own, where it is absent.
 	# shellcheck disable=SC2016 # expanded by the container's shell

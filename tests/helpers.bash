@@ -28,8 +28,9 @@ requires() {
 		cgroup1)
 			! cgroup_is_v2 || skip "needs a cgroup v1 host"
 			;;
-		strace)
-			command -v strace >/dev/null || skip "needs strace (apt-get install strace)"
+		strace | script)
+			# script(1) is in util-linux (on Debian and Ubuntu, bsdutils)
+			command -v "$need" >/dev/null || skip "needs the $need command (see README: Requirements)"
 			;;
 		*)
 			echo "requires: unknown requirement '$need'" >&2
