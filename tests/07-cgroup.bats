@@ -80,6 +80,7 @@ cpu_usage_usec() { # PID
 	[ "$output" = "" ]
 	# without the limit (06) the same hog finishes
 	run ./bin/06-private-mnt busybox /bin/sh -c 'x=a; while [ ${#x} -lt 100000000 ]; do x=$x$x; done; echo survived'
+	[ "$status" -eq 0 ]
 	[ "$output" = survived ]
 	# the kernel's count: run the hog as a child and read the cgroup
 	start_container ./bin/07-cgroup -m 32m busybox /bin/sh -c 'sh -c "x=a; while :; do x=\$x\$x; done"; echo "hog $?"; exec sleep 30'
