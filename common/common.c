@@ -3,6 +3,7 @@
  * of each helper.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -88,12 +89,23 @@ void note(const char *fmt, ...)
 
 void *alloc_stack(size_t size)
 {
-	char *stack = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	size_t page = sysconf(_SC_PAGESIZE);
+	char *map;
 
-	if (stack == MAP_FAILED)
+	/* the kernel rounds the length up to whole pages */
+	map = mmap(NULL, page + size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (map == MAP_FAILED)
 		return NULL;
-	return stack + size;
+	/* the guard page: the lowest one, towards which the stack grows */
+	if (mprotect(map, page, PROT_NONE) == -1) {
+		int err = errno;
+
+		munmap(map, page + size);
+		errno = err;
+		return NULL;
+	}
+	return map + page + size;
 }
 
 int wait_child(pid_t pid)
@@ -213,6 +225,104 @@ int systemf(const char *fmt, ...)
 	return WEXITSTATUS(status);
 }
 
+/*
+ * The number parsers share one scanner: one or more decimal digits at *p,
+ * no sign, no spaces, moved past; -1 with errno set if there is no digit
+ * (EINVAL) or the number does not fit (ERANGE).
+ */
+static int scan_digits(const char **p, long long *n)
+{
+	const char *s = *p;
+
+	if (!isdigit((unsigned char)*s)) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (*n = 0; isdigit((unsigned char)*s); s++) {
+		if (*n > (LLONG_MAX - (*s - '0')) / 10) {
+			errno = ERANGE;
+			return -1;
+		}
+		*n = *n * 10 + (*s - '0');
+	}
+	*p = s;
+	return 0;
+}
+
+static int at_end(const char *s)
+{
+	if (*s != '\0') {
+		errno = EINVAL;
+		return 0;
+	}
+	return 1;
+}
+
+int parse_size(const char *s, long long *bytes)
+{
+	const char *units = "kmg", *unit;
+	long long n;
+	int shift = 0;
+
+	if (scan_digits(&s, &n) == -1)
+		return -1;
+	if (*s != '\0' &&
+	    (unit = strchr(units, tolower((unsigned char)*s))) != NULL) {
+		shift = 10 * (unit - units + 1);
+		s++;
+	}
+	if (tolower((unsigned char)*s) == 'b')
+		s++;
+	if (!at_end(s))
+		return -1;
+	if (n > (LLONG_MAX >> shift)) {
+		errno = ERANGE;
+		return -1;
+	}
+	*bytes = n << shift;
+	return 0;
+}
+
+int parse_count(const char *s, long long *n)
+{
+	int negative = *s == '-';
+
+	s += negative;
+	if (scan_digits(&s, n) == -1 || !at_end(s))
+		return -1;
+	if (negative)
+		*n = -*n;
+	return 0;
+}
+
+int parse_decimal(const char *s, long long scale, long long *value)
+{
+	long long whole, frac = 0, den = 1;
+
+	if (scan_digits(&s, &whole) == -1)
+		return -1;
+	if (*s == '.') {
+		/* nine decimals are kept; later ones cannot matter here */
+		for (s++; isdigit((unsigned char)*s); s++)
+			if (den < 1000000000) {
+				frac = frac * 10 + (*s - '0');
+				den *= 10;
+			}
+		if (den == 1) { /* "1." has no decimals */
+			errno = EINVAL;
+			return -1;
+		}
+	}
+	if (!at_end(s))
+		return -1;
+	if (scale <= 0 || scale > 1000000000 || whole > LLONG_MAX / scale - 1) {
+		errno = ERANGE;
+		return -1;
+	}
+	*value = whole * scale + (frac * scale + den / 2) / den;
+	return 0;
+}
+
 /* <repo>/images/<name>, where <repo> is the parent of the directory that
  * holds this program (bin/NN-name -> bin/.. -> the repository). */
 static char *image_path(const char *name)
@@ -261,4 +371,25 @@ char *resolve_rootfs(const char *arg)
 		return NULL;
 	}
 	return real;
+}
+
+void die_rootfs(const char *arg)
+{
+	int err = errno;
+	struct stat st;
+	char *image;
+
+	if (arg[0] == '\0' || strchr(arg, '/') || strcmp(arg, ".") == 0 ||
+	    strcmp(arg, "..") == 0 || (image = image_path(arg)) == NULL) {
+		errno = err;
+		die("rootfs `%s`", arg);
+	}
+	/* a directory of that name here is what the user most likely meant */
+	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+		diex("rootfs `%s`: image `%s`: %s (for the directory `%s` "
+		     "here, write `./%s`)",
+		     arg, image, strerror(err), arg, arg);
+	diex("rootfs `%s`: image `%s`: %s (an image name, or a directory "
+	     "path with a slash)",
+	     arg, image, strerror(err));
 }

@@ -36,8 +36,11 @@ __attribute__((noreturn)) void die_exec(const char *cmd);
 /* "prog: => message" on stderr when NUTSHELL_VERBOSE is set: narration. */
 __attribute__((format(printf, 1, 2))) void note(const char *fmt, ...);
 
-/* mmap(2) a stack of size bytes for clone(2); returns its top (stacks grow
- * down on every architecture Linux containers run on), or NULL. */
+/* mmap(2) a stack of size bytes for clone(2), with one more page below it
+ * that may not be touched (PROT_NONE), so that overflowing the stack is
+ * always a SIGSEGV rather than a write into whatever is mapped there.
+ * Returns its top, the bottom plus size (stacks grow down on every
+ * architecture Linux containers run on), or NULL with errno set. */
 void *alloc_stack(size_t size);
 
 /* waitpid(2) for pid, retrying on EINTR. Returns the child's exit code, or
@@ -65,11 +68,32 @@ int ensure_dir(const char *path, mode_t mode);
  * (numbers, generated names), never text a user typed. */
 __attribute__((format(printf, 1, 2))) int systemf(const char *fmt, ...);
 
+/* Parse a size as docker reads -m: a whole number of bytes with an
+ * optional unit k, m or g (powers of 1024), optionally followed by b
+ * ("64m", "1g", "512kb", "1048576"). 0 or -1 with errno EINVAL (not a
+ * size) or ERANGE (does not fit in a long long). */
+int parse_size(const char *s, long long *bytes);
+
+/* Parse a whole number, optionally negative ("20", "-1"). 0 or -1 with
+ * errno EINVAL or ERANGE. */
+int parse_count(const char *s, long long *n);
+
+/* Parse a decimal number that is not negative ("1.5", "0.25", "2") and
+ * return it multiplied by scale, rounded to the nearest whole number:
+ * parse_decimal("0.5", 100000, &v) gives 50000, with no floating point
+ * rounding on the way. 0 or -1 with errno EINVAL or ERANGE. */
+int parse_decimal(const char *s, long long scale, long long *value);
+
 /* ROOTFS argument -> directory. A name without a slash is an image under
  * the repository's images/ directory ("busybox" -> <repo>/images/busybox),
  * found from /proc/self/exe so it works from any working directory; any
  * argument with a slash is a path and is used as it is. Returns a malloc'd
  * path to an existing directory, or NULL with errno set (ENOENT, ENOTDIR). */
 char *resolve_rootfs(const char *arg);
+
+/* Call after resolve_rootfs(arg) failed: one line on stderr that says what
+ * was tried (for an image name, the path under images/, and the ./NAME to
+ * type when NAME is a directory here), then exit(EXIT_RUNTIME). */
+__attribute__((noreturn)) void die_rootfs(const char *arg);
 
 #endif

@@ -1,0 +1,88 @@
+#!/usr/bin/env bats
+# common/: the plumbing every step shares. Each helper is called through
+# tests/common-test.c, which prints what it returned: a value, or the errno
+# name when it failed.
+load helpers
+
+setup_file() {
+	cc -std=gnu11 -Wall -Wextra -Werror -O2 -o "$BATS_FILE_TMPDIR/common-test" \
+		"$BATS_TEST_DIRNAME/common-test.c" "$BATS_TEST_DIRNAME/../common/common.c"
+}
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+# expect HELPER EXTRA -- INPUT RESULT INPUT RESULT ...: every INPUT gives RESULT
+expect() {
+	local helper=$1 extra=$2 bad=0
+	shift 3
+	while [ $# -gt 0 ]; do
+		run "$BATS_FILE_TMPDIR/common-test" "$helper" "$1" ${extra:+"$extra"}
+		if [ "$output" != "$2" ]; then
+			echo "$helper '$1': expected '$2', got '$output'"
+			bad=1
+		fi
+		shift 2
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "parse_size: docker's sizes, powers of 1024, an optional b" {
+	expect size "" -- 64m 67108864 64M 67108864 1g 1073741824 512kb 524288 \
+		1048576 1048576 1B 1 0 0 9223372036854775807 9223372036854775807
+}
+
+@test "parse_size: no sign, no space, no unknown unit, no overflow" {
+	expect size "" -- 1x EINVAL -1 EINVAL +1 EINVAL " 1" EINVAL "1 " EINVAL \
+		m EINVAL "" EINVAL 1.5g EINVAL 1mm EINVAL \
+		8589934592g ERANGE 99999999999999999999 ERANGE
+}
+
+@test "parse_count: whole numbers, negative ones too; nothing else" {
+	expect count "" -- 20 20 0 0 -1 -1 007 7 \
+		1.5 EINVAL - EINVAL "" EINVAL 1k EINVAL --1 EINVAL \
+		99999999999999999999 ERANGE
+}
+
+@test "parse_decimal: exact fixed point, rounded to the nearest unit" {
+	expect decimal 100000 -- 0.5 50000 1 100000 1.25 125000 0.29 29000 \
+		0.001 100 0.000004 0 0.000005 1 2.0000000005 200000 \
+		.5 EINVAL 1. EINVAL 1.5x EINVAL -1 EINVAL "" EINVAL \
+		99999999999999 ERANGE
+}
+
+@test "alloc_stack: the whole size is usable, the page below it faults" {
+	# SIZE OFFSET-below-the-top: the lowest byte, then one byte lower
+	run "$BATS_FILE_TMPDIR/common-test" stack 65536 65536
+	[ "$output" = ok ]
+	run "$BATS_FILE_TMPDIR/common-test" stack 65536 65537
+	[ "$output" = "signal 11" ]
+	run "$BATS_FILE_TMPDIR/common-test" stack 65536 $((65536 + 4096))
+	[ "$output" = "signal 11" ]
+	# a size that is not a whole number of pages: the top is the bottom
+	# plus the size, and the guard page is right below the bottom
+	run "$BATS_FILE_TMPDIR/common-test" stack 100 100
+	[ "$output" = ok ]
+	run "$BATS_FILE_TMPDIR/common-test" stack 100 101
+	[ "$output" = "signal 11" ]
+}
+
+@test "write_file writes an existing file, ensure_dir accepts a directory" {
+	local f=$BATS_TEST_TMPDIR/f
+	: >"$f"
+	expect write abc -- "$f" 0 "$BATS_TEST_TMPDIR/none/x" ENOENT
+	[ "$(cat "$f")" = abc ]
+	expect dir "" -- "$BATS_TEST_TMPDIR" 0 "$BATS_TEST_TMPDIR/new" 0 "$f" ENOTDIR
+	[ -d "$BATS_TEST_TMPDIR/new" ]
+}
+
+@test "systemf gives the command's status, 128+N for a signal" {
+	expect systemf "" -- "exit 3" 3 true 0 'kill -TERM $$' 143
+}
+
+@test "sync_wait returns once released, EPIPE when the other end just closed" {
+	expect sync "" -- release 0 exit EPIPE
+}
+
+@test "wait_child gives the exit status, or 128+N for signal N" {
+	expect wait "" -- "exit 7" 7 'kill -KILL $$' 137 'kill -PIPE $$' 141
+}
