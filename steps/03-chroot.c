@@ -26,8 +26,12 @@
 
 #include "../common/common.h"
 
-/* Size of the child's stack. */
-#define STACK_SIZE (1024 * 1024)
+/*
+ * Size of the child's stack: 1 MiB for what the child does itself, plus
+ * room for a copy of the argument list, which execvp() builds on this
+ * stack when the command is a script without "#!" (see the header).
+ */
+#define STACK_SIZE(argc) (1024 * 1024 + ((argc) + 2) * sizeof(char *))
 
 /*
  * Flags for clone(2), one per line; later steps add namespaces here.
@@ -89,13 +93,12 @@ int main(int argc, char **argv)
 		     "mounting and creating namespaces need privileges");
 	cfg.rootfs = resolve_rootfs(argv[1]);
 	if (cfg.rootfs == NULL)
-		die("rootfs `%s` (an image under images/, or a directory)",
-		    argv[1]);
+		die_rootfs(argv[1]);
 	cfg.argv = &argv[2];
 
-	stack = alloc_stack(STACK_SIZE);
+	stack = alloc_stack(STACK_SIZE(argc));
 	if (stack == NULL)
-		die("mmap stack of %d bytes", STACK_SIZE);
+		die("mmap stack of %zu bytes", STACK_SIZE(argc));
 
 	/*
 	 * When stdout is a pipe, stdio keeps output in a buffer until it is

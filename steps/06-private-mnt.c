@@ -36,8 +36,12 @@
 
 #include "../common/common.h"
 
-/* Size of the child's stack. */
-#define STACK_SIZE (1024 * 1024)
+/*
+ * Size of the child's stack: 1 MiB for what the child does itself, plus
+ * room for a copy of the argument list, which execvp() builds on this
+ * stack when the command is a script without "#!" (see the header).
+ */
+#define STACK_SIZE(argc) (1024 * 1024 + ((argc) + 2) * sizeof(char *))
 
 /* The container's hostname, in its own UTS namespace. */
 #define HOSTNAME "nutshell"
@@ -195,6 +199,42 @@ static void set_hostname(const char *hostname)
 }
 
 /*
+ * In the parent, from clone() until the command ends. We must outlive the
+ * command, to clean up after it and to report how it ended. Ctrl-C and
+ * Ctrl-\ send SIGINT and SIGQUIT to the terminal's whole foreground
+ * process group, the command and us: like system(3), we ignore them and
+ * leave them to the command. kill(1), systemd and a terminal that closes
+ * send SIGTERM or SIGHUP to us alone: we pass them on to the command, as
+ * docker run does (its --sig-proxy), and go on waiting. The child was
+ * cloned before this and keeps the default actions.
+ */
+static pid_t signal_target;
+
+static void forward_signal(int sig)
+{
+	int err = errno; /* the interrupted code may be about to read it */
+
+	kill(signal_target, sig);
+	errno = err;
+}
+
+static void handle_signals(pid_t child)
+{
+	struct sigaction forward = {.sa_handler = forward_signal,
+				    .sa_flags = SA_RESTART};
+
+	signal_target = child;
+	if (signal(SIGINT, SIG_IGN) == SIG_ERR)
+		die("signal SIGINT");
+	if (signal(SIGQUIT, SIG_IGN) == SIG_ERR)
+		die("signal SIGQUIT");
+	if (sigaction(SIGTERM, &forward, NULL) == -1)
+		die("sigaction SIGTERM");
+	if (sigaction(SIGHUP, &forward, NULL) == -1)
+		die("sigaction SIGHUP");
+}
+
+/*
  * The child turns itself into the command. execvp() searches PATH like a
  * shell does and only returns if it failed; die_exec() then exits with 127
  * (not found) or 126 (found but not executable), as env(1) and docker do.
@@ -236,14 +276,13 @@ int main(int argc, char **argv)
 		     "mounting and creating namespaces need privileges");
 	cfg.rootfs = resolve_rootfs(argv[1]);
 	if (cfg.rootfs == NULL)
-		die("rootfs `%s` (an image under images/, or a directory)",
-		    argv[1]);
+		die_rootfs(argv[1]);
 	cfg.argv = &argv[2];
 	cfg.hostname = HOSTNAME;
 
-	stack = alloc_stack(STACK_SIZE);
+	stack = alloc_stack(STACK_SIZE(argc));
 	if (stack == NULL)
-		die("mmap stack of %d bytes", STACK_SIZE);
+		die("mmap stack of %zu bytes", STACK_SIZE(argc));
 
 	/*
 	 * When stdout is a pipe, stdio keeps output in a buffer until it is
@@ -255,17 +294,7 @@ int main(int argc, char **argv)
 	if (pid == -1)
 		die("clone");
 
-	/*
-	 * Ctrl-C sends SIGINT to the terminal's whole foreground process
-	 * group: the command and us. We must outlive the command to clean up
-	 * after it and report how it ended, so, like system(3), we ignore
-	 * SIGINT and SIGQUIT while it runs. The child was cloned before this
-	 * and keeps the default actions.
-	 */
-	if (signal(SIGINT, SIG_IGN) == SIG_ERR)
-		die("signal SIGINT");
-	if (signal(SIGQUIT, SIG_IGN) == SIG_ERR)
-		die("signal SIGQUIT");
+	handle_signals(pid);
 
 	/*
 	 * Report the command's fate as our own exit status: its exit code,

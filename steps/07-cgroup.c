@@ -24,7 +24,6 @@
  *          unshare(2); Documentation/admin-guide/cgroup-v2.rst in the kernel
  */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -47,8 +46,12 @@
 
 #include "../common/common.h"
 
-/* Size of the child's stack. */
-#define STACK_SIZE (1024 * 1024)
+/*
+ * Size of the child's stack: 1 MiB for what the child does itself, plus
+ * room for a copy of the argument list, which execvp() builds on this
+ * stack when the command is a script without "#!" (see the header).
+ */
+#define STACK_SIZE(argc) (1024 * 1024 + ((argc) + 2) * sizeof(char *))
 
 /* The container's hostname, in its own UTS namespace. */
 #define HOSTNAME "nutshell"
@@ -62,6 +65,9 @@
 #define CGROUP_ROOT "/sys/fs/cgroup"
 #define CGROUP_PARENT "nutshell"
 #define CPU_PERIOD 100000
+
+/* The smallest memory limit docker accepts: less cannot start a shell. */
+#define MIN_MEMORY (6 << 20)
 
 /* The v1 hierarchies we use; v2 has a single tree for all of them. */
 enum { V1_MEMORY, V1_CPU, V1_CPUACCT, V1_PIDS };
@@ -104,8 +110,8 @@ struct config {
 	char *rootfs; /* the directory that becomes the command's "/" */
 	const char *hostname; /* the container's own hostname */
 	long long memory; /* memory limit in bytes; 0: none */
-	long cpu_quota; /* microseconds of CPU per CPU_PERIOD; 0: none */
-	long pids; /* most tasks at once; 0: none */
+	long long cpu_quota; /* microseconds of CPU per CPU_PERIOD; 0: none */
+	long long pids; /* most tasks at once; 0 or -1: none */
 	int cgroup_v2; /* 1: unified hierarchy, 0: v1 controllers */
 	pid_t runtime; /* our pid: names the cgroup, guards the cleanup */
 	char cgroup[32]; /* CGROUP_PARENT/<runtime pid> */
@@ -417,7 +423,7 @@ static void set_cgroup_limits(const struct config *cfg)
 	}
 	if (cfg->cpu_quota > 0 && cfg->cgroup_v2) {
 		cgroup_path(path, cfg, V1_CPU, cfg->cgroup, "cpu.max");
-		if (write_file(path, "%ld %d", cfg->cpu_quota, CPU_PERIOD) ==
+		if (write_file(path, "%lld %d", cfg->cpu_quota, CPU_PERIOD) ==
 		    -1)
 			die("write `%s`", path);
 	} else if (cfg->cpu_quota > 0) {
@@ -512,6 +518,42 @@ static void setup_cgroup(struct config *cfg)
 }
 
 /*
+ * In the parent, from clone() until the command ends. We must outlive the
+ * command, to clean up after it and to report how it ended. Ctrl-C and
+ * Ctrl-\ send SIGINT and SIGQUIT to the terminal's whole foreground
+ * process group, the command and us: like system(3), we ignore them and
+ * leave them to the command. kill(1), systemd and a terminal that closes
+ * send SIGTERM or SIGHUP to us alone: we pass them on to the command, as
+ * docker run does (its --sig-proxy), and go on waiting. The child was
+ * cloned before this and keeps the default actions.
+ */
+static pid_t signal_target;
+
+static void forward_signal(int sig)
+{
+	int err = errno; /* the interrupted code may be about to read it */
+
+	kill(signal_target, sig);
+	errno = err;
+}
+
+static void handle_signals(pid_t child)
+{
+	struct sigaction forward = {.sa_handler = forward_signal,
+				    .sa_flags = SA_RESTART};
+
+	signal_target = child;
+	if (signal(SIGINT, SIG_IGN) == SIG_ERR)
+		die("signal SIGINT");
+	if (signal(SIGQUIT, SIG_IGN) == SIG_ERR)
+		die("signal SIGQUIT");
+	if (sigaction(SIGTERM, &forward, NULL) == -1)
+		die("sigaction SIGTERM");
+	if (sigaction(SIGHUP, &forward, NULL) == -1)
+		die("sigaction SIGHUP");
+}
+
+/*
  * The child turns itself into the command. execvp() searches PATH like a
  * shell does and only returns if it failed; die_exec() then exits with 127
  * (not found) or 126 (found but not executable), as env(1) and docker do.
@@ -532,75 +574,35 @@ static int child(void *arg)
 	die_exec(cfg->argv[0]);
 }
 
-static void usage(void)
+/*
+ * A mistake gets one line on stderr and 125, as every error does; -h and
+ * --help print the whole usage on stdout and exit 0, as users expect.
+ */
+__attribute__((noreturn)) static void usage(int status)
 {
-	fprintf(stderr,
-		"usage: %s [OPTIONS] ROOTFS CMD [ARG...]\n"
-		"  -m, --memory SIZE   memory: bytes, or k, m, g; 6m or more\n"
-		"      --cpus N.N      CPUs' worth of time: 0.01 up to all\n"
-		"      --pids-limit N  most processes and threads at once\n"
-		"An option left out is no limit, as with docker run.\n",
-		program_invocation_short_name);
-	exit(EXIT_RUNTIME);
-}
-
-/* "64m" -> 67108864: a whole number with an optional k, m or g (powers of
- * 1024) and b, as docker reads -m. -1 if s is not such a size. */
-static long long parse_size(const char *s)
-{
-	const char *units = "kmg";
-	char *end, *unit;
-	long long n;
-	int shift = 0;
-
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || n <= 0)
-		return -1;
-	if (*end != '\0' && (unit = strchr(units, tolower(*end))) != NULL) {
-		shift = 10 * (unit - units + 1);
-		end++;
+	if (status != 0) {
+		fprintf(stderr,
+			"usage: %s [OPTIONS] ROOTFS CMD [ARG...] (see "
+			"--help)\n",
+			program_invocation_short_name);
+		exit(status);
 	}
-	if (tolower(*end) == 'b')
-		end++;
-	if (*end != '\0' || n > (LLONG_MAX >> shift))
-		return -1;
-	return n << shift;
-}
-
-/* "0.5" -> 50000: CPUs as a decimal number -> microseconds of CPU time per
- * CPU_PERIOD. -1 unless 0.01 <= cpus <= the number of online CPUs. */
-static long parse_cpus(const char *s)
-{
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	char *end;
-	double cpus;
-
-	errno = 0;
-	cpus = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(cpus >= 0.01) ||
-	    cpus > (double)ncpu)
-		return -1;
-	return (long)(cpus * CPU_PERIOD + 0.5);
-}
-
-/* A positive whole number, or -1. */
-static long parse_count(const char *s)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || n <= 0)
-		return -1;
-	return n;
+	printf("usage: %s [OPTIONS] ROOTFS CMD [ARG...]\n"
+	       "  -m, --memory SIZE   memory: bytes, or k, m, g; 6m or more\n"
+	       "      --cpus N.N      CPUs' worth of time: 0.01 up to all\n"
+	       "      --pids-limit N  most processes and threads at once\n"
+	       "  -h, --help          print this and exit\n"
+	       "An option left out, 0, or a pids limit of -1 is no limit, as "
+	       "with docker run.\n",
+	       program_invocation_short_name);
+	exit(0);
 }
 
 /*
- * docker's option names. "+" stops at the first argument that is not an
- * option, the ROOTFS: what follows belongs to the command. Returns the
- * index of the ROOTFS argument.
+ * docker's option names and meanings; common/ reads the numbers. "+"
+ * stops at the first argument that is not an option, the ROOTFS: what
+ * follows belongs to the command. ":" and opterr = 0 let us report a
+ * mistake in one line of our own. Returns the index of ROOTFS.
  */
 static int parse_options(int argc, char **argv, struct config *cfg)
 {
@@ -608,35 +610,56 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		{"memory", required_argument, NULL, 'm'},
 		{"cpus", required_argument, NULL, 'c'},
 		{"pids-limit", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+m:", options, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:m:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
-			cfg->memory = parse_size(optarg);
-			if (cfg->memory < 6 << 20)
-				diex("--memory `%s`: expected a size of at "
-				     "least 6m, such as 64m or 1g",
+			if (parse_size(optarg, &cfg->memory) == -1)
+				diex("--memory `%s`: not a size: a whole "
+				     "number "
+				     "of bytes, or with k, m or g, such as 64m",
+				     optarg);
+			if (cfg->memory != 0 && cfg->memory < MIN_MEMORY)
+				diex("--memory `%s`: at least 6m, or 0 for no "
+				     "limit",
 				     optarg);
 			break;
 		case 'c':
-			cfg->cpu_quota = parse_cpus(optarg);
-			if (cfg->cpu_quota == -1)
+			if (parse_decimal(optarg, CPU_PERIOD,
+					  &cfg->cpu_quota) == -1 ||
+			    (cfg->cpu_quota != 0 &&
+			     cfg->cpu_quota < CPU_PERIOD / 100) ||
+			    cfg->cpu_quota > ncpu * CPU_PERIOD)
 				diex("--cpus `%s`: expected a number from 0.01 "
-				     "to %ld",
-				     optarg, sysconf(_SC_NPROCESSORS_ONLN));
+				     "to %ld, or 0 for no limit",
+				     optarg, ncpu);
 			break;
 		case 'p':
-			cfg->pids = parse_count(optarg);
-			if (cfg->pids == -1)
+			if (parse_count(optarg, &cfg->pids) == -1 ||
+			    cfg->pids < -1)
 				diex("--pids-limit `%s`: expected a whole "
-				     "number of 1 or more",
+				     "number, or 0 or -1 for no limit",
 				     optarg);
 			break;
-		default:
-			usage();
+		case 'h':
+			usage(0);
+		case ':':
+			diex("option `%s` needs a value", argv[optind - 1]);
+		default: /* '?': optopt is the option's letter, 0 if unknown */
+			if (strncmp(argv[optind - 1], "--", 2) != 0)
+				diex("unknown option `-%c` (see --help)",
+				     optopt);
+			if (optopt != 0)
+				diex("option `%s` takes no value",
+				     argv[optind - 1]);
+			diex("unknown option `%s` (see --help)",
+			     argv[optind - 1]);
 		}
 	}
 	return optind;
@@ -650,21 +673,20 @@ int main(int argc, char **argv)
 
 	first = parse_options(argc, argv, &cfg);
 	if (argc - first < 2)
-		usage();
+		usage(EXIT_RUNTIME);
 	/* Say plainly why we stop rather than fail half-way with EPERM. */
 	if (geteuid() != 0)
 		diex("must be run as root: changing the root directory, "
 		     "mounting and creating namespaces need privileges");
 	cfg.rootfs = resolve_rootfs(argv[first]);
 	if (cfg.rootfs == NULL)
-		die("rootfs `%s` (an image under images/, or a directory)",
-		    argv[first]);
+		die_rootfs(argv[first]);
 	cfg.argv = &argv[first + 1];
 	cfg.hostname = HOSTNAME;
 
-	stack = alloc_stack(STACK_SIZE);
+	stack = alloc_stack(STACK_SIZE(argc));
 	if (stack == NULL)
-		die("mmap stack of %d bytes", STACK_SIZE);
+		die("mmap stack of %zu bytes", STACK_SIZE(argc));
 	setup_cgroup(&cfg);
 	if (sync_init(cfg.sync) == -1)
 		die("pipe");
@@ -682,17 +704,7 @@ int main(int argc, char **argv)
 	if (sync_release(cfg.sync) == -1)
 		die("release the child");
 
-	/*
-	 * Ctrl-C sends SIGINT to the terminal's whole foreground process
-	 * group: the command and us. We must outlive the command to clean up
-	 * after it and report how it ended, so, like system(3), we ignore
-	 * SIGINT and SIGQUIT while it runs. The child was cloned before this
-	 * and keeps the default actions.
-	 */
-	if (signal(SIGINT, SIG_IGN) == SIG_ERR)
-		die("signal SIGINT");
-	if (signal(SIGQUIT, SIG_IGN) == SIG_ERR)
-		die("signal SIGQUIT");
+	handle_signals(cfg.child);
 
 	/*
 	 * Report the command's fate as our own exit status: its exit code,
