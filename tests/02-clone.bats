@@ -106,3 +106,12 @@ build_variant() { # NAME SED-EXPRESSION
 	run -139 "$BATS_TEST_TMPDIR/bottom" true
 	[ "$status" -eq 139 ]
 }
+
+# The properties this step brings and those it carries from earlier
+# steps: one shared helper each (helpers.bash), run against this step,
+# so that a bug in this step's copy of a lesson fails here
+# (tests/mutants.bats shows that each helper catches one).
+
+@test "property of 02: a script without \"#!\" and 150000 arguments runs: the stack fits them" {
+	assert_big_argv ./bin/02-clone
+}

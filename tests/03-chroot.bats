@@ -145,3 +145,17 @@ teardown() { common_teardown; }
 	[ "$status" -eq 0 ]
 	[ "$output" = host-only ]
 }
+
+# The properties this step brings and those it carries from earlier
+# steps: one shared helper each (helpers.bash), run against this step,
+# so that a bug in this step's copy of a lesson fails here
+# (tests/mutants.bats shows that each helper catches one).
+
+@test "carried from 02: a script without \"#!\" and 150000 arguments runs: the stack fits them" {
+	copy_image "$BATS_TEST_TMPDIR/rootfs"
+	assert_big_argv ./bin/03-chroot "$BATS_TEST_TMPDIR/rootfs"
+}
+
+@test "property of 03: \"/\" and the working directory are the image" {
+	assert_root_is_image ./bin/03-chroot busybox
+}

@@ -170,3 +170,25 @@ image_copy() {
 	[ "$status" -eq 125 ]
 	[[ ${lines[0]} == *"mount \`proc\` on \`/proc\`: "* ]]
 }
+
+# The properties this step brings and those it carries from earlier
+# steps: one shared helper each (helpers.bash), run against this step,
+# so that a bug in this step's copy of a lesson fails here
+# (tests/mutants.bats shows that each helper catches one).
+
+@test "carried from 02: a script without \"#!\" and 150000 arguments runs: the stack fits them" {
+	copy_image "$BATS_TEST_TMPDIR/rootfs"
+	assert_big_argv ./bin/04-mount "$BATS_TEST_TMPDIR/rootfs"
+}
+
+@test "carried from 03: \"/\" and the working directory are the image" {
+	assert_root_is_image ./bin/04-mount busybox
+}
+
+@test "property of 04: /proc is a proc mount, nosuid, nodev, noexec" {
+	assert_proc_mounted ./bin/04-mount busybox
+}
+
+@test "property of 04: SIGTERM and SIGHUP are passed on; the runtime exits as the command did" {
+	assert_forwards_signals ./bin/04-mount busybox
+}

@@ -10,7 +10,7 @@
 # shellcheck disable=SC2154,SC2034
 bats_require_minimum_version 1.5.0
 
-REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+REPO=${NUTSHELL_REPO:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
 IMAGE=$REPO/images/busybox
 
 # requires root|cgroup1|cgroup2|...: skip the test, with the reason, unless
@@ -191,7 +191,7 @@ assert_bad_rootfs_input() { # BIN
 # Start RUNNER... CMD in the background; its stdout goes to $BATS_TEST_TMPDIR/out.
 # Sets RUNTIME_PID and CONTAINER_PID (the runtime's child, as the host sees it).
 start_container() {
-	"$@" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	"$@" >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	RUNTIME_PID=$!
 	CONTAINER_PID=
 	local _
@@ -264,4 +264,291 @@ cgroup_dir() { # PID CONTROLLER
 # The value of KEY in a flat keyed file such as cpu.stat ("key value" lines).
 keyed() { # FILE KEY
 	awk -v k="$2" '$1 == k { print $2 }' "$1"
+}
+
+# Properties that a step introduces and every later step carries. Each
+# NN-name.bats calls the helpers of its own step and of every step before
+# it, so that a bug in any step's copy of a lesson fails a test
+# (tests/mutants.bats checks that each helper does fail on such a copy).
+# RUNNER is the command line up to the command, BIN the program alone.
+
+# SigCgt in /proc/PID/status: bit N-1 is set if signal N has a handler.
+catches() { # PID SIGNUM
+	local mask
+	mask=$(awk '$1 == "SigCgt:" { print $2 }' "/proc/$1/status")
+	(((0x$mask >> ($2 - 1)) & 1))
+}
+
+# Wait up to 5 s for PID to catch signal SIGNUM.
+wait_catches() { # PID SIGNUM
+	local _
+	for _ in $(seq 100); do
+		catches "$1" "$2" && return 0
+		sleep 0.05
+	done
+	catches "$1" "$2"
+}
+
+# 02: a script without "#!" and 150000 arguments. execvp() runs it with
+# /bin/sh, building that shell's argument list on the child's stack; a
+# fixed 1 MiB stack overflows (150000 pointers are 1.2 MB). ROOTFS, if
+# given, is a writable copy of the image to put the script in.
+assert_big_argv() { # BIN [ROOTFS]
+	local bin=$1 rootfs=${2:-} script=/no-shebang args
+	# short arguments: 150000 of them must also fit the kernel's ARG_MAX
+	mapfile -t args < <(yes x | head -n 150000)
+	if [ -n "$rootfs" ]; then
+		printf 'echo "$#"\n' >"$rootfs$script"
+		chmod +x "$rootfs$script"
+		run "$bin" "$rootfs" "$script" "${args[@]}"
+	else
+		script=$BATS_TEST_TMPDIR/no-shebang
+		printf 'echo "$#"\n' >"$script"
+		chmod +x "$script"
+		run "$bin" "$script" "${args[@]}"
+	fi
+	[ "$status" -eq 0 ]
+	[ "$output" = 150000 ]
+}
+
+# 03: "/" is the image, a host-only file is out of sight, and the working
+# directory is the new "/" too (chroot() alone leaves it on the host).
+assert_root_is_image() { # RUNNER... (ending with the image busybox)
+	local hostfile=$BATS_TEST_TMPDIR/host-only
+	touch "$hostfile"
+	run "$@" /bin/sh -c "cat /etc/nutshell-image; test -e '$hostfile'"
+	[ "$status" -eq 1 ]
+	[ "$output" = "$(cat "$IMAGE/etc/nutshell-image")" ]
+	# device and inode of "." and "/": the same directory
+	run "$@" /bin/stat -c '%d:%i' . /
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[0]}" = "${lines[1]}" ]
+	[ "$(stat -c '%d:%i' "$IMAGE")" = "${lines[0]}" ]
+}
+
+# 04: a proc filesystem on /proc, mounted nosuid, nodev and noexec.
+assert_proc_mounted() { # RUNNER...
+	run "$@" /bin/sh -c "awk '\$5 == \"/proc\"' /proc/self/mountinfo"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $output == *" - proc proc "* ]]
+	local opt
+	for opt in nosuid nodev noexec; do
+		[[ " $(awk '{ gsub(",", " ", $6); print $6 }' <<<"$output") " == *" $opt "* ]]
+	done
+}
+
+# 04: SIGTERM and SIGHUP sent to the runtime reach the command (which
+# handles them here), the runtime cleans up and exits as the command did;
+# Ctrl-C's SIGINT is ignored by the runtime. The teardown checks that
+# nothing (mount, cgroup) was left behind.
+assert_forwards_signals() { # RUNNER...
+	local sig code
+	for sig in TERM:7 HUP:8; do
+		code=${sig#*:}
+		sig=${sig%:*}
+		start_container "$@" /bin/sh -c "trap 'exit $code' $sig; while :; do sleep 0.1; done"
+		wait_catches "$CONTAINER_PID" "$(kill -l "$sig")"
+		wait_catches "$RUNTIME_PID" "$(kill -l "$sig")"
+		wait_ignores_sigint "$RUNTIME_PID"
+		kill "-$sig" "$RUNTIME_PID"
+		wait_runtime
+		[ "$status" -eq "$code" ]
+	done
+}
+
+# 05: new UTS, PID, mount, network and IPC namespaces (07 adds cgroup):
+# each listed namespace differs from the host's, every other is shared.
+assert_own_namespaces() { # "NS..." RUNNER...
+	local own=" $1 " ns host inside
+	shift
+	run "$@" /bin/sh -c 'for ns in cgroup ipc mnt net pid uts user time; do readlink /proc/self/ns/$ns; done'
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 8 ]
+	for ns in cgroup ipc mnt net pid uts user time; do
+		host=$(readlink "/proc/self/ns/$ns")
+		inside=${lines[0]}
+		lines=("${lines[@]:1}")
+		if [[ $own == *" $ns "* ]]; then
+			[ "$inside" != "$host" ] || {
+				echo "$ns namespace: the host's"
+				return 1
+			}
+		else
+			[ "$inside" = "$host" ] || {
+				echo "$ns namespace: not the host's"
+				return 1
+			}
+		fi
+	done
+}
+
+# 05: the command is PID 1 and has a hostname of its own; setting it
+# inside leaves the host's alone.
+assert_pid1_and_hostname() { # RUNNER...
+	local before
+	before=$(hostname)
+	run "$@" /bin/sh -c 'echo $$; hostname; hostname demo; hostname'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '1\nnutshell\ndemo')" ]
+	[ "$(hostname)" = "$before" ]
+}
+
+# 06: on a host whose / is shared (made so in a throwaway mount
+# namespace), a mount made inside stays inside: no mount at all appears
+# under the image, neither that one nor /proc.
+assert_mounts_stay_inside() { # RUNNER...
+	run unshare -m bash -c 'mount --make-rshared / || exit 99
+		"$@" /bin/sh -c "mount -t tmpfs leak /mnt"
+		echo "status $?"
+		grep -F "$0" /proc/self/mountinfo' "$IMAGE" "$@"
+	[ "$output" = "status 0" ]
+}
+
+# 06: pivot_root, not chroot: the chroot escape (tests/chroot-escape.c)
+# cannot reach a host file. BIN gets a copy of the image with the program.
+assert_no_chroot_escape() { # BIN
+	local rootfs=$BATS_TEST_TMPDIR/escape-rootfs
+	[ -d "$rootfs" ] || {
+		copy_image "$rootfs"
+		cc -static -o "$rootfs/bin/chroot-escape" "$REPO/tests/chroot-escape.c"
+	}
+	[ ! -e "$rootfs$REPO/Makefile" ]
+	run "$1" "$rootfs" /bin/chroot-escape "$REPO/Makefile"
+	[ "$status" -eq 1 ]
+	[ "$output" = contained ]
+}
+
+# 06: the container's own mounts only, all private: /, /proc, /sys
+# read-only, a /dev tmpfs with its nodes and links, devpts, shm.
+assert_standard_mounts() { # RUNNER...
+	run "$@" cat /proc/self/mountinfo
+	[ "$status" -eq 0 ]
+	[[ $output != *shared:* && $output != *master:* ]]
+	# mount point and type; "/" is the image, on whatever the host has
+	[ "$(awk '{ for (i = 7; $i != "-"; i++) ; print $5, ($5 == "/" ? "image" : $(i + 1)) }' <<<"$output" | sort | tr '\n' ' ')" = \
+		"/ image /dev tmpfs /dev/pts devpts /dev/shm tmpfs /proc proc /sys sysfs " ]
+	[[ $(awk '$5 == "/sys" { print $6 }' <<<"$output") == ro,* ]]
+	run "$@" /bin/sh -c 'for d in null zero full random urandom tty; do stat -c "%n %F %t:%T %a" /dev/$d; done; for l in fd stdin stdout stderr ptmx; do readlink /dev/$l; done; ls /dev/pts'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' \
+		"/dev/null character special file 1:3 666" \
+		"/dev/zero character special file 1:5 666" \
+		"/dev/full character special file 1:7 666" \
+		"/dev/random character special file 1:8 666" \
+		"/dev/urandom character special file 1:9 666" \
+		"/dev/tty character special file 5:0 666" \
+		/proc/self/fd /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 \
+		pts/ptmx ptmx)" ]
+}
+
+# 06: running a command leaves the image exactly as it was.
+assert_image_unchanged() { # RUNNER...
+	local before
+	before=$(tree_state "$IMAGE")
+	run "$@" /bin/true
+	[ "$status" -eq 0 ]
+	[ "$(tree_state "$IMAGE")" = "$before" ]
+}
+
+# The memory limit file and the swap file beside it, for this host's
+# cgroup version.
+memory_max_file() { if cgroup_is_v2; then echo memory.max; else echo memory.limit_in_bytes; fi; }
+swap_max_file() { if cgroup_is_v2; then echo memory.swap.max; else echo memory.memsw.limit_in_bytes; fi; }
+
+# 07: while the container runs it has a cgroup of its own, named after
+# the runtime, with the limits asked for (swap included, where the kernel
+# accounts it), the container in it and the runtime not; it is removed
+# when the container ends.
+assert_cgroup_limits() { # BIN [ROOTFS]
+	start_container "$1" -m 32m --pids-limit 20 --cpus 0.5 "${2:-busybox}" /bin/sleep 30
+	local mem cpu pids
+	mem=$(cgroup_dir "$CONTAINER_PID" memory)
+	cpu=$(cgroup_dir "$CONTAINER_PID" cpu)
+	pids=$(cgroup_dir "$CONTAINER_PID" pids)
+	[[ $mem == */nutshell/"$RUNTIME_PID" ]]
+	[ "$(cat "$mem/$(memory_max_file)")" -eq $((32 << 20)) ]
+	# with swap accounting, swap is capped too: v2 none, v1 mem+swap = mem
+	if [ -e "$mem/$(swap_max_file)" ]; then
+		if cgroup_is_v2; then
+			[ "$(cat "$mem/memory.swap.max")" = 0 ]
+		else
+			[ "$(cat "$mem/memory.memsw.limit_in_bytes")" -eq $((32 << 20)) ]
+		fi
+	fi
+	if cgroup_is_v2; then
+		[ "$(cat "$cpu/cpu.max")" = "50000 100000" ]
+	else
+		[ "$(cat "$cpu/cpu.cfs_quota_us")" -eq 50000 ]
+		[ "$(cat "$cpu/cpu.cfs_period_us")" -eq 100000 ]
+	fi
+	[ "$(cat "$pids/pids.max")" -eq 20 ]
+	grep -qx "$CONTAINER_PID" "$mem/cgroup.procs"
+	grep -qx "$CONTAINER_PID" "$pids/cgroup.procs"
+	run ! grep -qx "$RUNTIME_PID" "$mem/cgroup.procs"
+	[ "$(cgroup_dir "$RUNTIME_PID" memory)" != "$mem" ]
+	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+	[ "$status" -eq 137 ]
+	[ ! -e "$mem" ] && [ ! -e "$pids" ]
+}
+
+# 07: the container is in its cgroup before it runs anything of its own.
+# Deterministic, from the order of system calls in each process: the
+# runtime writes the child's pid to cgroup.procs before it writes the
+# byte that releases the child, and the child reads that byte before it
+# unshares its cgroup namespace and execs. (Timing tests, such as a memory
+# hog, only notice a late move when they lose a race.)
+assert_cgroup_before_exec() { # BIN [ROOTFS]
+	requires strace
+	local log=$BATS_TEST_TMPDIR/strace runtime child
+	# -ff: one file per process, log.PID, so no call is split in two
+	run strace -ff -qq -o "$log" -e trace=write,read,unshare,execve,clone,clone3 \
+		-e signal=none "$1" "${2:-busybox}" /bin/true
+	[ "$status" -eq 0 ]
+	runtime=$(grep -l "^execve(\"$1\"" "$log".*)
+	# the child: the pid that clone() returned in the runtime
+	child=$(awk '/^clone/ { print $NF; exit }' "$runtime")
+	[ -n "$child" ] && [ -f "$log.$child" ]
+	# the runtime: the pid to cgroup.procs (once per tree), then the release
+	run awk -v c="\"$child\"" '/^write\(/ && index($0, c) { procs++ }
+		/^write\([0-9]+, "x", 1\)/ { print procs + 0; exit }' "$runtime"
+	[ "${output:-0}" -ge 1 ]
+	# the child: the release byte first, then unshare, then exec
+	run grep -E '^(read|unshare|execve)\(' "$log.$child"
+	[[ ${lines[0]} == 'read('*', "x", 1)'*' = 1' ]]
+	[[ ${lines[1]} == 'unshare(CLONE_NEWCGROUP)'*' = 0' ]]
+	[[ ${lines[2]} == 'execve("/bin/true", '* ]]
+}
+
+# 07: the container sees its own cgroup as "/" (a cgroup namespace made
+# after the move).
+assert_cgroupns_root() { # RUNNER...
+	run "$@" cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -ge 1 ]
+	local line
+	for line in "${lines[@]}"; do
+		[[ $line == *:/ ]]
+	done
+}
+
+# 07: a runtime killed with SIGKILL takes its container along
+# (PR_SET_PDEATHSIG), and the next run removes the cgroup it left.
+assert_dies_with_runtime() { # BIN [ROOTFS]
+	start_container "$1" "${2:-busybox}" /bin/sleep 30
+	local pids _
+	pids=$(cgroup_dir "$CONTAINER_PID" pids)
+	kill -KILL "$RUNTIME_PID"
+	wait_runtime
+	for _ in $(seq 50); do
+		[ -e "/proc/$CONTAINER_PID" ] || break
+		sleep 0.1
+	done
+	[ ! -e "/proc/$CONTAINER_PID" ]
+	[ -d "$pids" ] # nobody was left to remove this
+	run "$1" "${2:-busybox}" /bin/true
+	[ "$status" -eq 0 ]
+	[ ! -e "$pids" ]
 }

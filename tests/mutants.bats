@@ -1,0 +1,157 @@
+#!/usr/bin/env bats
+# needs: root
+# Every step carries the code of the steps before it, and each NN-name.bats
+# re-asserts the earlier steps' properties with the shared assert_* helpers
+# of helpers.bash. Here each helper meets a mutant: a copy of a step with
+# one lesson broken (sed), built beside a link to images/. The helper,
+# run as a bats test of its own, must fail, and fail in the helper itself,
+# not in a teardown. A mutant whose edit changes nothing fails too: the
+# steps' copies of a lesson have drifted apart.
+load helpers
+
+setup() {
+	requires root
+	common_setup
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	ln -s "$REPO/images" "$BATS_TEST_TMPDIR/images"
+}
+teardown() { common_teardown; }
+
+# Build steps/NN-*.c edited by the sed SCRIPT into $BATS_TEST_TMPDIR/bin/NN;
+# print its path. "busybox" resolves through the images link.
+mutant() { # NN SCRIPT
+	local src out=$BATS_TEST_TMPDIR/bin/$1
+	src=$(echo "$REPO"/steps/"$1"-*.c)
+	sed "$2" "$src" >"$out.c"
+	if cmp -s "$src" "$out.c"; then
+		echo "mutant: '$2' changed nothing in $src" >&2
+		return 1
+	fi
+	cc -std=gnu11 -O2 -Wno-unused-function -Wno-unused-variable -Wno-unused-parameter \
+		-iquote "$REPO/steps" -o "$out" "$out.c" "$REPO/common/common.c"
+	echo "$out"
+}
+
+# The helper, with its arguments, must fail on the mutant: as a test of
+# its own, in a bats run of its own, failing in the helper.
+fails() { # HELPER ARG...
+	local file=$BATS_TEST_TMPDIR/$1.bats
+	{
+		echo "load '$REPO/tests/helpers'"
+		echo 'setup() { common_setup; }'
+		echo 'teardown() { common_teardown; }'
+		echo '@test "mutant" {'
+		printf '\t%q' "$@"
+		printf '\n}\n'
+	} >"$file"
+	run env NUTSHELL_REPO="$REPO" bats --tap "$file"
+	echo "$output" >&2
+	[ "$status" -eq 1 ]
+	[[ $output == *"not ok 1 mutant"* ]]
+	[[ $output == *"from function \`$1'"* ]]
+}
+
+# each step file that carries a property, from the one that brings it
+carriers() { # FROM
+	local f
+	for f in "$REPO"/steps/*.c; do
+		f=${f##*/}
+		[ "${f%%-*}" \< "$1" ] || echo "${f%%-*}"
+	done
+}
+
+@test "02 on: a fixed-size stack overflows on a long argument list" {
+	local nn bin
+	for nn in $(carriers 02); do
+		bin=$(mutant "$nn" 's/^#define STACK_SIZE(argc) .*/#define STACK_SIZE(argc) (1024 * 1024 + 0 * (argc))/')
+		if [ "$nn" = 02 ]; then
+			fails assert_big_argv "$bin"
+		else
+			copy_image "$BATS_TEST_TMPDIR/rootfs$nn"
+			fails assert_big_argv "$bin" "$BATS_TEST_TMPDIR/rootfs$nn"
+		fi
+	done
+}
+
+@test "03 to 05: chroot without chdir(\"/\") leaves the working directory on the host" {
+	local nn
+	for nn in 03 04 05; do
+		fails assert_root_is_image "$(mutant "$nn" '/^\tif (chdir("\/") == -1)$/,+1d')" busybox
+	done
+}
+
+@test "04 on: proc mounted without nosuid, nodev, noexec" {
+	local nn
+	for nn in $(carriers 04); do
+		fails assert_proc_mounted "$(mutant "$nn" '/mount("proc", "\/proc", "proc"/s/MS_NOSUID | MS_NODEV | MS_NOEXEC,/0,/')" busybox
+	done
+}
+
+@test "04 on: SIGTERM and SIGHUP not passed on to the command" {
+	local nn
+	for nn in $(carriers 04); do
+		fails assert_forwards_signals "$(mutant "$nn" '/if (sigaction(SIG\(TERM\|HUP\), &forward, NULL) == -1)/,+1d')" busybox
+	done
+}
+
+@test "05 on: a namespace flag missing from clone_flags" {
+	local nn own="ipc mnt net pid uts" flag
+	for nn in $(carriers 05); do
+		[ "$nn" \< 07 ] || own="cgroup $own"
+		for flag in NET UTS; do
+			fails assert_own_namespaces "$own" "$(mutant "$nn" "/CLONE_NEW$flag |/d")" busybox
+		done
+	done
+}
+
+@test "05 on: no sethostname" {
+	local nn
+	for nn in $(carriers 05); do
+		fails assert_pid1_and_hostname "$(mutant "$nn" '/^\tset_hostname(cfg->hostname);$/d')" busybox
+	done
+}
+
+@test "06 on: mounts not made private first" {
+	local nn
+	for nn in $(carriers 06); do
+		fails assert_mounts_stay_inside "$(mutant "$nn" '/^\tmake_mounts_private();$/d')" busybox
+	done
+}
+
+@test "06 on: chroot in place of pivot_root" {
+	local nn
+	for nn in $(carriers 06); do
+		fails assert_no_chroot_escape "$(mutant "$nn" 's/sys_pivot_root(".", ".") == -1/chroot(".") == -1/; /umount2(".", MNT_DETACH)/,+1d')"
+	done
+}
+
+@test "06 on: /sys writable, or device nodes with the umask's mode" {
+	local nn
+	for nn in $(carriers 06); do
+		fails assert_standard_mounts "$(mutant "$nn" '/mount("sysfs"/,+1s/MS_RDONLY | //')" busybox
+		fails assert_standard_mounts "$(mutant "$nn" '/if (chmod(n->path, 0666) == -1)/,+1d')" busybox
+	done
+}
+
+@test "07 on: the child joins its cgroup only after it was released" {
+	local nn
+	for nn in $(carriers 07); do
+		fails assert_cgroup_before_exec "$(mutant "$nn" '/^\tjoin_cgroup(&cfg);$/d; /^\tif (sync_release(cfg.sync) == -1)$/{n;s/$/\n\tjoin_cgroup(\&cfg);/}')"
+	done
+}
+
+@test "07 on: swap or a limit left out of the cgroup" {
+	local nn
+	for nn in $(carriers 07); do
+		fails assert_cgroup_limits "$(mutant "$nn" '/^\t\tif (access(path, F_OK) == 0)$/,+2d')"
+		fails assert_cgroup_limits "$(mutant "$nn" '/^\tif (cfg->pids > 0)$/,+1d')"
+	done
+}
+
+@test "07 on: no cgroup namespace, no PR_SET_PDEATHSIG" {
+	local nn
+	for nn in $(carriers 07); do
+		fails assert_cgroupns_root "$(mutant "$nn" '/if (unshare(CLONE_NEWCGROUP) == -1)/,+1d')" busybox
+		fails assert_dies_with_runtime "$(mutant "$nn" '/if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)/,+1d')"
+	done
+}
