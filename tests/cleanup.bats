@@ -16,7 +16,7 @@ teardown() { common_teardown; }
 	grep -q " $IMAGE/proc " /proc/self/mountinfo # the leak
 	run scripts/cleanup
 	[ "$status" -eq 0 ]
-	run ! grep -q images/busybox /proc/self/mountinfo
+	run ! grep -q " $IMAGE/" /proc/self/mountinfo
 }
 
 @test "a 07-cgroup killed with SIGKILL leaves its cgroup; cleanup removes it" {
@@ -25,11 +25,67 @@ teardown() { common_teardown; }
 	pids=$(cgroup_dir "$CONTAINER_PID" pids)
 	kill -KILL "$RUNTIME_PID"
 	wait_runtime
-	for _ in $(seq 50); do
-		[ -e "/proc/$CONTAINER_PID" ] || break
-		sleep 0.1
+	eventually gone "$CONTAINER_PID" # PR_SET_PDEATHSIG
+	assume_stale_cgroup "$pids"
+	run scripts/cleanup
+	[ "$status" -eq 0 ]
+	[ ! -e "$pids" ]
+}
+
+@test "cleanup keeps the cgroup of a runtime that is starting, removes a stale one" {
+	requires strace
+	# strace holds the runtime for 5 s as it enters clone(): it has made
+	# its cgroup, and not yet moved its container in: the cgroup is empty
+	strace -o /dev/null -e inject=clone:delay_enter=5s \
+		./bin/07-cgroup busybox /bin/true >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+	local strace=$! runtime starting stale cg
+	eventually grep -q . "/proc/$strace/task/$strace/children"
+	runtime=$(cat "/proc/$strace/task/$strace/children")
+	runtime=${runtime%% *}
+	eventually runtime_cgroups "$runtime" >/dev/null
+	starting=$(runtime_cgroups "$runtime")
+	for cg in $starting; do
+		[ -z "$(cat "$cg/cgroup.procs")" ]
 	done
+	# and the cgroup of a runtime killed with SIGKILL
+	start_container ./bin/07-cgroup busybox /bin/sleep 30
+	stale=$(runtime_cgroups "$RUNTIME_PID")
+	kill -KILL "$RUNTIME_PID"
+	wait_runtime
+	eventually gone "$CONTAINER_PID" # PR_SET_PDEATHSIG
+	run scripts/cleanup
+	[ "$status" -eq 0 ]
+	for cg in $starting; do
+		[ -d "$cg" ]
+	done
+	for cg in $stale; do
+		[ ! -e "$cg" ]
+	done
+	# the runtime goes on: it moves its container in, runs it, cleans up
+	wait "$strace" || status=$?
+	cat "$BATS_TEST_TMPDIR/out" >&2
+	[ "$status" -eq 0 ]
+	for cg in $starting; do
+		[ ! -e "$cg" ]
+	done
+}
+
+@test "cleanup keeps the cgroup of a killed runtime while a process runs in it" {
+	start_container ./bin/07-cgroup busybox /bin/sleep 30
+	local pids other
+	pids=$(cgroup_dir "$CONTAINER_PID" pids)
+	sleep 30 >/dev/null 2>&1 3>&- &
+	other=$!
+	echo "$other" >"$pids/cgroup.procs"
+	kill -KILL "$RUNTIME_PID"
+	wait_runtime
+	eventually gone "$CONTAINER_PID" # PR_SET_PDEATHSIG
+	run scripts/cleanup
+	[ "$status" -eq 0 ]
 	[ -d "$pids" ]
+	grep -qx "$other" "$pids/cgroup.procs"
+	kill -KILL "$other"
+	eventually gone "$other"
 	run scripts/cleanup
 	[ "$status" -eq 0 ]
 	[ ! -e "$pids" ]

@@ -1,10 +1,12 @@
 # Shared by every tests/*.bats file: `load helpers`.
 #
 # Each test runs from the repository root (so ./bin/NN-name works as in the
-# docs), and common_teardown checks that the test left nothing behind: the
-# host's mount table is as it was, and no process the test started (a runtime
-# from bin/, or anything in a container: another root, PID or mount
-# namespace) is still running.
+# docs), and common_teardown checks that the test left nothing behind: no
+# process it started still runs, no cgroup of its containers is left, and
+# the mount table under the repository is as it was. What it finds, it
+# reports and undoes, so that one failing test does not break the next.
+# It judges only what the test itself started: the host may run containers,
+# namespaced services and other test suites meanwhile.
 
 # bats sets $output, $lines and $status for `run`; the .bats files use IMAGE.
 # shellcheck disable=SC2154,SC2034
@@ -40,89 +42,186 @@ requires() {
 	done
 }
 
-# Mount table as "root mountpoint fstype source" lines, sorted: what a leak
-# changes, without the ids and options that a remount would change.
+# common_setup gives each test a mark of its own, NUTSHELL_TEST_MARK in the
+# environment. Every program the test starts inherits it (the runtimes pass
+# their environment on to the container), whatever namespace, root or
+# session it ends up in; nobody else's processes carry it.
+# Does PID carry this test's mark? Zombies and kernel threads have an empty
+# environment; root may read everybody's.
+is_marked() { # PID
+	grep -qsxzF "NUTSHELL_TEST_MARK=$NUTSHELL_TEST_MARK" "/proc/$1/environ"
+}
+
+# The processes that carry this test's mark. The scan runs without it, so
+# that it does not find itself.
+marked_processes() {
+	(
+		export -n NUTSHELL_TEST_MARK
+		grep -lsxzF "NUTSHELL_TEST_MARK=$NUTSHELL_TEST_MARK" /proc/[0-9]*/environ |
+			cut -d/ -f3 || true
+	)
+}
+
+# The lines of a list held in a variable; none for an empty one.
+print_lines() { # TEXT
+	[ -z "$1" ] || printf '%s\n' "$1"
+}
+
+# Is PID a process that still runs? Not once it is a zombie.
+running() { # PID
+	readlink "/proc/$1/exe" >/dev/null 2>&1
+}
+
+# Mount points under the repository (which holds the images and, through
+# TMPDIR, bats' temporary directories) or under this bats run's directory,
+# as "root mountpoint fstype source" lines, sorted: what a leak of ours
+# changes, without the ids and options that a remount would change. A mount
+# someone makes elsewhere on the host is not ours.
 mount_table() {
-	awk '{ for (i = 7; $i != "-"; i++) ; print $4, $5, $(i + 1), $(i + 2) }' \
-		/proc/self/mountinfo | sort
-}
-
-# Processes that look like ours: a binary from this repository, or a
-# process in another root, PID namespace or mount namespace than ours.
-# Kernel threads (no exe) are passed over. One find(1) reads every link.
-our_processes() {
-	find /proc/[0-9]*/exe /proc/[0-9]*/root /proc/[0-9]*/ns/pid \
-		/proc/[0-9]*/ns/mnt -maxdepth 0 -printf '%p %l\n' 2>/dev/null |
-		awk -v repo="$REPO/" -v pidns="$HOST_PIDNS" -v mntns="$HOST_MNTNS" '
-		{
-			split($1, part, "/")
-			link = substr($1, length(part[3]) + 8)
-			val[part[3], link] = substr($0, length($1) + 2)
-			pids[part[3]] = 1
+	awk -v repo="$(realpath "$REPO")" -v run="$(realpath "${BATS_RUN_TMPDIR:-$REPO}")" '
+		function under(path, dir) {
+			return path == dir || index(path, dir "/") == 1
 		}
-		END {
-			for (pid in pids) {
-				exe = val[pid, "exe"]
-				# kernel threads have no exe; a process that is
-				# exiting as we look has lost its root or namespaces
-				if (exe == "" || val[pid, "root"] == "" ||
-				    val[pid, "ns/pid"] == "" || val[pid, "ns/mnt"] == "")
-					continue
-				if (index(exe, repo) == 1 || val[pid, "root"] != "/" ||
-				    val[pid, "ns/pid"] != pidns ||
-				    val[pid, "ns/mnt"] != mntns)
-					print pid
-			}
-		}'
+		under($5, repo) || under($5, run) {
+			for (i = 7; $i != "-"; i++) ;
+			print $4, $5, $(i + 1), $(i + 2)
+		}' /proc/self/mountinfo | sort
 }
 
-# Our cgroups: the containers' directories under the nutshell parent, in
-# the v2 tree or any v1 tree.
-our_cgroups() {
+# Every container's cgroup on the host: under the nutshell parent of the v2
+# tree or of any v1 tree, one directory named after its runtime's pid.
+nutshell_cgroups() {
 	find /sys/fs/cgroup/nutshell /sys/fs/cgroup/*/nutshell -mindepth 1 \
 		-maxdepth 1 -type d 2>/dev/null | sort
 }
 
+# The cgroup directories of the runtime with pid RUNTIME, in every tree;
+# fails if there are none.
+runtime_cgroups() { # RUNTIME
+	nutshell_cgroups | grep "/nutshell/$1\$"
+}
+
+# A killed runtime's cgroup stays behind, but any 07 runtime that starts on
+# the host sweeps it away: when another test suite's run was quicker than
+# this test, skip rather than fail.
+assume_stale_cgroup() { # DIR
+	[ -d "$1" ] || skip "another run on this host removed the stale cgroup first"
+}
+
+# The cgroups of this test's containers that are still there: new since
+# common_setup, and named after a runtime that carries the mark or runs no
+# more (killed, or one that forgot to remove it). Another user's running
+# container is not ours.
+test_cgroups() {
+	local cg
+	comm -13 <(print_lines "$CGROUPS_BEFORE") <(nutshell_cgroups) | while read -r cg; do
+		if ! running "${cg##*/}" || is_marked "${cg##*/}"; then
+			echo "$cg"
+		fi
+	done
+}
+
+# Has PID ended (a zombie counts as ended)?
+gone() { # PID
+	! running "$1"
+}
+
+# Run CMD... until it succeeds, for up to 5 s.
+eventually() { # CMD...
+	local _
+	for _ in $(seq 100); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	"$@"
+}
+
+# SIGKILL the processes and wait, up to 5 s each, until they are gone.
+kill_processes() { # PID...
+	local pid
+	[ $# -gt 0 ] || return 0
+	kill -KILL "$@" 2>/dev/null || true
+	for pid in "$@"; do
+		eventually gone "$pid" || true
+	done
+}
+
+# Kill what still runs in the cgroups and remove them (rmdir fails with
+# EBUSY until the last process is gone: retry for up to 2 s), then their
+# nutshell parents if nothing else is in there.
+remove_cgroups() { # DIR...
+	local cg _
+	for cg in "$@"; do
+		# word splitting: one pid a line
+		# shellcheck disable=SC2046
+		kill_processes $(cat "$cg/cgroup.procs" 2>/dev/null)
+		for _ in $(seq 20); do
+			if rmdir "$cg" 2>/dev/null || [ ! -d "$cg" ]; then
+				break
+			fi
+			sleep 0.1
+		done
+		rmdir "${cg%/*}" 2>/dev/null || true
+	done
+}
+
 common_setup() {
 	cd "$REPO" || return 1
-	CGROUPS_BEFORE=$(our_cgroups)
 	HOST_PIDNS=$(readlink /proc/self/ns/pid)
-	HOST_MNTNS=$(readlink /proc/self/ns/mnt)
+	CGROUPS_BEFORE=$(nutshell_cgroups)
 	MOUNTS_BEFORE=$(mount_table)
-	PROCS_BEFORE=" $(our_processes | tr '\n' ' ') "
+	export NUTSHELL_TEST_MARK=$BASHPID.${BATS_SUITE_TEST_NUMBER:-0}.$SRANDOM
 }
 
 common_teardown() {
-	local pid leftover=() after _
-	after=$(mount_table)
-	if [ "$after" != "$MOUNTS_BEFORE" ]; then
-		echo "the test changed the host's mount table:" >&2
-		diff <(echo "$MOUNTS_BEFORE") <(echo "$after") >&2 || true
-		return 1
-	fi
-	after=$(our_cgroups)
-	if [ "$after" != "$CGROUPS_BEFORE" ]; then
-		echo "the test left cgroups behind:" >&2
-		diff <(echo "$CGROUPS_BEFORE") <(echo "$after") >&2 || true
-		return 1
-	fi
-	# a container's last processes may still be dying of the SIGKILL its
-	# end sent them: look again for up to a second before calling it a leak
+	local procs cgroups after cg pid target _
+	# the test was skipped before common_setup: nothing to look for
+	[ -n "${NUTSHELL_TEST_MARK:-}" ] || return 0
+	# what the teardown itself runs is not the test's
+	export -n NUTSHELL_TEST_MARK
+	# A container's last processes may still be dying of the SIGKILL its
+	# end sent them, and its runtime removing its cgroup: look again for
+	# up to a second before calling it a leak. A cgroup counts only if it
+	# was there at every look: another suite's killed runtime leaves one
+	# behind, which its next run removes in well under that second.
+	procs=$(marked_processes)
+	cgroups=$(test_cgroups)
 	for _ in $(seq 10); do
-		leftover=()
-		for pid in $(our_processes); do
-			[[ $PROCS_BEFORE == *" $pid "* ]] || leftover+=("$pid")
-		done
-		[ ${#leftover[@]} -gt 0 ] || break
+		[ -n "$procs$cgroups" ] || break
 		sleep 0.1
+		procs=$(marked_processes)
+		cgroups=$(comm -12 <(print_lines "$cgroups") <(test_cgroups))
 	done
-	if [ ${#leftover[@]} -gt 0 ]; then
-		for pid in "${leftover[@]}"; do
-			echo "left running: $pid $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" >&2
-			kill -KILL "$pid" 2>/dev/null || true
-		done
-		return 1
+	# what runs in the test's cgroups is the test's too, marked or not
+	for cg in $cgroups; do
+		procs+=$'\n'$(cat "$cg/cgroup.procs" 2>/dev/null || true)
+	done
+	procs=$(print_lines "$procs" | sed "/^$/d" | sort -nu)
+	after=$(mount_table)
+	[ -n "$procs$cgroups" ] || [ "$after" != "$MOUNTS_BEFORE" ] || return 0
+
+	# Say what was left, then undo it: processes first (they may hold the
+	# cgroups and mounts), then the cgroups, then the mounts, deepest first.
+	for pid in $procs; do
+		echo "left running: $pid $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" >&2
+	done
+	for cg in $cgroups; do
+		echo "left behind: cgroup $cg" >&2
+	done
+	if [ "$after" != "$MOUNTS_BEFORE" ]; then
+		echo "the test changed the mount table under $REPO:" >&2
+		diff <(print_lines "$MOUNTS_BEFORE") <(print_lines "$after") >&2 || true
 	fi
+	# word splitting: one pid, cgroup or mount point a line
+	# shellcheck disable=SC2086
+	kill_processes $procs
+	# shellcheck disable=SC2086
+	remove_cgroups $cgroups
+	comm -13 <(print_lines "$MOUNTS_BEFORE") <(print_lines "$after") | awk '{ print $2 }' |
+		sort -r | while read -r target; do
+		umount -l "$target" || true
+	done
+	return 1
 }
 
 # Compile a small test program from tests/NAME.c into $BATS_FILE_TMPDIR.
@@ -547,7 +646,7 @@ assert_dies_with_runtime() { # BIN [ROOTFS]
 		sleep 0.1
 	done
 	[ ! -e "/proc/$CONTAINER_PID" ]
-	[ -d "$pids" ] # nobody was left to remove this
+	assume_stale_cgroup "$pids" # nobody was left to remove this
 	run "$1" "${2:-busybox}" /bin/true
 	[ "$status" -eq 0 ]
 	[ ! -e "$pids" ]

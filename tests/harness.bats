@@ -1,0 +1,196 @@
+#!/usr/bin/env bats
+# needs: root
+# The leak check in every test's teardown (tests/helpers.bash): what a test
+# leaves behind is reported and undone; what others run on the host at the
+# same time (services in namespaces of their own, chroots, containers,
+# mounts elsewhere) is not the test's and fails nothing.
+load helpers
+
+# Someone else on the host, started with setsid before any test: not a
+# descendant of a test and without a test's mark. For each KIND written to
+# its fifo it starts a process of that kind and writes its pid to KIND.pid.
+others() { # DIR REPO
+	local dir=$1 kind
+	echo "$$" >"$dir/others.pid"
+	while :; do
+		while read -r kind; do
+			case $kind in
+			mntns) unshare --mount sleep 60 & ;;
+			pidns) unshare --pid --fork --kill-child sleep 60 & ;;
+			root) chroot "$2/images/busybox" /bin/sleep 60 & ;;
+			container) "$2/bin/07-cgroup" busybox /bin/sleep 60 & ;;
+			esac
+			echo "$!" >"$dir/$kind.tmp"
+			mv "$dir/$kind.tmp" "$dir/$kind.pid"
+		done <"$dir/requests"
+	done
+}
+
+setup_file() {
+	[ "$(id -u)" -eq 0 ] || return 0 # setup skips every test
+	mkfifo "$BATS_FILE_TMPDIR/requests"
+	env -u NUTSHELL_TEST_MARK setsid bash -c "$(declare -f others); others \"\$@\"" \
+		_ "$BATS_FILE_TMPDIR" "$REPO" </dev/null >/dev/null 2>&1 3>&- &
+}
+
+teardown_file() {
+	local pid
+	pid=$(cat "$BATS_FILE_TMPDIR/others.pid" 2>/dev/null) || return 0
+	kill "$pid"
+}
+
+setup() {
+	requires root
+	common_setup
+}
+teardown() { common_teardown; }
+
+# Ask the others to start a process of KIND; prints its pid.
+ask_others() { # KIND
+	rm -f "$BATS_FILE_TMPDIR/$1.pid"
+	echo "$1" >"$BATS_FILE_TMPDIR/requests"
+	eventually test -s "$BATS_FILE_TMPDIR/$1.pid"
+	cat "$BATS_FILE_TMPDIR/$1.pid"
+}
+
+# The first child of PID that has exec'd something else than PID.
+exec_child() { # PID
+	local child
+	child=$(cat "/proc/$1/task/$1/children" 2>/dev/null) || return 1
+	child=${child%% *}
+	[ -n "$child" ] && [ "$(readlink "/proc/$child/exe")" != "$(readlink "/proc/$1/exe")" ] &&
+		echo "$child"
+}
+
+# Is PID in a mount namespace, or under a root, other than ours?
+in_other_mntns() { # PID
+	[ "$(readlink "/proc/$1/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ]
+}
+in_other_root() { # PID
+	[ "$(readlink "/proc/$1/root")" != / ]
+}
+
+@test "a process the test leaves running on the host is reported and killed" {
+	sleep 60 >/dev/null 2>&1 3>&- &
+	local pid=$!
+	run common_teardown
+	[ "$status" -eq 1 ]
+	[[ $output == *"left running: $pid sleep 60"* ]]
+	gone "$pid"
+}
+
+@test "a container whose runtime was killed is reported and killed" {
+	start_container ./bin/05-allns busybox /bin/sleep 60
+	kill -KILL "$RUNTIME_PID"
+	wait_runtime
+	running "$CONTAINER_PID" # 05 has no PR_SET_PDEATHSIG: it runs on
+	run common_teardown
+	[ "$status" -eq 1 ]
+	[[ $output == *"left running: $CONTAINER_PID /bin/sleep 60"* ]]
+	gone "$CONTAINER_PID"
+}
+
+@test "a proc mount left under an image is reported and unmounted" {
+	local img
+	copy_image "$BATS_TEST_TMPDIR/img"
+	img=$(realpath "$BATS_TEST_TMPDIR/img")
+	start_container ./bin/04-mount "$img" /bin/sleep 60
+	kill -KILL "$RUNTIME_PID"
+	wait_runtime
+	grep -q " $img/proc " /proc/self/mountinfo # nobody unmounted it
+	run common_teardown
+	[ "$status" -eq 1 ]
+	[[ $output == *"left running: $CONTAINER_PID /bin/sleep 60"* ]]
+	[[ $output == *"> / $img/proc proc proc"* ]]
+	gone "$CONTAINER_PID"
+	run ! grep -q " $img/" /proc/self/mountinfo
+}
+
+@test "a container still running at the end is stopped and its cgroup removed" {
+	start_container ./bin/07-cgroup busybox /bin/sleep 60
+	local cgroups cg
+	cgroups=$(runtime_cgroups "$RUNTIME_PID")
+	[ -n "$cgroups" ]
+	run common_teardown
+	[ "$status" -eq 1 ]
+	[[ $output == *"left running: $RUNTIME_PID ./bin/07-cgroup busybox /bin/sleep 60"* ]]
+	[[ $output == *"left running: $CONTAINER_PID /bin/sleep 60"* ]]
+	[[ $output == *"left behind: cgroup "*"/nutshell/$RUNTIME_PID"* ]]
+	gone "$RUNTIME_PID"
+	gone "$CONTAINER_PID"
+	for cg in $cgroups; do
+		[ ! -e "$cg" ]
+	done
+}
+
+@test "the cgroup of a killed runtime is reported, and what runs in it killed" {
+	start_container ./bin/07-cgroup busybox /bin/sleep 60
+	local cgroups cg pids other
+	cgroups=$(runtime_cgroups "$RUNTIME_PID")
+	pids=$(cgroup_dir "$CONTAINER_PID" pids)
+	# A process without the test's mark, as 09's containers will have a
+	# clean environment: only its cgroup tells that it is the test's. It
+	# also keeps another suite's runtime from sweeping the cgroup away
+	# before the teardown looks (rmdir: EBUSY).
+	env -u NUTSHELL_TEST_MARK sleep 60 >/dev/null 2>&1 3>&- &
+	other=$!
+	echo "$other" >"$pids/cgroup.procs"
+	kill -KILL "$RUNTIME_PID"
+	wait_runtime
+	eventually gone "$CONTAINER_PID" # PR_SET_PDEATHSIG
+	run common_teardown
+	[ "$status" -eq 1 ]
+	[[ $output == *"left behind: cgroup $pids"* ]]
+	[[ $output == *"left running: $other sleep 60"* ]]
+	gone "$other"
+	for cg in $cgroups; do
+		[ ! -e "$cg" ]
+	done
+}
+
+@test "someone else's namespaced processes, chroot and container are not the test's" {
+	local mntns pidns root runtime container
+	mntns=$(ask_others mntns)
+	pidns=$(ask_others pidns)
+	root=$(ask_others root)
+	runtime=$(ask_others container)
+	# each is what a leak of the test would look like
+	eventually in_other_mntns "$mntns"
+	eventually exec_child "$pidns"
+	[ "$(readlink "/proc/$(exec_child "$pidns")/ns/pid")" != "$HOST_PIDNS" ]
+	eventually in_other_root "$root"
+	eventually exec_child "$runtime"
+	container=$(exec_child "$runtime")
+	[ -n "$(runtime_cgroups "$runtime")" ]
+	run common_teardown
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	running "$mntns" && running "$pidns" && running "$root" && running "$container"
+	# the container ends, and its runtime removes its cgroup
+	kill -KILL "$mntns" "$pidns" "$root" "$container"
+	eventually gone "$runtime"
+}
+
+@test "a mount made outside the repository is not the test's; one inside is" {
+	local tmp
+	tmp=$(realpath "$BATS_TEST_TMPDIR")
+	# in a throwaway mount namespace: the host's mount table stays as it is
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	BATS_RUN_TMPDIR=$BATS_RUN_TMPDIR run unshare --mount --propagation private bash -c '
+		bats_require_minimum_version() { :; }
+		BATS_TEST_DIRNAME=$1
+		. "$1/helpers.bash"
+		common_setup
+		mount -t tmpfs elsewhere /mnt
+		common_teardown
+		echo "elsewhere: $?"
+		common_setup
+		mount -t tmpfs inside "$2"
+		common_teardown
+		echo "inside: $?"
+		grep -c " $2 " /proc/self/mountinfo' _ "$BATS_TEST_DIRNAME" "$tmp"
+	[[ $output == *"elsewhere: 0"* ]]
+	[[ $output == *"> / $tmp tmpfs inside"* ]]
+	[[ $output == *"inside: 1"* ]]
+	[ "${lines[-1]}" = 0 ] # unmounted
+}
