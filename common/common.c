@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -321,6 +322,22 @@ int parse_decimal(const char *s, long long scale, long long *value)
 	}
 	*value = whole * scale + (frac * scale + den / 2) / den;
 	return 0;
+}
+
+void die_option(int opt, char **argv)
+{
+	/* getopt has moved optind past the word the option was in */
+	const char *word = argv[optind - 1];
+
+	if (opt == ':')
+		diex("option `%s` needs a value", word);
+	/* optopt: the letter of a bad short option; for a long one, the
+	 * option's value when it was given an argument it takes none of */
+	if (strncmp(word, "--", 2) != 0)
+		diex("unknown option `-%c` (see --help)", optopt);
+	if (optopt != 0)
+		diex("option `%s` takes no value", word);
+	diex("unknown option `%s` (see --help)", word);
 }
 
 /* <repo>/images/<name>, where <repo> is the parent of the directory that

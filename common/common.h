@@ -84,6 +84,11 @@ int parse_count(const char *s, long long *n);
  * rounding on the way. 0 or -1 with errno EINVAL or ERANGE. */
 int parse_decimal(const char *s, long long scale, long long *value);
 
+/* Call when getopt_long() returned '?' or ':' (with opterr = 0 and a ':'
+ * first in the option string, after any '+'): one line naming the option
+ * and what is wrong with it, then exit(EXIT_RUNTIME). */
+__attribute__((noreturn)) void die_option(int opt, char **argv);
+
 /* ROOTFS argument -> directory. A name without a slash is an image under
  * the repository's images/ directory ("busybox" -> <repo>/images/busybox),
  * found from /proc/self/exe so it works from any working directory; any

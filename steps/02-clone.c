@@ -7,10 +7,12 @@
  * it starts the child in a function, child(), on a stack we provide, so we
  * map one: 1 MiB, because libc calls in the child (execvp() building paths,
  * fprintf() on failure) can need more than the few KiB some examples use,
- * and overflowing the stack kills the child with SIGSEGV or, if something
- * else is mapped below it, silently corrupts that memory. SIGCHLD in the
- * flags is the signal the kernel sends the parent when the child ends; with
- * it, waitpid() treats the child exactly as a fork()ed one (wait(2)).
+ * and more for the arguments: given a script without "#!", execvp() runs
+ * /bin/sh on it and builds that shell's argument list on the stack. Below
+ * the stack, alloc_stack() leaves a guard page, so that an overflow is
+ * always SIGSEGV, never a silent write into whatever is mapped there.
+ * SIGCHLD in the flags is the signal the kernel sends the parent when the
+ * child ends; with it, waitpid() treats the child as a fork()ed one.
  *
  * Usage:   02-clone CMD [ARG...]
  * Try it:  ./bin/02-clone /bin/sh -c 'echo "child $$"; exit 3'; echo $?

@@ -7,13 +7,15 @@
  * every process on the host: there is no PID namespace yet. And there is no
  * mount namespace either, so the mount lands in the host's mount table: the
  * parent must outlive the command and unmount it, even when the command
- * fails or is killed. Step 05 fixes both with namespaces.
+ * fails or is killed, and when the runtime itself is told to stop: it
+ * passes SIGTERM and SIGHUP on to the command instead of dying of them.
+ * Step 05 fixes both problems with namespaces.
  *
  * Usage:   04-mount ROOTFS CMD [ARG...]   (ROOTFS: busybox, or a directory)
  * Try it:  sudo ./bin/04-mount busybox ps
  * Exit:    CMD's own status; 128+N if signal N killed it; 125 if the
  *          runtime fails; 126 if CMD cannot be run; 127 if it is not found.
- * Man:     proc(5), mount(2), umount2(2), chroot(2), clone(2), waitpid(2)
+ * Man:     proc(5), mount(2), umount2(2), sigaction(2), chroot(2), clone(2)
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -8,8 +8,9 @@
  *    a peer of the host's, so 05's mounts leaked out (mount_namespaces(7)).
  * 2. chroot() only changes how paths are looked up, and root can climb out
  *    of it. pivot_root() instead makes the image the root mount of the
- *    namespace, and the host's tree is then detached: there is no path left
- *    to climb to. The parent no longer unmounts anything: nothing leaks.
+ *    namespace, and the host's tree is then detached: no path is left to
+ *    climb to (but an open file descriptor the runtime inherited still
+ *    leads there; step 10 closes them). The parent unmounts nothing now.
  * 3. A read-only /sys and a small /dev (tmpfs with null, zero, full, random,
  *    urandom, tty, its own /dev/pts and /dev/shm), as programs expect.
  * Writes inside still land in the image directory: step 09 adds copy-on-write.

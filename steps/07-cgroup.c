@@ -11,10 +11,11 @@
  * path; v1 (one tree per controller) is the fallback; statfs() tells which.
  * The child also gets a cgroup namespace, so it sees its cgroup as "/".
  * Options arrive here, so main() is restructured once around getopt_long():
- * the options are docker's. Later steps only add cases.
+ * the options are docker's. 08 adds its options as new cases; 09 reshapes
+ * main() once more, around subcommands.
  *
  * Usage:   07-cgroup [OPTIONS] ROOTFS CMD [ARG...]
- *          -m, --memory SIZE, --cpus N.N, --pids-limit N (see usage())
+ *          -m, --memory SIZE, --cpus N.N, --pids-limit N (see --help)
  * Try it:  sudo ./bin/07-cgroup -m 32m --pids-limit 20 --cpus 0.5 \
  *               busybox /bin/sh
  * Exit:    CMD's own status (137 when the OOM killer ended it); 128+N if
@@ -58,9 +59,10 @@
 
 /*
  * Our containers' cgroups live in CGROUP_ROOT/nutshell/<runtime pid> (v2) or
- * CGROUP_ROOT/<controller>/nutshell/<runtime pid> (v1). CPU_PERIOD is the
- * CFS period in microseconds: --cpus 0.5 allows 50000 us of CPU time in
- * every 100000 us.
+ * CGROUP_ROOT/<controller>/nutshell/<runtime pid> (v1): at the top of the
+ * tree, where docker's "cgroupfs" driver puts its containers, and so out of
+ * the caller's cgroup and its limits. CPU_PERIOD is the CFS period in
+ * microseconds: --cpus 0.5 allows 50000 us of CPU time in every 100000 us.
  */
 #define CGROUP_ROOT "/sys/fs/cgroup"
 #define CGROUP_PARENT "nutshell"
@@ -111,7 +113,7 @@ struct config {
 	const char *hostname; /* the container's own hostname */
 	long long memory; /* memory limit in bytes; 0: none */
 	long long cpu_quota; /* microseconds of CPU per CPU_PERIOD; 0: none */
-	long long pids; /* most tasks at once; 0 or -1: none */
+	long long pids; /* most tasks at once; 0: none */
 	int cgroup_v2; /* 1: unified hierarchy, 0: v1 controllers */
 	pid_t runtime; /* our pid: names the cgroup, guards the cleanup */
 	char cgroup[32]; /* CGROUP_PARENT/<runtime pid> */
@@ -599,10 +601,11 @@ __attribute__((noreturn)) static void usage(int status)
 }
 
 /*
- * docker's option names and meanings; common/ reads the numbers. "+"
- * stops at the first argument that is not an option, the ROOTFS: what
- * follows belongs to the command. ":" and opterr = 0 let us report a
- * mistake in one line of our own. Returns the index of ROOTFS.
+ * docker's option names and meanings: 0 is no limit, and so is a pids
+ * limit of -1; common/ reads the numbers. "+" stops at the first argument
+ * that is not an option, the ROOTFS: what follows belongs to the command.
+ * ":" and opterr = 0 leave the report of a mistake to us, in one line.
+ * Returns the index of ROOTFS.
  */
 static int parse_options(int argc, char **argv, struct config *cfg)
 {
@@ -614,6 +617,7 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		{NULL, 0, NULL, 0},
 	};
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	long long n;
 	int opt;
 
 	opterr = 0;
@@ -621,45 +625,31 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		switch (opt) {
 		case 'm':
 			if (parse_size(optarg, &cfg->memory) == -1)
-				diex("--memory `%s`: not a size: a whole "
-				     "number "
-				     "of bytes, or with k, m or g, such as 64m",
+				diex("--memory `%s`: not a size, such as 64m "
+				     "or 1g",
 				     optarg);
 			if (cfg->memory != 0 && cfg->memory < MIN_MEMORY)
-				diex("--memory `%s`: at least 6m, or 0 for no "
-				     "limit",
-				     optarg);
+				diex("--memory `%s`: less than 6m", optarg);
 			break;
 		case 'c':
-			if (parse_decimal(optarg, CPU_PERIOD,
-					  &cfg->cpu_quota) == -1 ||
-			    (cfg->cpu_quota != 0 &&
-			     cfg->cpu_quota < CPU_PERIOD / 100) ||
-			    cfg->cpu_quota > ncpu * CPU_PERIOD)
-				diex("--cpus `%s`: expected a number from 0.01 "
-				     "to %ld, or 0 for no limit",
+			if (parse_decimal(optarg, CPU_PERIOD, &n) == -1 ||
+			    (n != 0 && n < CPU_PERIOD / 100) ||
+			    n > ncpu * CPU_PERIOD)
+				diex("--cpus `%s`: expected 0.01 to %ld, or 0",
 				     optarg, ncpu);
+			cfg->cpu_quota = n;
 			break;
 		case 'p':
-			if (parse_count(optarg, &cfg->pids) == -1 ||
-			    cfg->pids < -1)
+			if (parse_count(optarg, &n) == -1 || n < -1)
 				diex("--pids-limit `%s`: expected a whole "
-				     "number, or 0 or -1 for no limit",
+				     "number, or -1",
 				     optarg);
+			cfg->pids = n > 0 ? n : 0;
 			break;
 		case 'h':
 			usage(0);
-		case ':':
-			diex("option `%s` needs a value", argv[optind - 1]);
-		default: /* '?': optopt is the option's letter, 0 if unknown */
-			if (strncmp(argv[optind - 1], "--", 2) != 0)
-				diex("unknown option `-%c` (see --help)",
-				     optopt);
-			if (optopt != 0)
-				diex("option `%s` takes no value",
-				     argv[optind - 1]);
-			diex("unknown option `%s` (see --help)",
-			     argv[optind - 1]);
+		default: /* '?' or ':' */
+			die_option(opt, argv);
 		}
 	}
 	return optind;

@@ -61,7 +61,7 @@ teardown() { common_teardown; }
 	assert_needs_root ./bin/03-chroot busybox
 }
 
-@test "bad input: usage, a missing image, a rootfs that is not a directory" {
+@test "bad input: usage, a missing image, not a directory, a directory named without a slash" {
 	assert_bad_rootfs_input ./bin/03-chroot
 }
 

@@ -66,11 +66,23 @@ image_mounts() {
 	run ! image_mounts
 }
 
+@test "kill of the runtime: SIGTERM and SIGHUP reach the command, /proc is unmounted" {
+	local sig
+	for sig in TERM HUP; do
+		start_container ./bin/04-mount busybox sleep 30
+		wait_catches "$RUNTIME_PID" "$(kill -l "$sig")"
+		kill "-$sig" "$RUNTIME_PID"
+		wait_runtime
+		[ "$status" -eq $((128 + $(kill -l "$sig"))) ]
+		run ! grep -F " $IMAGE/proc " /proc/self/mountinfo
+	done
+}
+
 @test "without root: one line that says so, and 125" {
 	assert_needs_root ./bin/04-mount busybox
 }
 
-@test "bad input: usage, a missing image, a rootfs that is not a directory" {
+@test "bad input: usage, a missing image, not a directory, a directory named without a slash" {
 	assert_bad_rootfs_input ./bin/04-mount
 }
 

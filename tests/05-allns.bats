@@ -46,6 +46,15 @@ teardown() {
 	[ "$status" -eq 137 ]
 }
 
+@test "Try it: hostname NEW inside leaves the host's hostname alone" {
+	local before
+	before=$(hostname)
+	run ./bin/05-allns busybox /bin/sh -c 'hostname demo; hostname'
+	[ "$status" -eq 0 ]
+	[ "$output" = demo ]
+	[ "$(hostname)" = "$before" ]
+}
+
 @test "a System V message queue made on the host is invisible inside" {
 	MSQID=$(ipcmk -Q | grep -o '[0-9]*$')
 	# the host sees it: the msqid column of /proc/sysvipc/msg
@@ -109,7 +118,7 @@ teardown() {
 	assert_needs_root ./bin/05-allns busybox
 }
 
-@test "bad input: usage, a missing image, a rootfs that is not a directory" {
+@test "bad input: usage, a missing image, not a directory, a directory named without a slash" {
 	assert_bad_rootfs_input ./bin/05-allns
 }
 
@@ -202,6 +211,21 @@ teardown() {
 	# had either been delivered, sleep would be dying of it already, and
 	# the status would be 130 or 143
 	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+	[ "$status" -eq 137 ]
+}
+
+@test "kill of the runtime: SIGTERM is passed on, and PID 1 without a handler ignores it" {
+	start_container ./bin/05-allns busybox sleep 30
+	wait_catches "$RUNTIME_PID" 15
+	kill -TERM "$RUNTIME_PID"
+	# passed on to sleep, PID 1, which has no handler: both run on
+	sleep 0.5
+	running "$RUNTIME_PID"
+	running "$CONTAINER_PID"
+	[ "$(awk '$1 == "SigPnd:" || $1 == "ShdPnd:" { print $2 }' "/proc/$CONTAINER_PID/status" | sort -u)" = 0000000000000000 ]
+	# the way out the chapter gives: SIGKILL to the runtime's child
+	pkill -KILL -P "$RUNTIME_PID"
 	wait_runtime
 	[ "$status" -eq 137 ]
 }

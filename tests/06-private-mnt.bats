@@ -89,7 +89,7 @@ teardown() { common_teardown; }
 	assert_needs_root ./bin/06-private-mnt busybox
 }
 
-@test "bad input: usage, a missing image, a rootfs that is not a directory" {
+@test "bad input: usage, a missing image, not a directory, a directory named without a slash" {
 	assert_bad_rootfs_input ./bin/06-private-mnt
 }
 
@@ -393,4 +393,8 @@ build_variant() { # NAME SCRIPT
 
 @test "property of 06: the image is left exactly as it was" {
 	assert_image_unchanged ./bin/06-private-mnt busybox
+}
+
+@test "known gap: a directory descriptor inherited by the runtime leads to the host's files" {
+	assert_inherited_fd_reaches_host ./bin/06-private-mnt busybox
 }

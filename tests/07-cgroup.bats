@@ -10,7 +10,12 @@ setup() {
 	requires root
 	common_setup
 }
-teardown() { common_teardown; }
+teardown() {
+	if [ -n "${LIMITED:-}" ]; then
+		rmdir "$LIMITED" || true
+	fi
+	common_teardown
+}
 
 oom_kills() { # MEMORY-DIR
 	if cgroup_is_v2; then keyed "$1/memory.events" oom_kill; else keyed "$1/memory.oom_control" oom_kill; fi
@@ -140,22 +145,98 @@ cpu_usage_usec() { # PID
 	run -127 ./bin/07-cgroup -m 32m busybox no-such-command
 }
 
-@test "bad options: a clear message, 125, and nothing created" {
+@test "docker's cgroupfs layout: the container leaves its caller's cgroup, and that cgroup's limit" {
+	# a cgroup of the test's own with a 64 MiB memory limit, as a shell
+	# in a limited systemd slice or a CI job's cgroup would have
+	local hog='x=a; while [ ${#x} -lt 100000000 ]; do x=$x$x; done; echo survived'
+	if cgroup_is_v2; then
+		echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+		LIMITED=/sys/fs/cgroup/nutshell-test-$BASHPID
+		mkdir "$LIMITED"
+		echo $((64 << 20)) >"$LIMITED/memory.max"
+		[ ! -e "$LIMITED/memory.swap.max" ] || echo 0 >"$LIMITED/memory.swap.max"
+	else
+		LIMITED=/sys/fs/cgroup/memory/nutshell-test-$BASHPID
+		mkdir "$LIMITED"
+		echo $((64 << 20)) >"$LIMITED/memory.limit_in_bytes"
+		[ ! -e "$LIMITED/memory.memsw.limit_in_bytes" ] ||
+			echo $((64 << 20)) >"$LIMITED/memory.memsw.limit_in_bytes"
+	fi
+	# 06 stays in the caller's cgroup: the hog meets its limit
+	run bash -c 'echo "$BASHPID" >"$1/cgroup.procs" && exec "${@:2}"' _ "$LIMITED" \
+		./bin/06-private-mnt busybox /bin/sh -c "$hog"
+	[ "$status" -eq 137 ]
+	# 07 moves the container to nutshell/<pid> at the top: no limit there
+	run bash -c 'echo "$BASHPID" >"$1/cgroup.procs" && exec "${@:2}"' _ "$LIMITED" \
+		./bin/07-cgroup busybox /bin/sh -c "$hog"
+	[ "$status" -eq 0 ]
+	[ "$output" = survived ]
+	# and with -m, the limit is the one asked for
+	run bash -c 'echo "$BASHPID" >"$1/cgroup.procs" && exec "${@:2}"' _ "$LIMITED" \
+		./bin/07-cgroup -m 32m busybox /bin/sh -c "$hog"
+	[ "$status" -eq 137 ]
+}
+
+@test "bad options: one line each, 125, and nothing created" {
 	local bad
-	for bad in "-m abc" "--cpus -1" "--pids-limit 0" "--no-such-option" "-m 1k" "--cpus 0"; do
+	for bad in "-m abc" "-m 1x" "-m 1k" "--cpus -1" "--cpus 0.001" "--cpus 1000" \
+		"--pids-limit -2" "--pids-limit 1.5" "--no-such-option" "-x" "--help=x" "-m"; do
 		# shellcheck disable=SC2086 # split the option from its value
 		run ./bin/07-cgroup $bad busybox /bin/true
 		[ "$status" -eq 125 ]
-		[ "${#lines[@]}" -ge 1 ]
+		[ "${#lines[@]}" -eq 1 ]
 	done
+	# a bad unit is a bad size, not a small one
+	run ./bin/07-cgroup -m 1x busybox /bin/true
+	[[ $output == *"--memory \`1x\`: not a size"* ]]
 	# and the teardown checks that no cgroup is left
+}
+
+@test "-m 0, --cpus 0 and --pids-limit 0 or -1 are no limit, as in docker" {
+	local limits
+	for limits in "-m 0 --cpus 0 --pids-limit 0" "--pids-limit -1"; do
+		# shellcheck disable=SC2086 # split the options from their values
+		start_container ./bin/07-cgroup $limits busybox /bin/sleep 30
+		local mem cpu pids
+		mem=$(cgroup_dir "$CONTAINER_PID" memory)
+		cpu=$(cgroup_dir "$CONTAINER_PID" cpu)
+		pids=$(cgroup_dir "$CONTAINER_PID" pids)
+		[[ $pids == */nutshell/"$RUNTIME_PID" ]]
+		[ "$(cat "$pids/pids.max")" = max ]
+		if cgroup_is_v2; then
+			[ "$(cat "$mem/memory.max")" = max ]
+			[ "$(cat "$cpu/cpu.max")" = "max 100000" ]
+		else
+			# v1 shows "no limit" as the largest page-aligned size, -1
+			[ "$(cat "$mem/memory.limit_in_bytes")" -gt $((1 << 50)) ]
+			[ "$(cat "$cpu/cpu.cfs_quota_us")" = -1 ]
+		fi
+		kill -KILL "$CONTAINER_PID"
+		wait_runtime
+	done
+}
+
+# shellcheck disable=SC2154 # stderr and stderr_lines: set by bats' run
+@test "-h and --help: the usage on stdout, exit 0; a usage error: one line on stderr" {
+	local opt
+	for opt in -h --help; do
+		run --separate-stderr ./bin/07-cgroup "$opt"
+		[ "$status" -eq 0 ]
+		[ -z "$stderr" ]
+		[[ ${lines[0]} == "usage: 07-cgroup "* ]]
+		[[ $output == *--pids-limit* ]]
+	done
+	run --separate-stderr ./bin/07-cgroup busybox
+	[ "$status" -eq 125 ]
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
 }
 
 @test "without root: one line that says so, and 125" {
 	assert_needs_root ./bin/07-cgroup busybox
 }
 
-@test "bad input: usage, a missing image, a rootfs that is not a directory" {
+@test "bad input: usage, a missing image, not a directory, a directory named without a slash" {
 	assert_bad_rootfs_input ./bin/07-cgroup
 }
 
@@ -171,24 +252,51 @@ cpu_usage_usec() { # PID
 	[ "$output" = "$(cat /proc/self/cgroup)" ]
 }
 
-@test "Try it: the limits are in the cgroup files; after the run no nutshell cgroup is left" {
-	start_container ./bin/07-cgroup -m 32m --pids-limit 20 --cpus 0.5 busybox /bin/sleep 30
+# shellcheck disable=SC2086 # the chapter's commands, as a learner types them
+@test "Try it: the container's cgroup found from /proc/PID/cgroup, its limits in the files, gone after the run" {
+	# the shell of the chapter, reading its commands from a fifo
+	mkfifo "$BATS_TEST_TMPDIR/stdin"
+	exec 5<>"$BATS_TEST_TMPDIR/stdin"
+	./bin/07-cgroup -m 32m --pids-limit 20 --cpus 0.5 busybox /bin/sh <&5 \
+		>"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+	RUNTIME_PID=$!
+	await_container
+	local runtime _
+	# the chapter's commands, in a second terminal; the newest runtime is
+	# ours unless another suite on this host started one since: retry
+	for _ in $(seq 20); do
+		runtime=$(pgrep -n -x 07-cgroup)
+		[ "$runtime" = "$RUNTIME_PID" ] && break
+		sleep 0.1
+	done
+	[ "$runtime" = "$RUNTIME_PID" ]
+	run cat /proc/$(pgrep -P $runtime)/cgroup
+	[ "$status" -eq 0 ]
 	if cgroup_is_v2; then
-		run cat /sys/fs/cgroup/nutshell/*/memory.max /sys/fs/cgroup/nutshell/*/cpu.max /sys/fs/cgroup/nutshell/*/pids.max
+		[ "$output" = "0::/nutshell/$RUNTIME_PID" ]
+		run cat /sys/fs/cgroup/nutshell/$runtime/memory.max /sys/fs/cgroup/nutshell/$runtime/cpu.max /sys/fs/cgroup/nutshell/$runtime/pids.max
 		[ "$output" = "$(printf '33554432\n50000 100000\n20')" ]
 		# the parent hands the three controllers down and holds no process
 		[ "$(cat /sys/fs/cgroup/nutshell/cgroup.subtree_control)" = "cpu memory pids" ]
 		[ -z "$(cat /sys/fs/cgroup/nutshell/cgroup.procs)" ]
 	else
-		run cat /sys/fs/cgroup/memory/nutshell/*/memory.limit_in_bytes /sys/fs/cgroup/cpu/nutshell/*/cpu.cfs_quota_us /sys/fs/cgroup/pids/nutshell/*/pids.max
+		# one line per hierarchy; those the step uses end in our cgroup
+		local c
+		for c in memory pids cpu; do
+			grep -Eq "^[0-9]+:([a-z_]+,)*$c(,[a-z_]+)*:/nutshell/$RUNTIME_PID\$" <<<"$output"
+		done
+		run cat /sys/fs/cgroup/memory/nutshell/$runtime/memory.limit_in_bytes /sys/fs/cgroup/cpu/nutshell/$runtime/cpu.cfs_quota_us /sys/fs/cgroup/pids/nutshell/$runtime/pids.max
 		[ "$output" = "$(printf '33554432\n50000\n20')" ]
 	fi
-	kill -KILL "$CONTAINER_PID"
+	# "exit" in the container's shell
+	echo exit >&5
+	exec 5>&-
 	wait_runtime
+	[ "$status" -eq 0 ]
 	if cgroup_is_v2; then
-		run ls /sys/fs/cgroup/nutshell
+		run ls /sys/fs/cgroup/nutshell/$runtime
 	else
-		run ls /sys/fs/cgroup/pids/nutshell
+		run ls /sys/fs/cgroup/pids/nutshell/$runtime
 	fi
 	[ "$status" -ne 0 ]
 	[[ $output == *"No such file or directory"* ]]
@@ -280,4 +388,8 @@ cpu_usage_usec() { # PID
 
 @test "property of 07: a runtime killed with SIGKILL takes its container along" {
 	assert_dies_with_runtime ./bin/07-cgroup
+}
+
+@test "known gap: a directory descriptor inherited by the runtime leads to the host's files" {
+	assert_inherited_fd_reaches_host ./bin/07-cgroup busybox
 }

@@ -194,3 +194,16 @@ in_other_root() { # PID
 	[[ $output == *"inside: 1"* ]]
 	[ "${lines[-1]}" = 0 ] # unmounted
 }
+
+# shellcheck disable=SC2016 # expanded by the inner bash
+@test "a test that renames the host is reported, and the name is put back" {
+	# in a UTS namespace of its own, so that the real host keeps its name
+	run unshare --uts bash -c '
+		source "$0"
+		common_setup
+		hostname renamed-by-a-test
+		common_teardown
+		echo "status $? hostname $(hostname)"' "$REPO/tests/helpers.bash"
+	[[ $output == *"the test renamed the host: $(hostname) -> renamed-by-a-test"* ]]
+	[[ ${lines[-1]} == "status 1 hostname $(hostname)" ]]
+}

@@ -9,7 +9,7 @@
 # namespaced services and other test suites meanwhile.
 
 # bats sets $output, $lines and $status for `run`; the .bats files use IMAGE.
-# shellcheck disable=SC2154,SC2034
+# shellcheck disable=SC2154,SC2034,SC2016 # SC2016: $ in single quotes is for the shell inside
 bats_require_minimum_version 1.5.0
 
 REPO=${NUTSHELL_REPO:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
@@ -170,11 +170,12 @@ common_setup() {
 	HOST_PIDNS=$(readlink /proc/self/ns/pid)
 	CGROUPS_BEFORE=$(nutshell_cgroups)
 	MOUNTS_BEFORE=$(mount_table)
+	HOSTNAME_BEFORE=$(</proc/sys/kernel/hostname)
 	export NUTSHELL_TEST_MARK=$BASHPID.${BATS_SUITE_TEST_NUMBER:-0}.$SRANDOM
 }
 
 common_teardown() {
-	local procs cgroups after cg pid target _
+	local procs cgroups after renamed cg pid target _
 	# the test was skipped before common_setup: nothing to look for
 	[ -n "${NUTSHELL_TEST_MARK:-}" ] || return 0
 	# what the teardown itself runs is not the test's
@@ -198,7 +199,10 @@ common_teardown() {
 	done
 	procs=$(print_lines "$procs" | sed "/^$/d" | sort -nu)
 	after=$(mount_table)
-	[ -n "$procs$cgroups" ] || [ "$after" != "$MOUNTS_BEFORE" ] || return 0
+	# a container that shares the host's UTS namespace renames the host
+	renamed=$(</proc/sys/kernel/hostname)
+	[ "$renamed" != "$HOSTNAME_BEFORE" ] || renamed=
+	[ -n "$procs$cgroups$renamed" ] || [ "$after" != "$MOUNTS_BEFORE" ] || return 0
 
 	# Say what was left, then undo it: processes first (they may hold the
 	# cgroups and mounts), then the cgroups, then the mounts, deepest first.
@@ -208,6 +212,10 @@ common_teardown() {
 	for cg in $cgroups; do
 		echo "left behind: cgroup $cg" >&2
 	done
+	if [ -n "$renamed" ]; then
+		echo "the test renamed the host: $HOSTNAME_BEFORE -> $renamed" >&2
+		echo "$HOSTNAME_BEFORE" >/proc/sys/kernel/hostname
+	fi
 	if [ "$after" != "$MOUNTS_BEFORE" ]; then
 		echo "the test changed the mount table under $REPO:" >&2
 		diff <(print_lines "$MOUNTS_BEFORE") <(print_lines "$after") >&2 || true
@@ -285,6 +293,14 @@ assert_bad_rootfs_input() { # BIN
 	[[ $output == *"rootfs \`no-such-image\`"* ]]
 	run "$1" /etc/passwd true
 	[ "$status" -eq 125 ]
+	# a directory here, named without a slash: the image path it tried,
+	# and the ./NAME that was meant, in one line
+	mkdir "$BATS_TEST_TMPDIR/rootfs-rel"
+	run bash -c 'cd "$1" && "$2" rootfs-rel true' _ "$BATS_TEST_TMPDIR" "$(realpath "$1")"
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $output == *"\`$REPO/images/rootfs-rel\`: No such file or directory"* ]]
+	[[ $output == *"\`./rootfs-rel\`"* ]]
 }
 
 # Start RUNNER... CMD in the background; its stdout goes to $BATS_TEST_TMPDIR/out.
@@ -292,6 +308,12 @@ assert_bad_rootfs_input() { # BIN
 start_container() {
 	"$@" >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	RUNTIME_PID=$!
+	await_container
+}
+
+# Wait until the runtime RUNTIME_PID has a child that has exec'd the
+# command; set CONTAINER_PID. For a runtime a test started itself.
+await_container() {
 	CONTAINER_PID=
 	local _
 	for _ in $(seq 100); do
@@ -304,7 +326,7 @@ start_container() {
 		fi
 		sleep 0.05
 	done
-	echo "start_container: no command running under $RUNTIME_PID" >&2
+	echo "await_container: no command running under $RUNTIME_PID" >&2
 	return 1
 }
 
@@ -650,4 +672,16 @@ assert_dies_with_runtime() { # BIN [ROOTFS]
 	run "$1" "${2:-busybox}" /bin/true
 	[ "$status" -eq 0 ]
 	[ ! -e "$pids" ]
+}
+
+# 06 and 07, a known gap: pivot_root cuts every path to the host's tree,
+# but not an open file. A directory descriptor the runtime inherited
+# reaches the container, and /proc/self/fd/N leads to the host's files.
+assert_inherited_fd_reaches_host() { # RUNNER...
+	run bash -c 'exec 7</ && "$@" /bin/cat "/proc/self/fd/7$0/Makefile"' "$REPO" "$@"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$REPO/Makefile")" ]
+	# and without the descriptor, the same path does not exist
+	run "$@" /bin/cat "/proc/self/fd/7$REPO/Makefile"
+	[ "$status" -ne 0 ]
 }
