@@ -109,15 +109,25 @@ assume_stale_cgroup() { # DIR
 }
 
 # The cgroups of this test's containers that are still there: new since
-# common_setup, and named after a runtime that carries the mark or runs no
-# more (killed, or one that forgot to remove it). Another user's running
-# container is not ours.
+# common_setup, and named after a runtime that carries the mark, or after
+# one that runs no more (killed, or one that forgot to remove it) if what
+# is left in the cgroup carries the mark too. Another user's running
+# container is not ours, nor the cgroup of another user's killed runtime
+# while its container is still dying in there.
 test_cgroups() {
-	local cg
+	local cg pid ours
 	comm -13 <(print_lines "$CGROUPS_BEFORE") <(nutshell_cgroups) | while read -r cg; do
-		if ! running "${cg##*/}" || is_marked "${cg##*/}"; then
-			echo "$cg"
+		if running "${cg##*/}"; then
+			is_marked "${cg##*/}" || continue
+		else
+			ours=yes
+			for pid in $(cat "$cg/cgroup.procs" 2>/dev/null); do
+				is_marked "$pid" && ours=yes && break
+				ours=no
+			done
+			[ "$ours" = yes ] || continue
 		fi
+		echo "$cg"
 	done
 }
 

@@ -45,8 +45,10 @@ fails() { # HELPER ARG...
 		printf '\n}\n'
 	} >"$file"
 	# in a UTS and IPC namespace of its own: a mutant without CLONE_NEWUTS
-	# would otherwise set the host's hostname
-	run unshare --uts --ipc env NUTSHELL_REPO="$REPO" bats --tap "$file"
+	# would otherwise set the host's hostname. Its name there is not the
+	# containers' own, whatever the host's is.
+	run unshare --uts --ipc bash -c 'hostname mutants && exec "$@"' _ \
+		env NUTSHELL_REPO="$REPO" bats --tap "$file"
 	echo "$output" >&2
 	[ "$status" -eq 1 ]
 	[[ $output == *"not ok 1 mutant"* ]]
