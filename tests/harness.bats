@@ -19,6 +19,13 @@ others() { # DIR REPO
 			pidns) unshare --pid --fork --kill-child sleep 60 & ;;
 			root) chroot "$2/images/busybox" /bin/sleep 60 & ;;
 			container) "$2/bin/07-cgroup" busybox /bin/sleep 60 & ;;
+			# a runtime killed with SIGKILL: its cgroup stays, with a
+			# process of someone else's still in it
+			stale)
+				stale_cgroup "$2" >"$dir/$kind.tmp"
+				mv "$dir/$kind.tmp" "$dir/$kind.pid"
+				continue
+				;;
 			esac
 			echo "$!" >"$dir/$kind.tmp"
 			mv "$dir/$kind.tmp" "$dir/$kind.pid"
@@ -26,10 +33,28 @@ others() { # DIR REPO
 	done
 }
 
+# Start a 07 container, put a process of our own into its cgroup, then
+# SIGKILL the runtime; print the runtime's pid (the cgroup's name).
+stale_cgroup() { # REPO
+	local runtime container cg=/sys/fs/cgroup/pids/nutshell
+	[ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ] || cg=/sys/fs/cgroup/nutshell
+	"$1/bin/07-cgroup" busybox /bin/sleep 60 >/dev/null 2>&1 &
+	runtime=$!
+	# until its child, the container, is in its cgroup
+	until container=$(cat "/proc/$runtime/task/$runtime/children" 2>/dev/null) &&
+		grep -qs "/nutshell/$runtime\$" "/proc/${container%% *}/cgroup"; do
+		sleep 0.05
+	done
+	sleep 60 >/dev/null 2>&1 &
+	echo "$!" >"$cg/$runtime/cgroup.procs"
+	kill -KILL "$runtime"
+	echo "$runtime"
+}
+
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0 # setup skips every test
 	mkfifo "$BATS_FILE_TMPDIR/requests"
-	env -u NUTSHELL_TEST_MARK setsid bash -c "$(declare -f others); others \"\$@\"" \
+	env -u NUTSHELL_TEST_MARK setsid bash -c "$(declare -f others stale_cgroup); others \"\$@\"" \
 		_ "$BATS_FILE_TMPDIR" "$REPO" </dev/null >/dev/null 2>&1 3>&- &
 }
 
@@ -169,6 +194,19 @@ in_other_root() { # PID
 	# the container ends, and its runtime removes its cgroup
 	kill -KILL "$mntns" "$pidns" "$root" "$container"
 	eventually gone "$runtime"
+}
+
+@test "someone else's killed runtime: its cgroup, with a process still in it, is not the test's" {
+	local runtime cg
+	runtime=$(ask_others stale)
+	eventually gone "$runtime"
+	cg=$(runtime_cgroups "$runtime" | head -n 1)
+	[ -n "$cg" ]
+	run common_teardown
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	# the other process still runs in there; clean up after the others
+	remove_cgroups $(runtime_cgroups "$runtime")
 }
 
 @test "a mount made outside the repository is not the test's; one inside is" {

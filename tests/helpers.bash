@@ -110,18 +110,21 @@ assume_stale_cgroup() { # DIR
 
 # The cgroups of this test's containers that are still there: new since
 # common_setup, and named after a runtime that carries the mark, or after
-# one that runs no more (killed, or one that forgot to remove it) if what
-# is left in the cgroup carries the mark too. Another user's running
-# container is not ours, nor the cgroup of another user's killed runtime
-# while its container is still dying in there.
+# one that runs no more (killed, or one that forgot to remove it) if the
+# test started that runtime in the background (start_container), or if
+# what is left in the cgroup carries the mark, or nothing is left. Another
+# user's running container is not ours, nor the cgroup of another user's
+# killed runtime while its container is still dying in there.
 test_cgroups() {
 	local cg pid ours
 	comm -13 <(print_lines "$CGROUPS_BEFORE") <(nutshell_cgroups) | while read -r cg; do
 		if running "${cg##*/}"; then
 			is_marked "${cg##*/}" || continue
-		else
+		elif [[ $STARTED_RUNTIMES != *" ${cg##*/} "* ]]; then
+			# what is left in the runtime's cgroups, in every tree
 			ours=yes
-			for pid in $(cat "$cg/cgroup.procs" 2>/dev/null); do
+			for pid in $(runtime_cgroups "${cg##*/}" | sed 's|$|/cgroup.procs|' |
+				xargs cat 2>/dev/null); do
 				is_marked "$pid" && ours=yes && break
 				ours=no
 			done
@@ -181,6 +184,7 @@ common_setup() {
 	CGROUPS_BEFORE=$(nutshell_cgroups)
 	MOUNTS_BEFORE=$(mount_table)
 	HOSTNAME_BEFORE=$(</proc/sys/kernel/hostname)
+	STARTED_RUNTIMES=" "
 	export NUTSHELL_TEST_MARK=$BASHPID.${BATS_SUITE_TEST_NUMBER:-0}.$SRANDOM
 }
 
@@ -325,6 +329,7 @@ start_container() {
 # command; set CONTAINER_PID. For a runtime a test started itself.
 await_container() {
 	CONTAINER_PID=
+	STARTED_RUNTIMES+="$RUNTIME_PID "
 	local _
 	for _ in $(seq 100); do
 		CONTAINER_PID=$(cat "/proc/$RUNTIME_PID/task/$RUNTIME_PID/children" 2>/dev/null) || true
