@@ -41,7 +41,12 @@ image: $(IMAGE) ## build the busybox root filesystem in images/busybox/
 $(IMAGE): images/busybox.sh
 	images/busybox.sh
 
+# As root, scripts/deps first installs what the suite needs (apt-get, on
+# Debian and Ubuntu). Without root it names what is missing, and the tests
+# that need no root still run if bats is there.
 test: all image ## run the test suite (as root: sudo make test)
+	@scripts/deps --as 'make test' test || \
+		{ [ "$$(id -u)" -ne 0 ] && command -v bats >/dev/null; }
 	scripts/run-tests
 
 test-vm: all image ## the suite in a qemu VM with cgroup v2 [TESTS=tests/07-cgroup.bats]
@@ -51,6 +56,7 @@ diff: ## show what step NN adds to step NN-1: make diff STEP=05
 	@scripts/diff-step $(STEP)
 
 lint: ## clang-format check over every C file, shellcheck over every script
+	@scripts/deps --as 'make lint' lint
 	clang-format --dry-run -Werror $(C_FILES)
 	shellcheck $(SCRIPTS)
 
