@@ -206,6 +206,7 @@ in_other_root() { # PID
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 	# the other process still runs in there; clean up after the others
+	# shellcheck disable=SC2046 # one cgroup a line
 	remove_cgroups $(runtime_cgroups "$runtime")
 }
 
