@@ -55,13 +55,14 @@ fails() { # HELPER ARG...
 	[[ $output == *"from function \`$1'"* ]]
 }
 
-# each step file that carries a property, from the one that brings it
+# The steps to break for a property: the one that brings it and the last
+# one, which carries it. The helper is the same for every step between,
+# and each step's own file runs it; the mutant shows that it can fail.
 carriers() { # FROM
-	local f
-	for f in "$REPO"/steps/*.c; do
-		f=${f##*/}
-		[ "$((10#${f%%-*}))" -lt "$((10#$1))" ] || echo "${f%%-*}"
-	done
+	local steps=("$REPO"/steps/*.c) last
+	last=${steps[-1]##*/}
+	echo "$1"
+	[ "${last%%-*}" = "$1" ] || echo "${last%%-*}"
 }
 
 @test "02 on: a fixed-size stack overflows on a long argument list" {
@@ -79,14 +80,14 @@ carriers() { # FROM
 
 @test "03 to 05: chroot without chdir(\"/\") leaves the working directory on the host" {
 	local nn
-	for nn in 03 04 05; do
+	for nn in 03 05; do
 		fails assert_root_is_image "$(mutant "$nn" '/^\tif (chdir("\/") == -1)$/,+1d')" busybox
 	done
 }
 
 @test "04 on: proc mounted without nosuid, nodev, noexec" {
 	local nn
-	for nn in $(carriers 04); do
+	for nn in $(carriers 04) 06; do
 		fails assert_proc_mounted "$(mutant "$nn" '/mount("proc", "\/proc", "proc"/s/MS_NOSUID | MS_NODEV | MS_NOEXEC,/0,/')" busybox
 	done
 }
