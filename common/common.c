@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -187,6 +188,51 @@ int write_file(const char *path, const char *fmt, ...)
 	return 0;
 }
 
+int create_file(const char *path, mode_t mode, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+	int len, fd, saved;
+	ssize_t n;
+
+	va_start(ap, fmt);
+	len = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd == -1)
+		return -1;
+	n = write(fd, buf, len);
+	saved = errno;
+	if (close(fd) == -1 && n == len)
+		return -1;
+	errno = saved;
+	if (n != len) {
+		if (n >= 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int pathf(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(buf, PATH_MAX, fmt, ap);
+	va_end(ap);
+	if (len < 0 || len >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
 int ensure_dir(const char *path, mode_t mode)
 {
 	struct stat st;
@@ -322,6 +368,131 @@ int parse_decimal(const char *s, long long scale, long long *value)
 	}
 	*value = whole * scale + (frac * scale + den / 2) / den;
 	return 0;
+}
+
+int runv(const char *const argv[], int quiet)
+{
+	pid_t pid;
+	int null;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == -1)
+		return -1;
+	if (pid == 0) {
+		if (quiet) {
+			null = open("/dev/null", O_WRONLY);
+			if (null == -1 || dup2(null, 1) == -1 ||
+			    dup2(null, 2) == -1)
+				_exit(127);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return wait_child(pid);
+}
+
+void nl_init(struct nl_request *req, int type, int flags, const void *family,
+	     size_t len)
+{
+	memset(req, 0, sizeof(*req));
+	req->hdr.nlmsg_len = NLMSG_LENGTH(0);
+	req->hdr.nlmsg_type = type;
+	req->hdr.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nl_put(req, family, len);
+}
+
+void nl_put(struct nl_request *req, const void *data, size_t len)
+{
+	size_t at = NLMSG_ALIGN(req->hdr.nlmsg_len);
+
+	if (at + NLMSG_ALIGN(len) > sizeof(req->buf)) {
+		req->full = 1;
+		return;
+	}
+	memcpy(req->buf + at, data, len);
+	req->hdr.nlmsg_len = at + NLMSG_ALIGN(len);
+}
+
+void nl_add(struct nl_request *req, int type, const void *data, size_t len)
+{
+	struct rtattr *rta = nl_begin(req, type);
+
+	if (rta == NULL)
+		return;
+	nl_put(req, data, len);
+	nl_end(req, rta);
+	/* the attribute's length counts its data, not the padding after it */
+	rta->rta_len = RTA_LENGTH(len);
+}
+
+void nl_add_str(struct nl_request *req, int type, const char *value)
+{
+	nl_add(req, type, value, strlen(value) + 1);
+}
+
+void nl_add_u32(struct nl_request *req, int type, unsigned int value)
+{
+	nl_add(req, type, &value, sizeof(value));
+}
+
+struct rtattr *nl_begin(struct nl_request *req, int type)
+{
+	size_t at = NLMSG_ALIGN(req->hdr.nlmsg_len);
+	struct rtattr *rta = (struct rtattr *)(req->buf + at);
+
+	if (at + RTA_LENGTH(0) > sizeof(req->buf)) {
+		req->full = 1;
+		return NULL;
+	}
+	rta->rta_type = type;
+	rta->rta_len = RTA_LENGTH(0);
+	req->hdr.nlmsg_len = at + RTA_LENGTH(0);
+	return rta;
+}
+
+void nl_end(struct nl_request *req, struct rtattr *nest)
+{
+	if (nest != NULL)
+		nest->rta_len = req->buf + req->hdr.nlmsg_len - (char *)nest;
+}
+
+int nl_send(int fd, struct nl_request *req)
+{
+	static unsigned int seq;
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	char answer[4096];
+	struct nlmsghdr *msg;
+	struct nlmsgerr *err;
+	ssize_t n;
+
+	if (req->full) {
+		errno = E2BIG;
+		return -1;
+	}
+	req->hdr.nlmsg_seq = ++seq;
+	if (sendto(fd, req->buf, req->hdr.nlmsg_len, 0,
+		   (struct sockaddr *)&kernel, sizeof(kernel)) == -1)
+		return -1;
+	for (;;) {
+		n = recv(fd, answer, sizeof(answer), 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		for (msg = (struct nlmsghdr *)answer; NLMSG_OK(msg, n);
+		     msg = NLMSG_NEXT(msg, n)) {
+			if (msg->nlmsg_seq != seq ||
+			    msg->nlmsg_type != NLMSG_ERROR)
+				continue;
+			/* the acknowledgement: an "error" of 0 */
+			err = NLMSG_DATA(msg);
+			if (err->error == 0)
+				return 0;
+			errno = -err->error;
+			return -1;
+		}
+	}
 }
 
 void die_option(int opt, char **argv)

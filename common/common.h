@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 /* Exit statuses, as docker, env(1), chroot(1) and timeout(1) use them. */
 #define EXIT_RUNTIME 125 /* the runtime itself failed (bad usage too) */
@@ -59,6 +61,16 @@ int sync_release(int fds[2]);
 __attribute__((format(printf, 2, 3))) int write_file(const char *path,
 						     const char *fmt, ...);
 
+/* Create (or truncate) a file with mode and write a formatted string to
+ * it in a single write(2). 0 or -1 with errno set. */
+__attribute__((format(printf, 3, 4))) int
+create_file(const char *path, mode_t mode, const char *fmt, ...);
+
+/* Format a path into buf, which holds PATH_MAX bytes. 0, or -1 with
+ * errno ENAMETOOLONG if it does not fit. */
+__attribute__((format(printf, 2, 3))) int pathf(char *buf, const char *fmt,
+						...);
+
 /* mkdir(2) that treats an existing directory as success. 0 or -1. */
 int ensure_dir(const char *path, mode_t mode);
 
@@ -88,6 +100,50 @@ int parse_decimal(const char *s, long long scale, long long *value);
  * first in the option string, after any '+'): one line naming the option
  * and what is wrong with it, then exit(EXIT_RUNTIME). */
 __attribute__((noreturn)) void die_option(int opt, char **argv);
+
+/* Run a program with the arguments in argv (NULL-terminated), searched
+ * for in PATH, without a shell: arguments are never parsed again, so they
+ * may hold anything. With quiet, its stdout and stderr go to /dev/null.
+ * Returns its exit status (127 if it could not be run, 128 + N for a
+ * signal), or -1 with errno set if no process could be made. */
+int runv(const char *const argv[], int quiet);
+
+/*
+ * Netlink: how ip(8) talks to the kernel, and how the steps that set up a
+ * network do (rtnetlink(7), netlink(7)). A request is a struct nlmsghdr,
+ * a family header (struct ifinfomsg, ifaddrmsg, rtmsg) and attributes,
+ * some nested in others. These helpers only do the byte layout: which
+ * message, header and attributes to send is the lesson, in the step.
+ */
+struct nl_request {
+	union {
+		struct nlmsghdr hdr;
+		char buf[2048];
+	};
+	int full; /* an attribute did not fit: nl_send() fails, E2BIG */
+};
+
+/* Start a request: TYPE (RTM_NEWLINK...), FLAGS on top of NLM_F_REQUEST
+ * and NLM_F_ACK, then the family header FAMILY of LEN bytes. */
+void nl_init(struct nl_request *req, int type, int flags, const void *family,
+	     size_t len);
+
+/* Append an attribute: a string (with its NUL), a 32-bit number, bytes. */
+void nl_add_str(struct nl_request *req, int type, const char *value);
+void nl_add_u32(struct nl_request *req, int type, unsigned int value);
+void nl_add(struct nl_request *req, int type, const void *data, size_t len);
+
+/* Append bytes that are not an attribute: the family header that starts
+ * the payload of some nested attributes (VETH_INFO_PEER). */
+void nl_put(struct nl_request *req, const void *data, size_t len);
+
+/* Open an attribute that holds attributes; nl_end() closes it. */
+struct rtattr *nl_begin(struct nl_request *req, int type);
+void nl_end(struct nl_request *req, struct rtattr *nest);
+
+/* Send the request on a NETLINK_ROUTE socket and read the kernel's answer:
+ * 0, or -1 with errno set to the error the kernel reported. */
+int nl_send(int fd, struct nl_request *req);
 
 /* ROOTFS argument -> directory. A name without a slash is an image under
  * the repository's images/ directory ("busybox" -> <repo>/images/busybox),

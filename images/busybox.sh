@@ -8,14 +8,18 @@
 # own if it is statically linked, otherwise Debian's busybox-static package,
 # fetched with `apt-get download` and unpacked with `dpkg-deb -x` (nothing is
 # installed). Where it came from (package, version, sha256) is recorded in
-# DEST/etc/nutshell-image. The tree is built beside DEST and renamed into
-# place, so an interrupted build never leaves a half-made image. Running it
-# again when DEST already holds an image does nothing.
+# DEST/etc/nutshell-image, with the recipe's version. The tree is built
+# beside DEST and renamed into place, so an interrupted build never leaves
+# a half-made image. Running it again when DEST already holds an image of
+# this recipe does nothing.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dest=${1:-$here/busybox}
 package=busybox-static
+# Raised when the recipe changes what it builds: an image of an older
+# recipe is built again.
+recipe=2
 
 usage() {
 	echo "usage: $0 [DEST]" >&2
@@ -63,8 +67,11 @@ build() {
 	local root=$1 bb=$2 origin=$3 link dir
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,root,home,mnt,var,run}
 	# Mount points the runtime uses, made here once so that running a
-	# container never has to create anything inside the image.
+	# container never has to create anything inside the image: directories
+	# for /proc, /sys, /dev, and empty files for the /etc files that step
+	# 08 on bind-mounts from its own (hosts, hostname, resolv.conf).
 	mkdir -p "$root"/{proc,sys,dev,tmp}
+	touch "$root"/etc/{hosts,hostname,resolv.conf}
 	chmod 1777 "$root/tmp"
 	chmod 700 "$root/root"
 	install -m 755 "$bb" "$root/bin/busybox"
@@ -90,6 +97,7 @@ build() {
 	END
 	{
 		echo "# nutshell image: a static busybox and its applet links"
+		echo "recipe=$recipe"
 		echo "source=$origin"
 		echo "sha256=$(sha256sum "$bb" | cut -d' ' -f1)"
 		echo "version=$("$bb" 2>&1 | head -n 1)"
@@ -108,7 +116,7 @@ relative_to_bin() {
 
 main() {
 	[ $# -le 1 ] || usage
-	if [ -f "$dest/etc/nutshell-image" ]; then
+	if grep -qsx "recipe=$recipe" "$dest/etc/nutshell-image"; then
 		exit 0
 	fi
 	local found

@@ -1,0 +1,1393 @@
+/*
+ * 08-net: connect the container to a network: none, the host's, or a bridge.
+ *
+ * New in this step (diff against 07-cgroup): docker's three network modes,
+ * --network bridge (the default), none and host. none is 07's empty network
+ * namespace with its loopback brought up. host leaves the network namespace
+ * out: the container uses the host's devices and addresses. bridge wires
+ * the container the way docker's default network does: a bridge on the
+ * host (made on first use), a veth pair per container with one end on the
+ * bridge and the other, eth0, in the container, an address leased from the
+ * bridge's subnet, a default route through the bridge, and NAT (iptables)
+ * to the world beyond the host; -p publishes a port of the host. The links,
+ * addresses and routes are made with netlink, as ip(8) does it, so the
+ * image needs no ip binary. /etc/hosts, /etc/hostname and /etc/resolv.conf
+ * are files the runtime writes and bind-mounts, so the image stays as it
+ * is. Leases are files locked with flock(2): no address goes to two live
+ * containers, and a killed runtime's address is free again.
+ *
+ * Usage:   08-net [OPTIONS] ROOTFS CMD [ARG...]      (see --help)
+ *          --network bridge|none|host, -p HOSTPORT:PORT[/tcp|udp],
+ *          --hostname NAME, and 07's -m, --cpus, --pids-limit
+ * Try it:  sudo ./bin/08-net busybox /bin/sh -c 'ip addr; ping -c1 10.219.0.1'
+ * Exit:    CMD's own status (137 when the OOM killer ended it); 128+N if
+ *          signal N killed it; 125 if the runtime fails; 126 if CMD cannot
+ *          be run; 127 if it is not found.
+ * Man:     network_namespaces(7), veth(4), rtnetlink(7), netlink(7), ip(8),
+ *          iptables(8), iptables-extensions(8), flock(2), resolv.conf(5)
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <linux/magic.h>
+#include <linux/veth.h>
+
+#include "../common/common.h"
+
+/*
+ * Size of the child's stack: 1 MiB for what the child does itself, plus
+ * room for a copy of the argument list, which execvp() builds on this
+ * stack when the command is a script without "#!" (see the header).
+ */
+#define STACK_SIZE(argc) (1024 * 1024 + ((argc) + 2) * sizeof(char *))
+
+/* The container's hostname, in its own UTS namespace. */
+#define HOSTNAME "nutshell"
+
+/*
+ * Our containers' cgroups live in CGROUP_ROOT/nutshell/<runtime pid> (v2) or
+ * CGROUP_ROOT/<controller>/nutshell/<runtime pid> (v1): at the top of the
+ * tree, where docker's "cgroupfs" driver puts its containers, and so out of
+ * the caller's cgroup and its limits. CPU_PERIOD is the CFS period in
+ * microseconds: --cpus 0.5 allows 50000 us of CPU time in every 100000 us.
+ */
+#define CGROUP_ROOT "/sys/fs/cgroup"
+#define CGROUP_PARENT "nutshell"
+#define CPU_PERIOD 100000
+
+/* The smallest memory limit docker accepts: less cannot start a shell. */
+#define MIN_MEMORY (6 << 20)
+
+/*
+ * The bridge mode's network, docker's default network under names of our
+ * own: every container is plugged into the bridge BRIDGE, whose address,
+ * the first of SUBNET, is the containers' way out. 10.219.0.0/16 is outside
+ * docker's ranges (172.17-31.0.0/16, 192.168.0.0/16), podman's (10.88/16)
+ * and the usual home and office LANs (192.168.x, 10.0.x); NUTSHELL_BRIDGE
+ * and NUTSHELL_SUBNET change them. Leases and the files a container gets
+ * live under STATE_DIR, a tmpfs that a reboot clears, or NUTSHELL_STATE.
+ */
+#define BRIDGE "nutshell0"
+#define SUBNET "10.219.0.0/16"
+#define STATE_DIR "/run/nutshell"
+
+/*
+ * The host's end of a container's veth pair: VETH_PREFIX and the runtime's
+ * pid. An interface name has IFNAMSIZ - 1 = 15 characters at most, and a
+ * pid up to 7 digits (4194304, systemd's pid_max): "veth-host-<pid>" would
+ * not fit, "nsh<pid>" always does.
+ */
+#define VETH_PREFIX "nsh"
+#define MAX_PUBLISH 16
+
+/* The files of /etc a container gets from the runtime, as with docker. */
+static const char *const etc_files[] = {"hosts", "hostname", "resolv.conf"};
+
+enum { NET_BRIDGE, NET_NONE, NET_HOST };
+
+/* The v1 hierarchies we use; v2 has a single tree for all of them. */
+enum { V1_MEMORY, V1_CPU, V1_CPUACCT, V1_PIDS };
+static const char *const v1_controllers[] = {
+	[V1_MEMORY] = "memory",
+	[V1_CPU] = "cpu",
+	[V1_CPUACCT] = "cpuacct",
+	[V1_PIDS] = "pids",
+};
+
+/*
+ * Flags for clone(2), one per line; later steps add namespaces here.
+ * SIGCHLD makes the child's end look like a fork()ed child's to waitpid().
+ */
+static const int clone_flags = CLONE_NEWIPC | /* System V IPC, mqueues */
+			       CLONE_NEWNET | /* network devices, addresses */
+			       CLONE_NEWNS | /* the mount table */
+			       CLONE_NEWPID | /* PIDs: the command is PID 1 */
+			       CLONE_NEWUTS | /* hostname and domain name */
+			       SIGCHLD; /* tell the parent when it ends */
+
+/* The device nodes a container's /dev holds, the set docker and runc make. */
+static const struct dev_node {
+	const char *path;
+	unsigned int major, minor;
+} dev_nodes[] = {
+	{"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+	{"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+};
+
+/* The symlinks of a standard /dev: target, link. */
+static const char *const dev_links[][2] = {
+	{"/proc/self/fd", "/dev/fd"},	    {"/proc/self/fd/0", "/dev/stdin"},
+	{"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"},
+	{"pts/ptmx", "/dev/ptmx"},
+};
+
+struct config {
+	char **argv; /* the command to run and its arguments */
+	char *rootfs; /* the directory that becomes the command's "/" */
+	const char *hostname; /* the container's own hostname */
+	long long memory; /* memory limit in bytes; 0: none */
+	long long cpu_quota; /* microseconds of CPU per CPU_PERIOD; 0: none */
+	long long pids; /* most tasks at once; 0: none */
+	int cgroup_v2; /* 1: unified hierarchy, 0: v1 controllers */
+	pid_t runtime; /* our pid: names the cgroup, guards the cleanup */
+	char cgroup[32]; /* CGROUP_PARENT/<runtime pid> */
+	pid_t child; /* the container's init, as the host sees it */
+	int sync[2]; /* the child waits on it until it is in its cgroup */
+	int network; /* NET_BRIDGE (docker's default), NET_NONE, NET_HOST */
+	const char *bridge; /* bridge mode: the bridge, BRIDGE by default */
+	struct in_addr subnet; /* bridge mode: the subnet's first address... */
+	int prefix; /* ...and its length in bits: 16 for a /16 */
+	struct in_addr gateway; /* the bridge's own address */
+	struct in_addr address; /* the container's address: its lease */
+	char veth[IFNAMSIZ]; /* the host's end of the container's veth */
+	const char *state; /* STATE_DIR, or NUTSHELL_STATE */
+	char files[PATH_MAX]; /* STATE/<pid>: hosts, hostname, resolv.conf */
+	char lease[PATH_MAX]; /* STATE/net/<bridge>/<address> */
+	int lease_fd; /* the lease, locked while we run; -1: none */
+	struct publish {
+		char proto[4]; /* tcp or udp */
+		unsigned int host, port; /* a port of the host, the container's
+					  */
+	} publish[MAX_PUBLISH]; /* -p HOST:PORT/PROTO */
+	int npublish;
+};
+
+/*
+ * Wait until the parent has put us into our cgroup, then take a cgroup
+ * namespace: unshared now, its root is the container's own cgroup, so
+ * /proc/self/cgroup inside reads "/" (cloned with CLONE_NEWCGROUP, the root
+ * would have been the runtime's cgroup, before the move). If the runtime
+ * dies from now on, PR_SET_PDEATHSIG kills us, and with us, as PID 1, the
+ * whole container; set before the wait, so no death goes unnoticed.
+ */
+static void wait_for_cgroup(struct config *cfg)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+		die("prctl PR_SET_PDEATHSIG");
+	if (sync_wait(cfg->sync) == -1)
+		die("wait for the runtime to set up the cgroup");
+	if (unshare(CLONE_NEWCGROUP) == -1)
+		die("unshare CLONE_NEWCGROUP");
+}
+
+/*
+ * `ip link set NAME up`: RTM_NEWLINK for a link that exists, IFF_UP set.
+ * ip(8) sends the kernel netlink messages (rtnetlink(7)); so do we, with
+ * the byte layout in common/. The fields of the messages are the lesson.
+ */
+static void set_link_up(int nl, const char *name)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC,
+				.ifi_index = if_nametoindex(name),
+				.ifi_flags = IFF_UP,
+				.ifi_change = IFF_UP};
+	struct nl_request req;
+
+	if (ifi.ifi_index == 0)
+		die("find link `%s`", name);
+	nl_init(&req, RTM_NEWLINK, 0, &ifi, sizeof(ifi));
+	if (nl_send(nl, &req) == -1)
+		die("set link `%s` up", name);
+}
+
+/* `ip addr add ADDRESS/PREFIX dev NAME`: RTM_NEWADDR. */
+static void add_address(int nl, const char *name, struct in_addr address,
+			int prefix)
+{
+	struct ifaddrmsg ifa = {.ifa_family = AF_INET,
+				.ifa_prefixlen = prefix,
+				.ifa_index = if_nametoindex(name)};
+	struct nl_request req;
+
+	if (ifa.ifa_index == 0)
+		die("find link `%s`", name);
+	nl_init(&req, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, &ifa,
+		sizeof(ifa));
+	nl_add(&req, IFA_LOCAL, &address, sizeof(address));
+	nl_add(&req, IFA_ADDRESS, &address, sizeof(address));
+	if (nl_send(nl, &req) == -1)
+		die("add address %s to `%s`", inet_ntoa(address), name);
+}
+
+/* `ip route add default via GATEWAY`: RTM_NEWROUTE to 0.0.0.0/0. */
+static void add_default_route(int nl, struct in_addr gateway)
+{
+	struct rtmsg rtm = {.rtm_family = AF_INET,
+			    .rtm_table = RT_TABLE_MAIN,
+			    .rtm_protocol = RTPROT_BOOT,
+			    .rtm_scope = RT_SCOPE_UNIVERSE,
+			    .rtm_type = RTN_UNICAST};
+	struct nl_request req;
+
+	nl_init(&req, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &rtm,
+		sizeof(rtm));
+	nl_add(&req, RTA_GATEWAY, &gateway, sizeof(gateway));
+	if (nl_send(nl, &req) == -1)
+		die("add default route via %s", inet_ntoa(gateway));
+}
+
+/*
+ * In the child, in its new network namespace: it holds only "lo", and lo
+ * is down, so not even 127.0.0.1 answers. Bring it up; in bridge mode give
+ * eth0, which the runtime has put here, its address, bring it up, and
+ * send everything else to the bridge. Done from here, before the root
+ * changes, so the image needs no ip binary.
+ */
+static void configure_network(const struct config *cfg)
+{
+	int nl;
+
+	if (cfg->network == NET_HOST)
+		return;
+	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (nl == -1)
+		die("socket NETLINK_ROUTE");
+	set_link_up(nl, "lo");
+	if (cfg->network == NET_BRIDGE) {
+		add_address(nl, "eth0", cfg->address, cfg->prefix);
+		set_link_up(nl, "eth0");
+		add_default_route(nl, cfg->gateway);
+	}
+	close(nl);
+}
+
+/*
+ * The new mount namespace starts as a copy of the host's, with the same
+ * propagation: on a systemd host "/" is shared, so every mount below made
+ * here would appear on the host too, and pivot_root() refuses to move a
+ * shared mount (EINVAL). Make the whole copy private before anything else.
+ */
+static void make_mounts_private(void)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		die("mount `/` private");
+}
+
+/*
+ * /etc/hosts, /etc/hostname and /etc/resolv.conf: files the runtime wrote
+ * for this container (write_etc_files()), bind-mounted over the image's,
+ * as docker does, so the image itself is never changed. Done before the
+ * pivot, while the runtime's state directory can still be reached; the
+ * recursive bind mount of the root in enter_rootfs() takes them along.
+ */
+static void mount_etc_files(const struct config *cfg)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
+		if (pathf(from, "%s/%s", cfg->files, etc_files[i]) == -1 ||
+		    pathf(to, "%s/etc/%s", cfg->rootfs, etc_files[i]) == -1)
+			die("path of `%s`", etc_files[i]);
+		if (mount(from, to, NULL, MS_BIND, NULL) == -1)
+			die("mount `%s` on `/etc/%s`", from, etc_files[i]);
+	}
+}
+
+/* glibc has no wrapper for pivot_root(2). */
+static int sys_pivot_root(const char *new_root, const char *put_old)
+{
+	return syscall(SYS_pivot_root, new_root, put_old);
+}
+
+/*
+ * Make rootfs the root mount of our namespace. pivot_root() needs the new
+ * root to be a mount point, so bind-mount the image onto itself first. Then
+ * the pivot_root(".", ".") trick, as in LXC and runc: the old root ends up
+ * stacked on top of the new one at "/", and detaching it leaves no path from
+ * the container back to the host's files. chdir("/") lands in the image.
+ */
+static void enter_rootfs(const char *rootfs)
+{
+	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) == -1)
+		die("mount `%s` on itself", rootfs);
+	if (chdir(rootfs) == -1)
+		die("chdir `%s`", rootfs);
+	if (sys_pivot_root(".", ".") == -1)
+		die("pivot_root `%s`", rootfs);
+	if (umount2(".", MNT_DETACH) == -1)
+		die("umount the old root");
+	if (chdir("/") == -1)
+		die("chdir `/` in `%s`", rootfs);
+}
+
+/*
+ * Mount a proc filesystem on the image's /proc. nosuid, nodev and noexec
+ * because nothing in /proc needs them, as docker and runc mount it. The
+ * child is in the new PID namespace, so this /proc shows its processes.
+ */
+static void mount_proc(void)
+{
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) == -1)
+		die("mount `proc` on `/proc`");
+}
+
+/*
+ * sysfs describes devices, drivers and the kernel's settings. Read-only, as
+ * docker mounts it: the container may look, not change the host's hardware
+ * settings. Mounted from inside the new network namespace, its class/net
+ * lists the container's network devices only.
+ */
+static void mount_sys(void)
+{
+	if (mount("sysfs", "/sys", "sysfs",
+		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
+		die("mount `sysfs` on `/sys`");
+}
+
+/*
+ * A small /dev of our own rather than the host's: a tmpfs (no nodev here,
+ * the nodes must work), its own devpts instance so the container sees only
+ * its own terminals, and a /dev/shm for POSIX shared memory.
+ */
+static void mount_dev(void)
+{
+	if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
+		  "mode=755,size=65536k") == -1)
+		die("mount `tmpfs` on `/dev`");
+	if (mkdir("/dev/pts", 0755) == -1)
+		die("mkdir `/dev/pts`");
+	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620") == -1)
+		die("mount `devpts` on `/dev/pts`");
+	if (mkdir("/dev/shm", 01777) == -1)
+		die("mkdir `/dev/shm`");
+	if (mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=1777,size=65536k") == -1)
+		die("mount `shm` on `/dev/shm`");
+}
+
+/*
+ * Make the device nodes with mknod(2) rather than bind-mounting the host's:
+ * the host's /dev is gone after pivot_root, and as real root we may create
+ * nodes (inside a user namespace we could not, and would have to bind).
+ * mknod() applies our umask, so chmod() sets the mode we meant.
+ */
+static void make_dev_nodes(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+		const struct dev_node *n = &dev_nodes[i];
+
+		if (mknod(n->path, S_IFCHR | 0666,
+			  makedev(n->major, n->minor)) == -1)
+			die("mknod `%s`", n->path);
+		if (chmod(n->path, 0666) == -1)
+			die("chmod `%s`", n->path);
+	}
+	for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
+		if (symlink(dev_links[i][0], dev_links[i][1]) == -1)
+			die("symlink `%s`", dev_links[i][1]);
+}
+
+/*
+ * Set the hostname in the child's new UTS namespace; the host's is unchanged.
+ */
+static void set_hostname(const char *hostname)
+{
+	if (sethostname(hostname, strlen(hostname)) == -1)
+		die("sethostname `%s`", hostname);
+}
+
+/*
+ * statfs() on the cgroup mount point tells the kind of tree: cgroup2 there
+ * means the unified v2 hierarchy. Anything else (a tmpfs holding one mount
+ * per v1 controller) means v1. That includes a "hybrid" host: a controller
+ * lives in one hierarchy at a time, and there memory, cpu and pids are in
+ * the v1 trees, not in the extra cgroup2 tree at /sys/fs/cgroup/unified.
+ */
+static int cgroup_is_v2(void)
+{
+	struct statfs st;
+
+	if (statfs(CGROUP_ROOT, &st) == -1)
+		die("statfs `%s`", CGROUP_ROOT);
+	return st.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+/* How many trees hold our cgroup: v2 one, v1 one per controller. */
+static size_t cgroup_trees(const struct config *cfg)
+{
+	return cfg->cgroup_v2 ? 1 : sizeof(v1_controllers) / sizeof(char *);
+}
+
+/*
+ * CGROUP_ROOT/[controller of tree i/]name/file into buf (PATH_MAX bytes).
+ * name is CGROUP_PARENT or the container's CGROUP_PARENT/<id>; file may be
+ * "" for the directory itself.
+ */
+static char *cgroup_path(char *buf, const struct config *cfg, size_t i,
+			 const char *name, const char *file)
+{
+	int n;
+
+	if (cfg->cgroup_v2)
+		n = snprintf(buf, PATH_MAX, "%s/%s/%s", CGROUP_ROOT, name,
+			     file);
+	else
+		n = snprintf(buf, PATH_MAX, "%s/%s/%s/%s", CGROUP_ROOT,
+			     v1_controllers[i], name, file);
+	if (n < 0 || n >= PATH_MAX)
+		diex("cgroup path of `%s` is too long", name);
+	return buf;
+}
+
+/*
+ * A runtime killed with SIGKILL cannot remove its cgroup (its container
+ * died with it, by PR_SET_PDEATHSIG). Such cgroups are named after a pid
+ * that no longer runs, or that is ours now: remove them. rmdir() fails with
+ * EBUSY for a cgroup that still has processes, which we leave alone, and
+ * with ENOENT if its runtime has just removed it itself.
+ */
+static void remove_stale_cgroups(const struct config *cfg)
+{
+	char dir[PATH_MAX];
+	struct dirent *e;
+	size_t i;
+	DIR *d;
+
+	for (i = 0; i < cgroup_trees(cfg); i++) {
+		d = opendir(cgroup_path(dir, cfg, i, CGROUP_PARENT, ""));
+		if (d == NULL)
+			continue; /* no parent yet: nothing can be stale */
+		while ((e = readdir(d)) != NULL) {
+			pid_t id = atoi(e->d_name);
+
+			if (e->d_type != DT_DIR || id <= 0 ||
+			    (id != cfg->runtime && kill(id, 0) == 0))
+				continue;
+			if (unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) == -1 &&
+			    errno != EBUSY && errno != ENOENT)
+				warn("rmdir stale `%s%s`", dir, e->d_name);
+		}
+		closedir(d);
+	}
+}
+
+/*
+ * mkdir() makes a cgroup; the kernel fills it with control files. On v2 a
+ * controller's files appear in a cgroup only if its parent enabled it in
+ * cgroup.subtree_control, all the way down from the root. Our parent holds
+ * no processes itself: v2's "no internal processes" rule forbids it in a
+ * cgroup that hands controllers down to children.
+ * One try in tree i; -1 if our parent vanished on the way: another
+ * runtime removes it when its last container ends. The call then fails
+ * with ENOENT, or ENODEV for a file of a removed cgroup.
+ */
+static int try_create_cgroup(const struct config *cfg, size_t i)
+{
+	char parent[PATH_MAX], path[PATH_MAX];
+	int err;
+
+	cgroup_path(parent, cfg, i, CGROUP_PARENT, "");
+	if (mkdir(parent, 0755) == -1 && errno != EEXIST)
+		die("mkdir `%s`", parent);
+	cgroup_path(path, cfg, i, CGROUP_PARENT, "cgroup.subtree_control");
+	if (cfg->cgroup_v2 && write_file(path, "+memory +cpu +pids") == -1) {
+		err = errno;
+		if (access(parent, F_OK) == -1)
+			return -1;
+		errno = err;
+		die("enable memory, cpu, pids in `%s`", path);
+	}
+	/*
+	 * On many v1 hosts cpu and cpuacct are one mount ("cpu,cpuacct", the
+	 * two names being symlinks to it): the cpuacct cgroup then exists.
+	 */
+	cgroup_path(path, cfg, i, cfg->cgroup, "");
+	if (mkdir(path, 0755) == 0 ||
+	    (errno == EEXIST && !cfg->cgroup_v2 && i == V1_CPUACCT))
+		return 0;
+	if (errno == ENOENT)
+		return -1;
+	die("mkdir `%s`", path);
+}
+
+static void create_cgroup(const struct config *cfg)
+{
+	const char *root = CGROUP_ROOT "/cgroup.subtree_control";
+	int tries;
+	size_t i;
+
+	if (cfg->cgroup_v2 && write_file(root, "+memory +cpu +pids") == -1)
+		die("enable memory, cpu, pids in `%s`", root);
+	for (i = 0; i < cgroup_trees(cfg); i++)
+		for (tries = 0; try_create_cgroup(cfg, i) == -1; tries++)
+			if (tries == 100)
+				diex("parent cgroup `%s` keeps vanishing",
+				     CGROUP_PARENT);
+}
+
+/* Write one limit to a file of the container's cgroup; tree is a V1_*
+ * index, ignored on v2, which has a single tree. */
+static void set_limit(const struct config *cfg, size_t tree, const char *file,
+		      long long value)
+{
+	char path[PATH_MAX];
+
+	if (write_file(cgroup_path(path, cfg, tree, cfg->cgroup, file), "%lld",
+		       value) == -1)
+		die("write %lld to `%s`", value, path);
+}
+
+/*
+ * memory: swap is capped too (v2 memory.swap.max 0; v1 memory+swap equal
+ * to memory), or a hog would move out to swap instead of meeting the OOM
+ * killer. cpu: a quota of CPU time per period, summed over all CPUs.
+ * pids: tasks, that is processes and threads, at any one time.
+ */
+static void set_cgroup_limits(const struct config *cfg)
+{
+	char path[PATH_MAX];
+	const char *swap;
+
+	if (cfg->memory > 0) {
+		set_limit(cfg, V1_MEMORY,
+			  cfg->cgroup_v2 ? "memory.max"
+					 : "memory.limit_in_bytes",
+			  cfg->memory);
+		/* absent when the kernel does not account swap */
+		swap = cfg->cgroup_v2 ? "memory.swap.max"
+				      : "memory.memsw.limit_in_bytes";
+		cgroup_path(path, cfg, V1_MEMORY, cfg->cgroup, swap);
+		if (access(path, F_OK) == 0)
+			set_limit(cfg, V1_MEMORY, swap,
+				  cfg->cgroup_v2 ? 0 : cfg->memory);
+	}
+	if (cfg->cpu_quota > 0 && cfg->cgroup_v2) {
+		cgroup_path(path, cfg, V1_CPU, cfg->cgroup, "cpu.max");
+		if (write_file(path, "%lld %d", cfg->cpu_quota, CPU_PERIOD) ==
+		    -1)
+			die("write `%s`", path);
+	} else if (cfg->cpu_quota > 0) {
+		set_limit(cfg, V1_CPU, "cpu.cfs_period_us", CPU_PERIOD);
+		set_limit(cfg, V1_CPU, "cpu.cfs_quota_us", cfg->cpu_quota);
+	}
+	if (cfg->pids > 0)
+		set_limit(cfg, V1_PIDS, "pids.max", cfg->pids);
+}
+
+/*
+ * Move the child into the cgroup (into every tree, on v1) by writing its
+ * pid to cgroup.procs. The child is still blocked on the sync pipe: it has
+ * run nothing of its own, so all it will ever run is counted and limited.
+ */
+static void join_cgroup(const struct config *cfg)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < cgroup_trees(cfg); i++)
+		if (write_file(cgroup_path(path, cfg, i, cfg->cgroup,
+					   "cgroup.procs"),
+			       "%d", (int)cfg->child) == -1)
+			die("write pid %d to `%s`", (int)cfg->child, path);
+}
+
+/*
+ * Once the container's init is reaped, remove its cgroup. The kernel may
+ * still be tearing down its other processes (the PID namespace killed them
+ * with it): rmdir() fails with EBUSY until they are gone, so retry for up to
+ * two seconds. Then remove our parent too, unless another container is in
+ * it. Never exits, as it also runs from atexit(); -1 if a cgroup stayed.
+ */
+static int remove_cgroup(const struct config *cfg)
+{
+	char path[PATH_MAX];
+	int tries, ret = 0;
+	size_t i;
+
+	for (i = 0; i < cgroup_trees(cfg); i++) {
+		cgroup_path(path, cfg, i, cfg->cgroup, "");
+		for (tries = 0; rmdir(path) == -1 && errno == EBUSY; tries++)
+			if (tries == 200 || usleep(10000) == -1)
+				break;
+		if (access(path, F_OK) == 0) {
+			warn("rmdir `%s`", path);
+			ret = -1;
+		}
+		/* fails, as it should, while other containers run */
+		rmdir(cgroup_path(path, cfg, i, CGROUP_PARENT, ""));
+	}
+	return ret;
+}
+
+/*
+ * The container's files: STATE/<runtime pid>/ holds its hosts, hostname
+ * and resolv.conf. Removed when it ends; a runtime killed with SIGKILL
+ * leaves its directory behind, which, as with cgroups, the next run
+ * removes, as it is named after a pid that no longer runs.
+ */
+static void remove_files(const char *dir)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++)
+		if (pathf(path, "%s/%s", dir, etc_files[i]) == 0 &&
+		    unlink(path) == -1 && errno != ENOENT)
+			warn("unlink `%s`", path);
+	if (rmdir(dir) == -1 && errno != ENOENT)
+		warn("rmdir `%s`", dir);
+}
+
+static void remove_stale_files(const struct config *cfg)
+{
+	char dir[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	d = opendir(cfg->state);
+	if (d == NULL)
+		return; /* not made yet: nothing can be stale */
+	while ((e = readdir(d)) != NULL) {
+		pid_t id = atoi(e->d_name);
+
+		if (id <= 0 || (id != cfg->runtime && kill(id, 0) == 0))
+			continue;
+		if (pathf(dir, "%s/%s", cfg->state, e->d_name) == 0)
+			remove_files(dir);
+	}
+	closedir(d);
+}
+
+/*
+ * Copy the nameserver lines of a resolv.conf(5); without loopback, leave
+ * out those on a loopback address. Returns how many were copied.
+ */
+static int copy_nameservers(FILE *out, const char *path, int loopback)
+{
+	char line[512], server[64];
+	int copied = 0;
+	FILE *in;
+
+	in = fopen(path, "re");
+	if (in == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), in) != NULL) {
+		if (sscanf(line, "nameserver %63s", server) != 1)
+			continue;
+		if (!loopback && (strncmp(server, "127.", 4) == 0 ||
+				  strcmp(server, "::1") == 0))
+			continue;
+		fprintf(out, "nameserver %s\n", server);
+		copied++;
+	}
+	fclose(in);
+	return copied;
+}
+
+/*
+ * The container's /etc files. hosts: localhost, and in bridge mode its own
+ * name and address. resolv.conf: the host's nameservers, but, except in
+ * host mode, not those on a loopback address. A resolver listening on
+ * 127.0.0.53 (systemd-resolved) or 127.0.0.1 (dnsmasq) is on the host's
+ * loopback, which another network namespace has no way to reach. The
+ * servers systemd-resolved forwards to are listed in
+ * /run/systemd/resolve/resolv.conf, as docker knows; failing all, docker's
+ * own fallback, Google's public resolvers.
+ */
+static void write_etc_files(struct config *cfg)
+{
+	char path[PATH_MAX], *resolv = NULL;
+	size_t size;
+	FILE *out;
+
+	if (pathf(cfg->files, "%s/%d", cfg->state, (int)cfg->runtime) == -1)
+		die("path of the container's files");
+	if (ensure_dir(cfg->state, 0755) == -1)
+		die("mkdir `%s`", cfg->state);
+	if (ensure_dir(cfg->files, 0755) == -1)
+		die("mkdir `%s`", cfg->files);
+	if (pathf(path, "%s/hostname", cfg->files) == -1 ||
+	    create_file(path, 0644, "%s\n", cfg->hostname) == -1)
+		die("write `%s`", path);
+	if (pathf(path, "%s/hosts", cfg->files) == -1 ||
+	    create_file(path, 0644,
+			"127.0.0.1\tlocalhost\n"
+			"::1\tlocalhost ip6-localhost ip6-loopback\n%s%s%s%s",
+			cfg->network == NET_BRIDGE ? inet_ntoa(cfg->address)
+						   : "",
+			cfg->network == NET_BRIDGE ? "\t" : "",
+			cfg->network == NET_BRIDGE ? cfg->hostname : "",
+			cfg->network == NET_BRIDGE ? "\n" : "") == -1)
+		die("write `%s`", path);
+	out = open_memstream(&resolv, &size);
+	if (out == NULL)
+		die("open_memstream");
+	if (copy_nameservers(out, "/etc/resolv.conf",
+			     cfg->network == NET_HOST) == 0 &&
+	    copy_nameservers(out, "/run/systemd/resolve/resolv.conf", 0) == 0)
+		fputs("nameserver 8.8.8.8\nnameserver 8.8.4.4\n", out);
+	if (fclose(out) == EOF)
+		die("write resolv.conf");
+	if (pathf(path, "%s/resolv.conf", cfg->files) == -1 ||
+	    create_file(path, 0644, "%s", resolv) == -1)
+		die("write `%s`", path);
+	free(resolv);
+}
+
+/*
+ * `iptables -t nat -A|-D PREROUTING -p PROTO --dport HOST -m addrtype
+ * --dst-type LOCAL -j DNAT --to-destination ADDRESS:PORT`: a packet for a
+ * port of the host is sent to the container instead (a published port,
+ * docker's -p). Run without a shell: nothing in it is ever parsed again.
+ */
+static int dnat(const char *action, const struct publish *p,
+		struct in_addr address)
+{
+	char host[8], to[32];
+	const char *rule[] = {"iptables",   "-w",	 "-t",
+			      "nat",	    action,	 "PREROUTING",
+			      "-p",	    p->proto,	 "--dport",
+			      host,	    "-m",	 "addrtype",
+			      "--dst-type", "LOCAL",	 "-m",
+			      "comment",    "--comment", "nutshell",
+			      "-j",	    "DNAT",	 "--to-destination",
+			      to,	    NULL};
+
+	snprintf(host, sizeof(host), "%u", p->host);
+	snprintf(to, sizeof(to), "%s:%u", inet_ntoa(address), p->port);
+	return runv(rule, action[1] == 'D');
+}
+
+/*
+ * Leases. Each address has a file in STATE/net/<bridge>/, and the runtime
+ * that holds an address keeps its file locked with flock(2) for as long as
+ * it runs. The kernel drops the lock when its holder dies, SIGKILL
+ * included, so a lease we can lock is free, whatever its file says, and
+ * one address never goes to two running containers, even when twenty
+ * start at once. (Random addresses would collide: see the chapter.)
+ * One try at ADDRESS: 1 if it is ours now, 0 if it is taken.
+ */
+static int try_lease(struct config *cfg, struct in_addr address)
+{
+	char record[1024];
+	struct publish p;
+	struct stat held, named;
+	ssize_t n;
+	int fd, i, len;
+
+	if (pathf(cfg->lease, "%s/net/%s/%s", cfg->state, cfg->bridge,
+		  inet_ntoa(address)) == -1)
+		die("path of a lease");
+	fd = open(cfg->lease, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd == -1)
+		die("open lease `%s`", cfg->lease);
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK)
+			die("flock `%s`", cfg->lease);
+		close(fd);
+		return 0;
+	}
+	/* its holder may have removed the file just before it let go */
+	if (fstat(fd, &held) == -1 || stat(cfg->lease, &named) == -1 ||
+	    named.st_ino != held.st_ino) {
+		close(fd);
+		return 0;
+	}
+	/* a killed runtime's record: undo the ports it published */
+	n = pread(fd, record, sizeof(record) - 1, 0);
+	record[n > 0 ? n : 0] = '\0';
+	for (i = 0, len = 0; sscanf(record + len, "%3s %u %u\n%n", p.proto,
+				    &p.host, &p.port, &i) == 3;
+	     len += i)
+		dnat("-D", &p, address);
+	/* ours: what we publish, for whoever comes after a SIGKILL of ours */
+	for (i = 0, len = 0; i < cfg->npublish; i++)
+		len += snprintf(record + len, sizeof(record) - len,
+				"%s %u %u\n", cfg->publish[i].proto,
+				cfg->publish[i].host, cfg->publish[i].port);
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, record, len, 0) != len)
+		die("write lease `%s`", cfg->lease);
+	cfg->lease_fd = fd;
+	cfg->address = address;
+	return 1;
+}
+
+static void release_lease(struct config *cfg)
+{
+	if (unlink(cfg->lease) == -1)
+		warn("unlink `%s`", cfg->lease);
+	close(cfg->lease_fd); /* and with it the lock */
+	cfg->lease_fd = -1;
+}
+
+/*
+ * First free the leases of killed runtimes, so they leave nothing behind:
+ * a lease file we can lock belongs to no running runtime. Then take the
+ * first address of the subnet that no one holds, after the bridge's own.
+ */
+static void lease_address(struct config *cfg)
+{
+	unsigned int first = ntohl(cfg->gateway.s_addr) + 1,
+		     last = ntohl(cfg->subnet.s_addr) +
+			    (1u << (32 - cfg->prefix)) - 2,
+		     i;
+	char dir[PATH_MAX];
+	struct in_addr address;
+	struct dirent *e;
+	DIR *d;
+
+	if (pathf(dir, "%s/net/%s", cfg->state, cfg->bridge) == -1)
+		die("path of the leases");
+	d = opendir(dir);
+	if (d == NULL)
+		die("opendir `%s`", dir);
+	while ((e = readdir(d)) != NULL)
+		if (inet_pton(AF_INET, e->d_name, &address) == 1 &&
+		    try_lease(cfg, address))
+			release_lease(cfg);
+	closedir(d);
+	for (i = first; i <= last; i++) {
+		address.s_addr = htonl(i);
+		if (try_lease(cfg, address))
+			return;
+	}
+	diex("no free address left in %s/%d", inet_ntoa(cfg->subnet),
+	     cfg->prefix);
+}
+
+/*
+ * Beyond the host, through NAT: packets from the subnet leave with the
+ * host's address (MASQUERADE) and the answers find their way back. The
+ * FORWARD chain must let them pass: docker sets its policy to DROP, so we
+ * insert ACCEPT rules for what comes from the bridge, and for answers and
+ * published ports (conntrack's DNAT state) going to it, but not for new
+ * connections from outside. Each rule is added only if `iptables -C`
+ * does not find it: never twice. Without iptables, containers still reach
+ * the host and each other.
+ */
+static void setup_nat(const struct config *cfg)
+{
+	char subnet[32];
+	const char *masquerade[] = {"iptables", "-w",	      "-t",
+				    "nat",	"-C",	      "POSTROUTING",
+				    "-s",	subnet,	      "!",
+				    "-o",	cfg->bridge,  "-m",
+				    "comment",	"--comment",  "nutshell",
+				    "-j",	"MASQUERADE", NULL};
+	const char *out[] = {"iptables", "-w",	    "-t",	 "filter",
+			     "-C",	 "FORWARD", "-i",	 cfg->bridge,
+			     "-m",	 "comment", "--comment", "nutshell",
+			     "-j",	 "ACCEPT",  NULL};
+	const char *in[] = {
+		"iptables",  "-w",	  "-t",
+		"filter",    "-C",	  "FORWARD",
+		"-o",	     cfg->bridge, "-m",
+		"conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT",
+		"-m",	     "comment",	  "--comment",
+		"nutshell",  "-j",	  "ACCEPT",
+		NULL};
+	const char **rules[] = {masquerade, out, in};
+	size_t i;
+	int status;
+
+	snprintf(subnet, sizeof(subnet), "%s/%d", inet_ntoa(cfg->subnet),
+		 cfg->prefix);
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		status = runv(rules[i], 1);
+		if (status == 127) {
+			errno = ENOENT;
+			warn("iptables: no NAT, containers reach the host and "
+			     "each other only");
+			return;
+		}
+		rules[i][4] = "-I";
+		if (status != 0 && runv(rules[i], 0) != 0)
+			diex("iptables: cannot add a rule for `%s`",
+			     cfg->bridge);
+	}
+}
+
+/*
+ * The bridge, a virtual switch on the host whose address is the
+ * containers' way out. Made on first use, as docker makes docker0 when its
+ * daemon starts: `ip link add BRIDGE type bridge`, its address, up, and
+ * NAT; under a lock, so that of many runtimes starting at once one makes
+ * it and the others find it ready. Forwarding between interfaces is off
+ * in a new network namespace, and on few hosts: on, at every run.
+ */
+static void setup_bridge(const struct config *cfg, int nl)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	struct nl_request req;
+	struct rtattr *linkinfo;
+	char lock[PATH_MAX];
+	int fd;
+
+	if (pathf(lock, "%s/net/%s.lock", cfg->state, cfg->bridge) == -1)
+		die("path of the bridge's lock");
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd == -1 || flock(fd, LOCK_EX) == -1)
+		die("lock `%s`", lock);
+	if (if_nametoindex(cfg->bridge) == 0) {
+		nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
+			sizeof(ifi));
+		nl_add_str(&req, IFLA_IFNAME, cfg->bridge);
+		linkinfo = nl_begin(&req, IFLA_LINKINFO);
+		nl_add_str(&req, IFLA_INFO_KIND, "bridge");
+		nl_end(&req, linkinfo);
+		if (nl_send(nl, &req) == -1)
+			die("create bridge `%s`", cfg->bridge);
+		add_address(nl, cfg->bridge, cfg->gateway, cfg->prefix);
+		set_link_up(nl, cfg->bridge);
+		setup_nat(cfg);
+	}
+	close(fd); /* and with it the lock */
+	if (write_file("/proc/sys/net/ipv4/ip_forward", "1") == -1)
+		die("enable IPv4 forwarding");
+}
+
+/*
+ * NUTSHELL_SUBNET, or SUBNET: a network such as 10.219.0.0/16, whose
+ * first address is the bridge's.
+ */
+static void parse_subnet(struct config *cfg, const char *s)
+{
+	char buf[32], *slash;
+	long long prefix;
+
+	if (strlen(s) >= sizeof(buf))
+		diex("NUTSHELL_SUBNET `%s`: too long", s);
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash != NULL)
+		*slash++ = '\0';
+	if (slash == NULL || inet_pton(AF_INET, buf, &cfg->subnet) != 1 ||
+	    parse_count(slash, &prefix) == -1 || prefix < 8 || prefix > 30 ||
+	    (ntohl(cfg->subnet.s_addr) & (0xffffffffu >> prefix)) != 0)
+		diex("NUTSHELL_SUBNET `%s`: expected a network such as %s", s,
+		     SUBNET);
+	cfg->prefix = prefix;
+	cfg->gateway.s_addr = htonl(ntohl(cfg->subnet.s_addr) + 1);
+}
+
+/*
+ * Everything the network needs before the child may start: the runtime's
+ * state directory and the container's /etc files; in bridge mode first the
+ * bridge and an address.
+ */
+static void setup_network(struct config *cfg)
+{
+	char dir[PATH_MAX];
+	int nl;
+
+	cfg->state = getenv("NUTSHELL_STATE") ? getenv("NUTSHELL_STATE")
+					      : STATE_DIR;
+	remove_stale_files(cfg);
+	if (cfg->network == NET_BRIDGE) {
+		cfg->bridge = getenv("NUTSHELL_BRIDGE") ? getenv("NUTSHELL_"
+								 "BRIDGE")
+							: BRIDGE;
+		if (strlen(cfg->bridge) >= IFNAMSIZ ||
+		    strchr(cfg->bridge, '/') || cfg->bridge[0] == '.' ||
+		    cfg->bridge[0] == '\0')
+			diex("NUTSHELL_BRIDGE `%s`: not an interface name",
+			     cfg->bridge);
+		parse_subnet(cfg, getenv("NUTSHELL_SUBNET") ? getenv("NUTSHELL_"
+								     "SUBNET")
+							    : SUBNET);
+		if (pathf(dir, "%s/net/%s", cfg->state, cfg->bridge) == -1 ||
+		    ensure_dir(cfg->state, 0755) == -1 ||
+		    pathf(dir, "%s/net", cfg->state) == -1 ||
+		    ensure_dir(dir, 0755) == -1 ||
+		    pathf(dir, "%s/net/%s", cfg->state, cfg->bridge) == -1 ||
+		    ensure_dir(dir, 0755) == -1)
+			die("mkdir `%s`", dir);
+		nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+		if (nl == -1)
+			die("socket NETLINK_ROUTE");
+		setup_bridge(cfg, nl);
+		close(nl);
+		lease_address(cfg);
+		snprintf(cfg->veth, sizeof(cfg->veth), "%s%d", VETH_PREFIX,
+			 (int)cfg->runtime);
+	}
+	write_etc_files(cfg);
+}
+
+/*
+ * In the parent, once the child exists and before it may go on: one
+ * request makes a veth pair, a cable with two ends, puts one end on the
+ * bridge and up, and the other into the child's namespace as eth0:
+ * `ip link add nsh<pid> master BRIDGE up type veth peer name eth0 netns
+ * <child>`. Then the published ports.
+ */
+static void connect_container(const struct config *cfg)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC,
+				.ifi_flags = IFF_UP,
+				.ifi_change = IFF_UP};
+	struct ifinfomsg peer = {.ifi_family = AF_UNSPEC};
+	struct rtattr *linkinfo, *data, *end;
+	struct nl_request req;
+	int nl, i;
+
+	if (cfg->network != NET_BRIDGE)
+		return;
+	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (nl == -1)
+		die("socket NETLINK_ROUTE");
+	nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
+		sizeof(ifi));
+	nl_add_str(&req, IFLA_IFNAME, cfg->veth);
+	nl_add_u32(&req, IFLA_MASTER, if_nametoindex(cfg->bridge));
+	linkinfo = nl_begin(&req, IFLA_LINKINFO);
+	nl_add_str(&req, IFLA_INFO_KIND, "veth");
+	data = nl_begin(&req, IFLA_INFO_DATA);
+	end = nl_begin(&req, VETH_INFO_PEER);
+	nl_put(&req, &peer, sizeof(peer));
+	nl_add_str(&req, IFLA_IFNAME, "eth0");
+	nl_add_u32(&req, IFLA_NET_NS_PID, cfg->child);
+	nl_end(&req, end);
+	nl_end(&req, data);
+	nl_end(&req, linkinfo);
+	if (nl_send(nl, &req) == -1)
+		die("create veth `%s` on `%s`", cfg->veth, cfg->bridge);
+	close(nl);
+	for (i = 0; i < cfg->npublish; i++)
+		if (dnat("-A", &cfg->publish[i], cfg->address) != 0)
+			diex("publish port %u: iptables failed",
+			     cfg->publish[i].host);
+}
+
+/*
+ * When the container is gone, or the runtime fails half-way: its ports,
+ * its lease and its files. Its veth went with its network namespace.
+ */
+static void release_network(struct config *cfg)
+{
+	int i;
+
+	if (cfg->lease_fd != -1) {
+		for (i = 0; i < cfg->npublish; i++)
+			dnat("-D", &cfg->publish[i], cfg->address);
+		release_lease(cfg);
+	}
+	if (cfg->files[0] != '\0')
+		remove_files(cfg->files);
+}
+
+/*
+ * die() calls exit(), which runs this: if the runtime fails half-way, kill
+ * and reap the container and remove its cgroup. The child inherits atexit
+ * handlers too; only the runtime itself may clean up.
+ */
+static struct config *cleanup_cfg;
+
+static void cleanup_on_exit(void)
+{
+	struct config *cfg = cleanup_cfg;
+
+	if (cfg == NULL || getpid() != cfg->runtime)
+		return;
+	if (cfg->child > 0 && kill(cfg->child, SIGKILL) == 0)
+		waitpid(cfg->child, NULL, 0);
+	remove_cgroup(cfg);
+	release_network(cfg);
+}
+
+/*
+ * Everything the parent does before the child may start: name the cgroup
+ * after our pid, find the kind of cgroup tree, sweep away what killed
+ * runtimes left behind, arrange for cleanup should we fail from here on,
+ * then make the cgroup and write its limits.
+ */
+static void setup_cgroup(struct config *cfg)
+{
+	cfg->runtime = getpid();
+	snprintf(cfg->cgroup, sizeof(cfg->cgroup), "%s/%d", CGROUP_PARENT,
+		 (int)cfg->runtime);
+	cfg->cgroup_v2 = cgroup_is_v2();
+	remove_stale_cgroups(cfg);
+	cleanup_cfg = cfg;
+	if (atexit(cleanup_on_exit) != 0)
+		diex("atexit: cannot register the cleanup");
+	create_cgroup(cfg);
+	set_cgroup_limits(cfg);
+}
+
+/*
+ * In the parent, from clone() until the command ends. We must outlive the
+ * command, to clean up after it and to report how it ended. Ctrl-C and
+ * Ctrl-\ send SIGINT and SIGQUIT to the terminal's whole foreground
+ * process group, the command and us: like system(3), we ignore them and
+ * leave them to the command. kill(1), systemd and a terminal that closes
+ * send SIGTERM or SIGHUP to us alone: we pass them on to the command, as
+ * docker run does (its --sig-proxy), and go on waiting. The child was
+ * cloned before this and keeps the default actions.
+ */
+static pid_t signal_target;
+
+static void forward_signal(int sig)
+{
+	int err = errno; /* the interrupted code may be about to read it */
+
+	kill(signal_target, sig);
+	errno = err;
+}
+
+static void handle_signals(pid_t child)
+{
+	struct sigaction forward = {.sa_handler = forward_signal,
+				    .sa_flags = SA_RESTART};
+
+	signal_target = child;
+	if (signal(SIGINT, SIG_IGN) == SIG_ERR)
+		die("signal SIGINT");
+	if (signal(SIGQUIT, SIG_IGN) == SIG_ERR)
+		die("signal SIGQUIT");
+	if (sigaction(SIGTERM, &forward, NULL) == -1)
+		die("sigaction SIGTERM");
+	if (sigaction(SIGHUP, &forward, NULL) == -1)
+		die("sigaction SIGHUP");
+}
+
+/*
+ * The child turns itself into the command. execvp() searches PATH like a
+ * shell does and only returns if it failed; die_exec() then exits with 127
+ * (not found) or 126 (found but not executable), as env(1) and docker do.
+ */
+static int child(void *arg)
+{
+	struct config *cfg = arg;
+
+	wait_for_cgroup(cfg);
+	configure_network(cfg);
+	make_mounts_private();
+	mount_etc_files(cfg);
+	enter_rootfs(cfg->rootfs);
+	mount_proc();
+	mount_sys();
+	mount_dev();
+	make_dev_nodes();
+	set_hostname(cfg->hostname);
+	execvp(cfg->argv[0], cfg->argv);
+	die_exec(cfg->argv[0]);
+}
+
+/*
+ * A mistake gets one line on stderr and 125, as every error does; -h and
+ * --help print the whole usage on stdout and exit 0, as users expect.
+ */
+__attribute__((noreturn)) static void usage(int status)
+{
+	if (status != 0) {
+		fprintf(stderr,
+			"usage: %s [OPTIONS] ROOTFS CMD [ARG...] (see "
+			"--help)\n",
+			program_invocation_short_name);
+		exit(status);
+	}
+	printf("usage: %s [OPTIONS] ROOTFS CMD [ARG...]\n"
+	       "  -m, --memory SIZE   memory: bytes, or k, m, g; 6m or more\n"
+	       "      --cpus N.N      CPUs' worth of time: 0.01 up to all\n"
+	       "      --pids-limit N  most processes and threads at once\n"
+	       "      --network MODE  bridge (the default), none or host\n"
+	       "  -p, --publish H:C   host port H to the container's port C;\n"
+	       "                      /udp after C for UDP; repeatable\n"
+	       "      --hostname NAME the container's hostname\n"
+	       "  -h, --help          print this and exit\n"
+	       "An option left out, 0, or a pids limit of -1 is no limit, as "
+	       "with docker run.\n",
+	       program_invocation_short_name);
+	exit(0);
+}
+
+/* --network: docker's three modes. */
+static int parse_network(const char *mode)
+{
+	if (strcmp(mode, "bridge") == 0)
+		return NET_BRIDGE;
+	if (strcmp(mode, "none") == 0)
+		return NET_NONE;
+	if (strcmp(mode, "host") == 0)
+		return NET_HOST;
+	diex("--network `%s`: expected bridge, none or host", mode);
+}
+
+/* -p HOSTPORT:PORT, with /tcp (the default) or /udp after it. */
+static void add_publish(struct config *cfg, const char *arg)
+{
+	struct publish *p = &cfg->publish[cfg->npublish];
+	char buf[32], *port, *proto;
+	long long host, to;
+
+	if (cfg->npublish == MAX_PUBLISH)
+		diex("--publish: %d ports at most", MAX_PUBLISH);
+	snprintf(buf, sizeof(buf), "%s", arg);
+	proto = strchr(buf, '/');
+	if (proto != NULL)
+		*proto++ = '\0';
+	port = strchr(buf, ':');
+	if (port != NULL)
+		*port++ = '\0';
+	if (strlen(arg) >= sizeof(buf) || port == NULL ||
+	    parse_count(buf, &host) == -1 || parse_count(port, &to) == -1 ||
+	    host < 1 || host > 65535 || to < 1 || to > 65535 ||
+	    (proto != NULL && strcmp(proto, "tcp") != 0 &&
+	     strcmp(proto, "udp") != 0))
+		diex("--publish `%s`: expected HOSTPORT:PORT, such as 8080:80 "
+		     "or 5353:53/udp",
+		     arg);
+	snprintf(p->proto, sizeof(p->proto), "%s", proto ? proto : "tcp");
+	p->host = host;
+	p->port = to;
+	cfg->npublish++;
+}
+
+/*
+ * docker's option names and meanings: 0 is no limit, and so is a pids
+ * limit of -1; common/ reads the numbers. "+" stops at the first argument
+ * that is not an option, the ROOTFS: what follows belongs to the command.
+ * ":" and opterr = 0 leave the report of a mistake to us, in one line.
+ * Returns the index of ROOTFS.
+ */
+static int parse_options(int argc, char **argv, struct config *cfg)
+{
+	static const struct option options[] = {
+		{"memory", required_argument, NULL, 'm'},
+		{"cpus", required_argument, NULL, 'c'},
+		{"pids-limit", required_argument, NULL, 'P'},
+		{"network", required_argument, NULL, 'n'},
+		{"publish", required_argument, NULL, 'p'},
+		{"hostname", required_argument, NULL, 'H'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	long long n;
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:m:p:h", options, NULL)) !=
+	       -1) {
+		switch (opt) {
+		case 'm':
+			if (parse_size(optarg, &cfg->memory) == -1)
+				diex("--memory `%s`: not a size, such as 64m "
+				     "or 1g",
+				     optarg);
+			if (cfg->memory != 0 && cfg->memory < MIN_MEMORY)
+				diex("--memory `%s`: less than 6m", optarg);
+			break;
+		case 'c':
+			if (parse_decimal(optarg, CPU_PERIOD, &n) == -1 ||
+			    (n != 0 && n < CPU_PERIOD / 100) ||
+			    n > ncpu * CPU_PERIOD)
+				diex("--cpus `%s`: expected 0.01 to %ld, or 0",
+				     optarg, ncpu);
+			cfg->cpu_quota = n;
+			break;
+		case 'P':
+			if (parse_count(optarg, &n) == -1 || n < -1)
+				diex("--pids-limit `%s`: expected a whole "
+				     "number, or -1",
+				     optarg);
+			cfg->pids = n > 0 ? n : 0;
+			break;
+		case 'n':
+			cfg->network = parse_network(optarg);
+			break;
+		case 'p':
+			add_publish(cfg, optarg);
+			break;
+		case 'H':
+			if (optarg[0] == '\0' || strlen(optarg) > HOST_NAME_MAX)
+				diex("--hostname `%s`: 1 to %d characters",
+				     optarg, HOST_NAME_MAX);
+			cfg->hostname = optarg;
+			break;
+		case 'h':
+			usage(0);
+		default: /* '?' or ':' */
+			die_option(opt, argv);
+		}
+	}
+	if (cfg->npublish > 0 && cfg->network != NET_BRIDGE)
+		diex("--publish needs --network bridge");
+	return optind;
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg = {.hostname = HOSTNAME, .lease_fd = -1};
+	char *stack;
+	int first, status;
+
+	first = parse_options(argc, argv, &cfg);
+	if (argc - first < 2)
+		usage(EXIT_RUNTIME);
+	/* Say plainly why we stop rather than fail half-way with EPERM. */
+	if (geteuid() != 0)
+		diex("must be run as root: changing the root directory, "
+		     "mounting and creating namespaces need privileges");
+	cfg.rootfs = resolve_rootfs(argv[first]);
+	if (cfg.rootfs == NULL)
+		die_rootfs(argv[first]);
+	cfg.argv = &argv[first + 1];
+
+	stack = alloc_stack(STACK_SIZE(argc));
+	if (stack == NULL)
+		die("mmap stack of %zu bytes", STACK_SIZE(argc));
+	setup_cgroup(&cfg);
+	setup_network(&cfg);
+	if (sync_init(cfg.sync) == -1)
+		die("pipe");
+
+	/*
+	 * When stdout is a pipe, stdio keeps output in a buffer until it is
+	 * full. clone() copies that buffer, so anything not yet flushed would
+	 * be printed twice: once by each process.
+	 */
+	fflush(stdout);
+	/* --network host: the host's network namespace, not a new one */
+	cfg.child = clone(child, stack,
+			  cfg.network == NET_HOST ? clone_flags & ~CLONE_NEWNET
+						  : clone_flags,
+			  &cfg);
+	if (cfg.child == -1)
+		die("clone");
+	join_cgroup(&cfg);
+	connect_container(&cfg);
+	if (sync_release(cfg.sync) == -1)
+		die("release the child");
+
+	handle_signals(cfg.child);
+
+	/*
+	 * Report the command's fate as our own exit status: its exit code,
+	 * or 128 + N when signal N killed it, the convention shells use.
+	 * A failed cleanup is reported, but the status stays the command's.
+	 */
+	status = wait_child(cfg.child);
+	if (status == -1)
+		die("waitpid %d", (int)cfg.child);
+	cfg.child = 0; /* reaped: nothing left for cleanup_on_exit() to kill */
+	remove_cgroup(&cfg);
+	release_network(&cfg);
+	return status;
+}
