@@ -3,6 +3,7 @@
  * of each helper.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -231,6 +233,27 @@ int pathf(char *buf, const char *fmt, ...)
 		return -1;
 	}
 	return 0;
+}
+
+int lock_file(const char *path)
+{
+	struct stat held, named;
+	int fd, err;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd == -1)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &held) == 0) {
+		/* the holder may have removed the file just before it let go */
+		if (stat(path, &named) == 0 && named.st_ino == held.st_ino &&
+		    named.st_dev == held.st_dev)
+			return fd;
+		errno = ESTALE;
+	}
+	err = errno;
+	close(fd);
+	errno = err;
+	return -1;
 }
 
 int ensure_dir(const char *path, mode_t mode)
@@ -493,6 +516,66 @@ int nl_send(int fd, struct nl_request *req)
 			return -1;
 		}
 	}
+}
+
+/* The parsers' way to fail. */
+static int invalid(void)
+{
+	errno = EINVAL;
+	return -1;
+}
+
+int parse_cidr(const char *s, struct in_addr *network, int *prefix)
+{
+	char buf[32], *slash;
+	long long bits;
+
+	if (snprintf(buf, sizeof(buf), "%s", s) >= (int)sizeof(buf))
+		return invalid();
+	slash = strchr(buf, '/');
+	if (slash == NULL)
+		return invalid();
+	*slash++ = '\0';
+	if (inet_pton(AF_INET, buf, network) != 1 ||
+	    parse_count(slash, &bits) == -1 || bits < 8 || bits > 30 ||
+	    (ntohl(network->s_addr) & (0xffffffffu >> bits)) != 0)
+		return invalid();
+	*prefix = bits;
+	return 0;
+}
+
+int parse_ports(const char *s, unsigned int *host, unsigned int *port,
+		char *proto)
+{
+	char buf[32], *colon, *slash;
+	long long from, to;
+
+	if (snprintf(buf, sizeof(buf), "%s", s) >= (int)sizeof(buf))
+		return invalid();
+	slash = strchr(buf, '/');
+	if (slash != NULL)
+		*slash++ = '\0';
+	colon = strchr(buf, ':');
+	if (colon == NULL)
+		return invalid();
+	*colon++ = '\0';
+	if (parse_count(buf, &from) == -1 || parse_count(colon, &to) == -1 ||
+	    from < 1 || from > 65535 || to < 1 || to > 65535)
+		return invalid();
+	if (slash != NULL && strcmp(slash, "tcp") != 0 &&
+	    strcmp(slash, "udp") != 0)
+		return invalid();
+	*host = from;
+	*port = to;
+	strcpy(proto, slash != NULL ? slash : "tcp");
+	return 0;
+}
+
+const char *getenv_or(const char *name, const char *fallback)
+{
+	const char *value = getenv(name);
+
+	return value != NULL && value[0] != '\0' ? value : fallback;
 }
 
 void die_option(int opt, char **argv)

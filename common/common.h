@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <netinet/in.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -71,6 +72,12 @@ create_file(const char *path, mode_t mode, const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) int pathf(char *buf, const char *fmt,
 						...);
 
+/* Open path, made if missing, and lock it with flock(2), without waiting.
+ * Returns the descriptor (close-on-exec; closing it unlocks), or -1 with
+ * errno EWOULDBLOCK if another holds the lock, or ESTALE if the file was
+ * removed or replaced as we locked it: a lock no one else will look at. */
+int lock_file(const char *path);
+
 /* mkdir(2) that treats an existing directory as success. 0 or -1. */
 int ensure_dir(const char *path, mode_t mode);
 
@@ -95,6 +102,20 @@ int parse_count(const char *s, long long *n);
  * parse_decimal("0.5", 100000, &v) gives 50000, with no floating point
  * rounding on the way. 0 or -1 with errno EINVAL or ERANGE. */
 int parse_decimal(const char *s, long long scale, long long *value);
+
+/* Parse an IPv4 network, "10.219.0.0/16": its first address and the
+ * length of its prefix, from 8 to 30; the bits after the prefix must be
+ * 0. 0 or -1 with errno EINVAL. */
+int parse_cidr(const char *s, struct in_addr *network, int *prefix);
+
+/* Parse a port mapping as docker's -p reads it, "8080:80" or "53:53/udp":
+ * two ports from 1 to 65535 and a protocol, tcp (the default) or udp,
+ * copied to proto (4 bytes). 0 or -1 with errno EINVAL. */
+int parse_ports(const char *s, unsigned int *host, unsigned int *port,
+		char *proto);
+
+/* getenv(name), or fallback when it is unset or empty. */
+const char *getenv_or(const char *name, const char *fallback);
 
 /* Call when getopt_long() returned '?' or ':' (with opterr = 0 and a ':'
  * first in the option string, after any '+'): one line naming the option

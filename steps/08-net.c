@@ -161,7 +161,6 @@ struct config {
 	struct in_addr address; /* the container's address: its lease */
 	char veth[IFNAMSIZ]; /* the host's end of the container's veth */
 	const char *state; /* STATE_DIR, or NUTSHELL_STATE */
-	char files[PATH_MAX]; /* STATE/<pid>: hosts, hostname, resolv.conf */
 	char lease[PATH_MAX]; /* STATE/net/<bridge>/<address> */
 	int lease_fd; /* the lease, locked while we run; -1: none */
 	struct publish {
@@ -284,19 +283,99 @@ static void make_mounts_private(void)
 }
 
 /*
- * /etc/hosts, /etc/hostname and /etc/resolv.conf: files the runtime wrote
- * for this container (write_etc_files()), bind-mounted over the image's,
- * as docker does, so the image itself is never changed. Done before the
- * pivot, while the runtime's state directory can still be reached; the
- * recursive bind mount of the root in enter_rootfs() takes them along.
+ * Copy the nameserver lines of a resolv.conf(5); without loopback, leave
+ * out those on a loopback address. Returns how many were copied.
+ */
+static int copy_nameservers(FILE *out, const char *path, int loopback)
+{
+	char line[512], server[64];
+	int copied = 0;
+	FILE *in;
+
+	in = fopen(path, "re");
+	if (in == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), in) != NULL) {
+		if (sscanf(line, "nameserver %63s", server) != 1)
+			continue;
+		if (!loopback && (strncmp(server, "127.", 4) == 0 ||
+				  strcmp(server, "::1") == 0))
+			continue;
+		fprintf(out, "nameserver %s\n", server);
+		copied++;
+	}
+	fclose(in);
+	return copied;
+}
+
+/*
+ * The container's /etc files. hosts: localhost, and in bridge mode its own
+ * name and address. resolv.conf: the host's nameservers, but, except in
+ * host mode, not those on a loopback address. A resolver listening on
+ * 127.0.0.53 (systemd-resolved) or 127.0.0.1 (dnsmasq) is on the host's
+ * loopback, which another network namespace has no way to reach. The
+ * servers systemd-resolved forwards to are listed in
+ * /run/systemd/resolve/resolv.conf, as docker knows; failing all, docker's
+ * own fallback, Google's public resolvers.
+ */
+static void write_etc_files(const struct config *cfg, const char *dir)
+{
+	char path[PATH_MAX], self[128] = "", *resolv = NULL;
+	size_t size;
+	FILE *out;
+
+	if (pathf(path, "%s/hostname", dir) == -1 ||
+	    create_file(path, 0644, "%s\n", cfg->hostname) == -1)
+		die("write `%s`", path);
+	if (cfg->network == NET_BRIDGE)
+		snprintf(self, sizeof(self), "%s\t%s\n",
+			 inet_ntoa(cfg->address), cfg->hostname);
+	if (pathf(path, "%s/hosts", dir) == -1 || create_file(path, 0644,
+							      "127.0.0."
+							      "1\tlocalhost\n"
+							      "::1\tlocalhost "
+							      "ip6-localhost "
+							      "ip6-loopback\n%"
+							      "s",
+							      self) == -1)
+		die("write `%s`", path);
+	out = open_memstream(&resolv, &size);
+	if (out == NULL)
+		die("open_memstream");
+	if (copy_nameservers(out, "/etc/resolv.conf",
+			     cfg->network == NET_HOST) == 0 &&
+	    copy_nameservers(out, "/run/systemd/resolve/resolv.conf", 0) == 0)
+		fputs("nameserver 8.8.8.8\nnameserver 8.8.4.4\n", out);
+	if (fclose(out) == EOF)
+		die("write resolv.conf");
+	if (pathf(path, "%s/resolv.conf", dir) == -1 ||
+	    create_file(path, 0644, "%s", resolv) == -1)
+		die("write `%s`", path);
+	free(resolv);
+}
+
+/*
+ * /etc/hosts, /etc/hostname and /etc/resolv.conf, as docker gives them:
+ * files the runtime writes for the container, bind-mounted over the
+ * image's, which stay as they are. Written here in the child, into a
+ * small tmpfs mounted on STATE/etc in the child's own mount namespace: the
+ * host never sees it, and it goes away with the container, whatever ends
+ * it. Done before the pivot, while the host's resolv.conf can be read;
+ * the recursive bind mount of the root in enter_rootfs() takes them along.
  */
 static void mount_etc_files(const struct config *cfg)
 {
-	char from[PATH_MAX], to[PATH_MAX];
+	char dir[PATH_MAX], from[PATH_MAX], to[PATH_MAX];
 	size_t i;
 
+	if (pathf(dir, "%s/etc", cfg->state) == -1)
+		die("path of the container's files");
+	if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=755,size=64k") == -1)
+		die("mount `tmpfs` on `%s`", dir);
+	write_etc_files(cfg, dir);
 	for (i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
-		if (pathf(from, "%s/%s", cfg->files, etc_files[i]) == -1 ||
+		if (pathf(from, "%s/%s", dir, etc_files[i]) == -1 ||
 		    pathf(to, "%s/etc/%s", cfg->rootfs, etc_files[i]) == -1)
 			die("path of `%s`", etc_files[i]);
 		if (mount(from, to, NULL, MS_BIND, NULL) == -1)
@@ -635,121 +714,6 @@ static int remove_cgroup(const struct config *cfg)
 }
 
 /*
- * The container's files: STATE/<runtime pid>/ holds its hosts, hostname
- * and resolv.conf. Removed when it ends; a runtime killed with SIGKILL
- * leaves its directory behind, which, as with cgroups, the next run
- * removes, as it is named after a pid that no longer runs.
- */
-static void remove_files(const char *dir)
-{
-	char path[PATH_MAX];
-	size_t i;
-
-	for (i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++)
-		if (pathf(path, "%s/%s", dir, etc_files[i]) == 0 &&
-		    unlink(path) == -1 && errno != ENOENT)
-			warn("unlink `%s`", path);
-	if (rmdir(dir) == -1 && errno != ENOENT)
-		warn("rmdir `%s`", dir);
-}
-
-static void remove_stale_files(const struct config *cfg)
-{
-	char dir[PATH_MAX];
-	struct dirent *e;
-	DIR *d;
-
-	d = opendir(cfg->state);
-	if (d == NULL)
-		return; /* not made yet: nothing can be stale */
-	while ((e = readdir(d)) != NULL) {
-		pid_t id = atoi(e->d_name);
-
-		if (id <= 0 || (id != cfg->runtime && kill(id, 0) == 0))
-			continue;
-		if (pathf(dir, "%s/%s", cfg->state, e->d_name) == 0)
-			remove_files(dir);
-	}
-	closedir(d);
-}
-
-/*
- * Copy the nameserver lines of a resolv.conf(5); without loopback, leave
- * out those on a loopback address. Returns how many were copied.
- */
-static int copy_nameservers(FILE *out, const char *path, int loopback)
-{
-	char line[512], server[64];
-	int copied = 0;
-	FILE *in;
-
-	in = fopen(path, "re");
-	if (in == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), in) != NULL) {
-		if (sscanf(line, "nameserver %63s", server) != 1)
-			continue;
-		if (!loopback && (strncmp(server, "127.", 4) == 0 ||
-				  strcmp(server, "::1") == 0))
-			continue;
-		fprintf(out, "nameserver %s\n", server);
-		copied++;
-	}
-	fclose(in);
-	return copied;
-}
-
-/*
- * The container's /etc files. hosts: localhost, and in bridge mode its own
- * name and address. resolv.conf: the host's nameservers, but, except in
- * host mode, not those on a loopback address. A resolver listening on
- * 127.0.0.53 (systemd-resolved) or 127.0.0.1 (dnsmasq) is on the host's
- * loopback, which another network namespace has no way to reach. The
- * servers systemd-resolved forwards to are listed in
- * /run/systemd/resolve/resolv.conf, as docker knows; failing all, docker's
- * own fallback, Google's public resolvers.
- */
-static void write_etc_files(struct config *cfg)
-{
-	char path[PATH_MAX], *resolv = NULL;
-	size_t size;
-	FILE *out;
-
-	if (pathf(cfg->files, "%s/%d", cfg->state, (int)cfg->runtime) == -1)
-		die("path of the container's files");
-	if (ensure_dir(cfg->state, 0755) == -1)
-		die("mkdir `%s`", cfg->state);
-	if (ensure_dir(cfg->files, 0755) == -1)
-		die("mkdir `%s`", cfg->files);
-	if (pathf(path, "%s/hostname", cfg->files) == -1 ||
-	    create_file(path, 0644, "%s\n", cfg->hostname) == -1)
-		die("write `%s`", path);
-	if (pathf(path, "%s/hosts", cfg->files) == -1 ||
-	    create_file(path, 0644,
-			"127.0.0.1\tlocalhost\n"
-			"::1\tlocalhost ip6-localhost ip6-loopback\n%s%s%s%s",
-			cfg->network == NET_BRIDGE ? inet_ntoa(cfg->address)
-						   : "",
-			cfg->network == NET_BRIDGE ? "\t" : "",
-			cfg->network == NET_BRIDGE ? cfg->hostname : "",
-			cfg->network == NET_BRIDGE ? "\n" : "") == -1)
-		die("write `%s`", path);
-	out = open_memstream(&resolv, &size);
-	if (out == NULL)
-		die("open_memstream");
-	if (copy_nameservers(out, "/etc/resolv.conf",
-			     cfg->network == NET_HOST) == 0 &&
-	    copy_nameservers(out, "/run/systemd/resolve/resolv.conf", 0) == 0)
-		fputs("nameserver 8.8.8.8\nnameserver 8.8.4.4\n", out);
-	if (fclose(out) == EOF)
-		die("write resolv.conf");
-	if (pathf(path, "%s/resolv.conf", cfg->files) == -1 ||
-	    create_file(path, 0644, "%s", resolv) == -1)
-		die("write `%s`", path);
-	free(resolv);
-}
-
-/*
  * `iptables -t nat -A|-D PREROUTING -p PROTO --dport HOST -m addrtype
  * --dst-type LOCAL -j DNAT --to-destination ADDRESS:PORT`: a packet for a
  * port of the host is sent to the container instead (a published port,
@@ -786,28 +750,17 @@ static int try_lease(struct config *cfg, struct in_addr address)
 {
 	char record[1024];
 	struct publish p;
-	struct stat held, named;
 	ssize_t n;
 	int fd, i, len;
 
 	if (pathf(cfg->lease, "%s/net/%s/%s", cfg->state, cfg->bridge,
 		  inet_ntoa(address)) == -1)
 		die("path of a lease");
-	fd = open(cfg->lease, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	fd = lock_file(cfg->lease);
+	if (fd == -1 && (errno == EWOULDBLOCK || errno == ESTALE))
+		return 0; /* another runtime holds it */
 	if (fd == -1)
-		die("open lease `%s`", cfg->lease);
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		if (errno != EWOULDBLOCK)
-			die("flock `%s`", cfg->lease);
-		close(fd);
-		return 0;
-	}
-	/* its holder may have removed the file just before it let go */
-	if (fstat(fd, &held) == -1 || stat(cfg->lease, &named) == -1 ||
-	    named.st_ino != held.st_ino) {
-		close(fd);
-		return 0;
-	}
+		die("lock lease `%s`", cfg->lease);
 	/* a killed runtime's record: undo the ports it published */
 	n = pread(fd, record, sizeof(record) - 1, 0);
 	record[n > 0 ? n : 0] = '\0';
@@ -962,71 +915,44 @@ static void setup_bridge(const struct config *cfg, int nl)
 }
 
 /*
- * NUTSHELL_SUBNET, or SUBNET: a network such as 10.219.0.0/16, whose
- * first address is the bridge's.
- */
-static void parse_subnet(struct config *cfg, const char *s)
-{
-	char buf[32], *slash;
-	long long prefix;
-
-	if (strlen(s) >= sizeof(buf))
-		diex("NUTSHELL_SUBNET `%s`: too long", s);
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (slash != NULL)
-		*slash++ = '\0';
-	if (slash == NULL || inet_pton(AF_INET, buf, &cfg->subnet) != 1 ||
-	    parse_count(slash, &prefix) == -1 || prefix < 8 || prefix > 30 ||
-	    (ntohl(cfg->subnet.s_addr) & (0xffffffffu >> prefix)) != 0)
-		diex("NUTSHELL_SUBNET `%s`: expected a network such as %s", s,
-		     SUBNET);
-	cfg->prefix = prefix;
-	cfg->gateway.s_addr = htonl(ntohl(cfg->subnet.s_addr) + 1);
-}
-
-/*
  * Everything the network needs before the child may start: the runtime's
- * state directory and the container's /etc files; in bridge mode first the
- * bridge and an address.
+ * state directory, with STATE/etc where the child mounts its files; in
+ * bridge mode the bridge, and an address for the container.
  */
 static void setup_network(struct config *cfg)
 {
 	char dir[PATH_MAX];
 	int nl;
 
-	cfg->state = getenv("NUTSHELL_STATE") ? getenv("NUTSHELL_STATE")
-					      : STATE_DIR;
-	remove_stale_files(cfg);
-	if (cfg->network == NET_BRIDGE) {
-		cfg->bridge = getenv("NUTSHELL_BRIDGE") ? getenv("NUTSHELL_"
-								 "BRIDGE")
-							: BRIDGE;
-		if (strlen(cfg->bridge) >= IFNAMSIZ ||
-		    strchr(cfg->bridge, '/') || cfg->bridge[0] == '.' ||
-		    cfg->bridge[0] == '\0')
-			diex("NUTSHELL_BRIDGE `%s`: not an interface name",
-			     cfg->bridge);
-		parse_subnet(cfg, getenv("NUTSHELL_SUBNET") ? getenv("NUTSHELL_"
-								     "SUBNET")
-							    : SUBNET);
-		if (pathf(dir, "%s/net/%s", cfg->state, cfg->bridge) == -1 ||
-		    ensure_dir(cfg->state, 0755) == -1 ||
-		    pathf(dir, "%s/net", cfg->state) == -1 ||
-		    ensure_dir(dir, 0755) == -1 ||
-		    pathf(dir, "%s/net/%s", cfg->state, cfg->bridge) == -1 ||
-		    ensure_dir(dir, 0755) == -1)
-			die("mkdir `%s`", dir);
-		nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-		if (nl == -1)
-			die("socket NETLINK_ROUTE");
-		setup_bridge(cfg, nl);
-		close(nl);
-		lease_address(cfg);
-		snprintf(cfg->veth, sizeof(cfg->veth), "%s%d", VETH_PREFIX,
-			 (int)cfg->runtime);
-	}
-	write_etc_files(cfg);
+	cfg->state = getenv_or("NUTSHELL_STATE", STATE_DIR);
+	if (pathf(dir, "%s/etc", cfg->state) == -1 ||
+	    ensure_dir(cfg->state, 0755) == -1 || ensure_dir(dir, 0755) == -1)
+		die("mkdir `%s`", dir);
+	if (cfg->network != NET_BRIDGE)
+		return;
+	cfg->bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
+	if (strlen(cfg->bridge) >= IFNAMSIZ || strchr(cfg->bridge, '/') ||
+	    cfg->bridge[0] == '.')
+		diex("NUTSHELL_BRIDGE `%s`: not an interface name",
+		     cfg->bridge);
+	if (parse_cidr(getenv_or("NUTSHELL_SUBNET", SUBNET), &cfg->subnet,
+		       &cfg->prefix) == -1)
+		diex("NUTSHELL_SUBNET `%s`: expected a network such as %s",
+		     getenv_or("NUTSHELL_SUBNET", SUBNET), SUBNET);
+	cfg->gateway.s_addr = htonl(ntohl(cfg->subnet.s_addr) + 1);
+	if (pathf(dir, "%s/net", cfg->state) == -1 ||
+	    ensure_dir(dir, 0755) == -1 ||
+	    pathf(dir, "%s/net/%s", cfg->state, cfg->bridge) == -1 ||
+	    ensure_dir(dir, 0755) == -1)
+		die("mkdir `%s`", dir);
+	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (nl == -1)
+		die("socket NETLINK_ROUTE");
+	setup_bridge(cfg, nl);
+	close(nl);
+	lease_address(cfg);
+	snprintf(cfg->veth, sizeof(cfg->veth), "%s%d", VETH_PREFIX,
+		 (int)cfg->runtime);
 }
 
 /*
@@ -1075,8 +1001,8 @@ static void connect_container(const struct config *cfg)
 }
 
 /*
- * When the container is gone, or the runtime fails half-way: its ports,
- * its lease and its files. Its veth went with its network namespace.
+ * When the container is gone, or the runtime fails half-way: its ports
+ * and its lease. Its veth and its /etc files went with its namespaces.
  */
 static void release_network(struct config *cfg)
 {
@@ -1087,8 +1013,6 @@ static void release_network(struct config *cfg)
 			dnat("-D", &cfg->publish[i], cfg->address);
 		release_lease(cfg);
 	}
-	if (cfg->files[0] != '\0')
-		remove_files(cfg->files);
 }
 
 /*
@@ -1233,29 +1157,13 @@ static int parse_network(const char *mode)
 static void add_publish(struct config *cfg, const char *arg)
 {
 	struct publish *p = &cfg->publish[cfg->npublish];
-	char buf[32], *port, *proto;
-	long long host, to;
 
 	if (cfg->npublish == MAX_PUBLISH)
 		diex("--publish: %d ports at most", MAX_PUBLISH);
-	snprintf(buf, sizeof(buf), "%s", arg);
-	proto = strchr(buf, '/');
-	if (proto != NULL)
-		*proto++ = '\0';
-	port = strchr(buf, ':');
-	if (port != NULL)
-		*port++ = '\0';
-	if (strlen(arg) >= sizeof(buf) || port == NULL ||
-	    parse_count(buf, &host) == -1 || parse_count(port, &to) == -1 ||
-	    host < 1 || host > 65535 || to < 1 || to > 65535 ||
-	    (proto != NULL && strcmp(proto, "tcp") != 0 &&
-	     strcmp(proto, "udp") != 0))
+	if (parse_ports(arg, &p->host, &p->port, p->proto) == -1)
 		diex("--publish `%s`: expected HOSTPORT:PORT, such as 8080:80 "
 		     "or 5353:53/udp",
 		     arg);
-	snprintf(p->proto, sizeof(p->proto), "%s", proto ? proto : "tcp");
-	p->host = host;
-	p->port = to;
 	cfg->npublish++;
 }
 

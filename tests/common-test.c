@@ -8,12 +8,16 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <sys/socket.h>
 
 #include "../common/common.h"
 
@@ -97,6 +101,72 @@ int main(int argc, char **argv)
 		}
 		if (sync_wait(fds) == -1)
 			return failed();
+		v = 0;
+	} else if (strcmp(argv[1], "cidr") == 0) {
+		struct in_addr net;
+		int prefix;
+
+		if (parse_cidr(argv[2], &net, &prefix) == -1)
+			return failed();
+		printf("%s %d\n", inet_ntoa(net), prefix);
+		return 0;
+	} else if (strcmp(argv[1], "ports") == 0) {
+		unsigned int host, port;
+		char proto[4];
+
+		if (parse_ports(argv[2], &host, &port, proto) == -1)
+			return failed();
+		printf("%u %u %s\n", host, port, proto);
+		return 0;
+	} else if (strcmp(argv[1], "getenv") == 0 && argc == 4) {
+		printf("%s\n", getenv_or(argv[2], argv[3]));
+		return 0;
+	} else if (strcmp(argv[1], "create") == 0 && argc == 4) {
+		if (create_file(argv[2], 0600, "%s", argv[3]) == -1)
+			return failed();
+		v = 0;
+	} else if (strcmp(argv[1], "path") == 0) {
+		char buf[PATH_MAX];
+
+		if (pathf(buf, "%s/%s", argv[2], argv[2]) == -1)
+			return failed();
+		printf("%s\n", buf);
+		return 0;
+	} else if (strcmp(argv[1], "lock") == 0 && argc == 4) {
+		/* lock FILE, then run the command in argv[3] and report */
+		int fd = lock_file(argv[2]);
+
+		if (fd == -1)
+			return failed();
+		v = systemf("%s", argv[3]);
+	} else if (strcmp(argv[1], "runv") == 0) {
+		v = runv((const char *const *)&argv[2], 0);
+		if (v == -1)
+			return failed();
+	} else if (strcmp(argv[1], "link-up") == 0) {
+		/* nl_*: `ip link set INDEX up` by index, as the steps do */
+		struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC,
+					.ifi_index = atoi(argv[2]),
+					.ifi_flags = IFF_UP,
+					.ifi_change = IFF_UP};
+		struct nl_request req;
+		int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+				NETLINK_ROUTE);
+
+		if (nl == -1)
+			return failed();
+		nl_init(&req, RTM_NEWLINK, 0, &ifi, sizeof(ifi));
+		nl_add_str(&req, IFLA_IFNAME, argc > 3 ? argv[3] : "");
+		if (argc > 3 && nl_send(nl, &req) == -1)
+			return failed();
+		if (argc == 3) {
+			/* a request too large for its buffer: E2BIG */
+			char big[4096] = {0};
+
+			nl_add(&req, IFLA_IFALIAS, big, sizeof(big));
+			if (nl_send(nl, &req) == -1)
+				return failed();
+		}
 		v = 0;
 	} else if (strcmp(argv[1], "wait") == 0) {
 		fflush(stdout);

@@ -86,3 +86,56 @@ expect() {
 @test "wait_child gives the exit status, or 128+N for signal N" {
 	expect wait "" -- "exit 7" 7 'kill -KILL $$' 137 'kill -PIPE $$' 141
 }
+
+@test "parse_cidr: an IPv4 network and its prefix, nothing after the prefix" {
+	expect cidr "" -- 10.219.0.0/16 "10.219.0.0 16" 192.168.7.0/24 "192.168.7.0 24" \
+		10.219.0.1/16 EINVAL 10.219.0.0 EINVAL 10.219.0.0/7 EINVAL \
+		10.219.0.0/31 EINVAL 10.219.0/16 EINVAL 10.219.0.0/16x EINVAL "" EINVAL
+}
+
+@test "parse_ports: docker's HOSTPORT:PORT, /tcp or /udp" {
+	expect ports "" -- 8080:80 "8080 80 tcp" 53:53/udp "53 53 udp" 1:65535/tcp "1 65535 tcp" \
+		0:80 EINVAL 80:65536 EINVAL 8080 EINVAL 8080:80/sctp EINVAL \
+		:80 EINVAL 8080: EINVAL -1:80 EINVAL a:b EINVAL
+}
+
+@test "getenv_or, pathf, create_file" {
+	NUTSHELL_SET=value expect getenv fallback -- NUTSHELL_SET value NUTSHELL_UNSET fallback
+	NUTSHELL_EMPTY= expect getenv fallback -- NUTSHELL_EMPTY fallback
+	expect path "" -- a a/a "$(printf 'x%.0s' $(seq 3000))" ENAMETOOLONG
+	local f=$BATS_TEST_TMPDIR/new
+	expect create abc -- "$f" 0 "$BATS_TEST_TMPDIR/none/x" ENOENT
+	[ "$(cat "$f")" = abc ]
+	[ "$(stat -c %a "$f")" = 600 ]
+	expect create xy -- "$f" 0 # truncates
+	[ "$(cat "$f")" = xy ]
+}
+
+@test "lock_file: one holder at a time, free again once it is gone" {
+	local f=$BATS_TEST_TMPDIR/lock ct=$BATS_FILE_TMPDIR/common-test
+	# held: a second locker gets EWOULDBLOCK (EAGAIN), and runs nothing
+	run "$ct" lock "$f" "$ct lock $f true"
+	[ "$output" = "$(printf 'EAGAIN\n1')" ]
+	# free again once the holder is gone
+	run "$ct" lock "$f" true
+	[ "$output" = 0 ]
+}
+
+@test "runv: no shell, the status of the program, 127 when there is none" {
+	expect runv "" -- true 0 false 1 no-such-program 127
+	run "$BATS_FILE_TMPDIR/common-test" runv sh -c 'echo "$1"' _ '$(not run) ; *'
+	[ "$output" = "$(printf '%s\n0' '$(not run) ; *')" ]
+}
+
+@test "nl_send: the kernel's answer, or its error as errno; E2BIG when full" {
+	requires root
+	local ct=$BATS_FILE_TMPDIR/common-test
+	# in a network namespace of the test's own: lo (index 1) comes up
+	run unshare -n sh -c "$ct link-up 1 lo && ip -o link show lo"
+	[ "${lines[0]}" = 0 ]
+	[[ ${lines[1]} == *"<LOOPBACK,UP,"* ]]
+	run unshare -n "$ct" link-up 9999 x
+	[ "$output" = ENODEV ]
+	run unshare -n "$ct" link-up 1
+	[ "$output" = E2BIG ]
+}

@@ -325,20 +325,27 @@ start_container() {
 	await_container
 }
 
-# Wait until the runtime RUNTIME_PID has a child that has exec'd the
-# command; set CONTAINER_PID. For a runtime a test started itself.
+# Wait until the runtime RUNTIME_PID (step 03 or later) has a child that
+# has exec'd the command: one that runs another program than the runtime,
+# in another root or PID namespace (a helper the runtime runs, such as
+# iptables, has neither); set CONTAINER_PID. For a runtime a test started.
 await_container() {
 	CONTAINER_PID=
 	STARTED_RUNTIMES+="$RUNTIME_PID "
-	local _
+	local _ pid exe root pidns runtime=/proc/$RUNTIME_PID
 	for _ in $(seq 100); do
-		CONTAINER_PID=$(cat "/proc/$RUNTIME_PID/task/$RUNTIME_PID/children" 2>/dev/null) || true
-		CONTAINER_PID=${CONTAINER_PID%% *}
-		# wait until the child has exec'd the command (it is no longer us)
-		if [ -n "$CONTAINER_PID" ] &&
-			[ "$(readlink "/proc/$CONTAINER_PID/exe")" != "$(readlink "/proc/$RUNTIME_PID/exe")" ]; then
-			return 0
-		fi
+		for pid in $(cat "$runtime/task/$RUNTIME_PID/children" 2>/dev/null); do
+			# a process that is exiting has lost these: not yet, or not it
+			exe=$(readlink "/proc/$pid/exe") || continue
+			root=$(readlink "/proc/$pid/root") || continue
+			pidns=$(readlink "/proc/$pid/ns/pid") || continue
+			if [ "$exe" != "$(readlink "$runtime/exe")" ] &&
+				{ [ "$root" != "$(readlink "$runtime/root")" ] ||
+					[ "$pidns" != "$(readlink "$runtime/ns/pid")" ]; }; then
+				CONTAINER_PID=$pid
+				return 0
+			fi
+		done
 		sleep 0.05
 	done
 	echo "await_container: no command running under $RUNTIME_PID" >&2
@@ -562,8 +569,10 @@ assert_standard_mounts() { # RUNNER...
 	run "$@" cat /proc/self/mountinfo
 	[ "$status" -eq 0 ]
 	[[ $output != *shared:* && $output != *master:* ]]
-	# mount point and type; "/" is the image, on whatever the host has
-	[ "$(awk '{ for (i = 7; $i != "-"; i++) ; print $5, ($5 == "/" ? "image" : $(i + 1)) }' <<<"$output" | sort | tr '\n' ' ')" = \
+	# mount point and type; "/" is the image, on whatever the host has;
+	# from 08 on, the runtime's three /etc files come on top of them
+	[ "$(awk '{ for (i = 7; $i != "-"; i++) ; print $5, ($5 == "/" ? "image" : $(i + 1)) }' <<<"$output" |
+		grep -Ev '^/etc/(hosts|hostname|resolv.conf) tmpfs$' | sort | tr '\n' ' ')" = \
 		"/ image /dev tmpfs /dev/pts devpts /dev/shm tmpfs /proc proc /sys sysfs " ]
 	[[ $(awk '$5 == "/sys" { print $6 }' <<<"$output") == ro,* ]]
 	run "$@" /bin/sh -c 'for d in null zero full random urandom tty; do stat -c "%n %F %t:%T %a" /dev/$d; done; for l in fd stdin stdout stderr ptmx; do readlink /dev/$l; done; ls /dev/pts'
@@ -644,18 +653,20 @@ assert_cgroup_before_exec() { # BIN [ROOTFS]
 		-e signal=none "$1" "${2:-busybox}" /bin/true
 	[ "$status" -eq 0 ]
 	runtime=$(grep -l "^execve(\"$1\"" "$log".*)
-	# the child: the pid that clone() returned in the runtime
-	child=$(awk '/^clone/ { print $NF; exit }' "$runtime")
+	# the child: the pid that clone() returned in the runtime, for the
+	# one clone() with namespaces (a runtime may fork helpers too)
+	child=$(awk '/^clone.*CLONE_NEWPID/ { print $NF; exit }' "$runtime")
 	[ -n "$child" ] && [ -f "$log.$child" ]
 	# the runtime: the pid to cgroup.procs (once per tree), then the release
 	run awk -v c="\"$child\"" '/^write\(/ && index($0, c) { procs++ }
 		/^write\([0-9]+, "x", 1\)/ { print procs + 0; exit }' "$runtime"
 	[ "${output:-0}" -ge 1 ]
-	# the child: the release byte first, then unshare, then exec
+	# the child: the release byte before all else, then its cgroup
+	# namespace, then, later, the exec
 	run grep -E '^(read|unshare|execve)\(' "$log.$child"
 	[[ ${lines[0]} == 'read('*', "x", 1)'*' = 1' ]]
 	[[ ${lines[1]} == 'unshare(CLONE_NEWCGROUP)'*' = 0' ]]
-	[[ ${lines[2]} == 'execve("/bin/true", '* ]]
+	[[ $(grep -m1 '^execve(' "$log.$child") == 'execve("/bin/true", '* ]]
 }
 
 # 07: the container sees its own cgroup as "/" (a cgroup namespace made

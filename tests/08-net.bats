@@ -1,0 +1,400 @@
+#!/usr/bin/env bats
+# needs: root
+# 08-net: docker's three network modes; the bridge, veths, leases, NAT and
+# published ports of the bridge mode.
+#
+# Every test runs the runtime in a network namespace of its own, its
+# "host" (HOSTNS), and, where it needs one, a second namespace, "outside",
+# wired to it by a veth pair: 192.0.2.1 on the host's side, 192.0.2.2
+# outside (TEST-NET-1, RFC 5737: routed nowhere). The bridge, the veths,
+# the addresses, the iptables rules and ip_forward all live and die in
+# those namespaces; no packet leaves them. The runtime's state goes to the
+# test's own directory (NUTSHELL_STATE).
+# shellcheck disable=SC2016 # single-quoted $ is for the container's shell
+load helpers
+
+setup() {
+	requires root
+	common_setup
+	HOSTNS=nutshell-$BATS_SUITE_TEST_NUMBER-$$
+	OUTNS=
+	ip netns add "$HOSTNS"
+	export NUTSHELL_STATE=$BATS_TEST_TMPDIR/state
+	# the runtime as the tests run it: in the test's host namespace. exec
+	# all the way, so the runtime keeps the pid start_container sees.
+	NET=$BATS_TEST_TMPDIR/08-net
+	printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %s/bin/08-net "$@"\n' \
+		"$HOSTNS" "$REPO" >"$NET"
+	chmod +x "$NET"
+}
+
+teardown() {
+	local failed=0
+	net_leftovers || failed=1
+	[ -z "$OUTNS" ] || ip netns del "$OUTNS"
+	ip netns del "$HOSTNS"
+	common_teardown || failed=1
+	return "$failed"
+}
+
+# Run a command in the test's host namespace.
+in_host() {
+	ip netns exec "$HOSTNS" "$@"
+}
+
+# The "outside": a second namespace, 192.0.2.2, behind the host's 192.0.2.1.
+make_outside() {
+	OUTNS=$HOSTNS-out
+	ip netns add "$OUTNS"
+	ip -n "$HOSTNS" link add up0 type veth peer name out0 netns "$OUTNS"
+	ip -n "$HOSTNS" addr add 192.0.2.1/24 dev up0
+	ip -n "$HOSTNS" link set up0 up
+	ip -n "$OUTNS" addr add 192.0.2.2/24 dev out0
+	ip -n "$OUTNS" link set out0 up
+	ip -n "$OUTNS" link set lo up
+}
+
+# What a finished container must not leave in the test's host namespace:
+# a host end of a veth (it goes when the container's namespace is freed,
+# a moment after the container ends), a lease, a DNAT rule.
+net_leftovers() {
+	local leases rules _
+	for _ in $(seq 50); do
+		in_host ip -o link show | grep -q ' nsh[0-9]*@' || break
+		sleep 0.1
+	done
+	if in_host ip -o link show | grep ' nsh[0-9]*@' >&2; then
+		echo "a container's veth is left" >&2
+		return 1
+	fi
+	leases=$(find "$NUTSHELL_STATE/net" -type f ! -name '*.lock' 2>/dev/null)
+	if [ -n "$leases" ]; then
+		echo "leases left: $leases" >&2
+		return 1
+	fi
+	rules=$(in_host iptables -t nat -S PREROUTING 2>/dev/null | grep DNAT) || true
+	if [ -n "$rules" ]; then
+		echo "DNAT rules left: $rules" >&2
+		return 1
+	fi
+}
+
+# The address of the container's eth0, from inside.
+eth0_address() {
+	echo 'ip -4 -o addr show eth0 | sed "s/.* inet \([0-9.]*\)\/.*/\1/"'
+}
+
+@test "make step-08 builds the program" {
+	run make step-08
+	[ "$status" -eq 0 ]
+	[ -x bin/08-net ]
+}
+
+@test "stdio and exit codes pass through" {
+	assert_stdio_passes "$NET" busybox
+	assert_exit_codes "$NET" busybox
+}
+
+@test "--network none: lo alone, and up: 127.0.0.1 answers; in 07 it does not" {
+	run "$NET" --network none busybox /bin/sh -c 'ip -o link; ping -c1 -W2 127.0.0.1 >/dev/null && echo pong'
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ ${lines[0]} == "1: lo: <LOOPBACK,UP,LOWER_UP>"* ]]
+	[ "${lines[1]}" = pong ]
+	run ./bin/07-cgroup busybox ping -c1 -W2 127.0.0.1
+	[ "$status" -ne 0 ]
+	# and nothing was made: no bridge, no state but the files' mount point
+	run in_host ip -o link show
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "--network host: the interfaces of the host's namespace" {
+	in_host ip link add probe0 type veth peer name probe1
+	run "$NET" --network host busybox ls /sys/class/net
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(in_host ls /sys/class/net)" ]
+	[[ $output == *probe0* ]]
+	run "$NET" --network host busybox readlink /proc/self/ns/net
+	[ "$output" = "$(in_host readlink /proc/self/ns/net)" ]
+}
+
+@test "bridge: eth0 with an address of the subnet, a default route, the bridge answers" {
+	run "$NET" busybox /bin/sh -c "$(eth0_address); ip route; ping -c1 -W2 10.219.0.1 >/dev/null && echo pong"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 10.219.0.2 ]
+	[[ $output == *"default via 10.219.0.1 dev eth0"* ]]
+	[ "${lines[-1]}" = pong ]
+	# the bridge on the host's side, with the gateway's address
+	run in_host ip -4 -o addr show nutshell0
+	[[ $output == *" inet 10.219.0.1/16 "* ]]
+}
+
+@test "the veth's host end is on the bridge and named after the runtime" {
+	start_container "$NET" busybox sleep 30
+	run in_host ip -o link show master nutshell0
+	[ "$status" -eq 0 ]
+	[[ $output == *" nsh$RUNTIME_PID@"* ]]
+	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+}
+
+@test "two containers: ping each other, and talk TCP" {
+	start_container "$NET" busybox /bin/sh -c 'nc -l -p 7000 -e echo hello-over-tcp'
+	local first=$RUNTIME_PID
+	run "$NET" busybox /bin/sh -c 'ping -c1 -W2 10.219.0.2 >/dev/null && echo pong; nc 10.219.0.2 7000 </dev/null'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'pong\nhello-over-tcp')" ]
+	RUNTIME_PID=$first
+	wait_runtime
+	[ "$status" -eq 0 ]
+}
+
+@test "NAT: a container reaches the outside, which sees the host's address" {
+	make_outside
+	mkdir -p "$BATS_TEST_TMPDIR/www/cgi-bin"
+	printf '#!/bin/sh\necho "Content-Type: text/plain"\necho\necho "$REMOTE_ADDR"\n' \
+		>"$BATS_TEST_TMPDIR/www/cgi-bin/peer"
+	chmod +x "$BATS_TEST_TMPDIR/www/cgi-bin/peer"
+	ip netns exec "$OUTNS" "$IMAGE/bin/busybox" httpd -f -p 192.0.2.2:80 \
+		-h "$BATS_TEST_TMPDIR/www" 3>&- &
+	local httpd=$!
+	run "$NET" busybox /bin/sh -c 'for i in 1 2 3 4 5; do wget -qO- http://192.0.2.2/cgi-bin/peer && break; sleep 0.2; done'
+	kill "$httpd"
+	wait "$httpd" || true
+	[ "$status" -eq 0 ]
+	[ "$output" = 192.0.2.1 ] # not 10.219.0.2: masqueraded
+}
+
+@test "-p 8080:80: a client outside reaches the container's server through the host" {
+	make_outside
+	# the container serves its /etc; the image stays as it is
+	start_container "$NET" -p 8080:80 --hostname served-from-inside busybox httpd -f -p 80 -h /etc
+	run in_host iptables -t nat -S PREROUTING
+	[[ $output == *"--dport 8080 "*"-j DNAT --to-destination 10.219.0.2:80"* ]]
+	run ip netns exec "$OUTNS" bash -c 'for i in 1 2 3 4 5; do exec 3<>/dev/tcp/192.0.2.1/8080 && break; sleep 0.2; done; printf "GET /hostname HTTP/1.0\r\n\r\n" >&3; cat <&3'
+	[ "${lines[-1]}" = served-from-inside ]
+	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+	# the rule went with the container (net_leftovers checks it too)
+	run in_host iptables -t nat -S PREROUTING
+	[[ $output != *DNAT* ]]
+}
+
+@test "/etc/hosts, hostname and resolv.conf are the runtime's; the image's stay as they are" {
+	local before
+	before=$(tree_state "$IMAGE")
+	run "$NET" --hostname web1 busybox /bin/sh -c 'cat /etc/hostname; hostname; cat /etc/hosts; cat /etc/resolv.conf; grep -c " /etc/" /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = web1 ]
+	[ "${lines[1]}" = web1 ]
+	[[ $output == *"127.0.0.1	localhost"* ]]
+	[[ $output == *"10.219.0.2	web1"* ]]
+	[[ $output == *nameserver* ]]
+	[[ $output != *"nameserver 127."* ]]
+	[ "${lines[-1]}" = 3 ] # three bind mounts
+	[ "$(tree_state "$IMAGE")" = "$before" ]
+	[ ! -s "$IMAGE/etc/hosts" ]
+}
+
+@test "resolv.conf: loopback nameservers are left out; systemd-resolved's list is used instead" {
+	# the host's files, in a mount namespace of the test's own
+	printf 'nameserver 127.0.0.53\noptions edns0\n' >"$BATS_TEST_TMPDIR/stub"
+	printf 'nameserver 192.0.2.53\n' >"$BATS_TEST_TMPDIR/upstream"
+	mkdir -p "$BATS_TEST_TMPDIR/resolve"
+	run unshare -m bash -c 'mount --bind "$1/stub" /etc/resolv.conf &&
+		mkdir -p /run/systemd/resolve && mount -t tmpfs t /run/systemd/resolve &&
+		cp "$1/upstream" /run/systemd/resolve/resolv.conf &&
+		"$2" busybox cat /etc/resolv.conf && "$2" --network host busybox cat /etc/resolv.conf' \
+		_ "$BATS_TEST_TMPDIR" "$NET"
+	[ "$status" -eq 0 ]
+	# bridge mode: the upstream; host mode, the host's own loopback works
+	[ "$output" = "$(printf 'nameserver 192.0.2.53\nnameserver 127.0.0.53')" ]
+	# and with neither, docker's fallback
+	run unshare -m bash -c 'mount --bind "$1/stub" /etc/resolv.conf &&
+		mkdir -p /run/systemd/resolve && mount -t tmpfs t /run/systemd/resolve &&
+		"$2" busybox cat /etc/resolv.conf' _ "$BATS_TEST_TMPDIR" "$NET"
+	[ "$output" = "$(printf 'nameserver 8.8.8.8\nnameserver 8.8.4.4')" ]
+}
+
+@test "20 containers at once: 20 different addresses, all reach the bridge; then nothing is left" {
+	local i
+	mkdir "$BATS_TEST_TMPDIR/out"
+	for i in $(seq 20); do
+		# each holds its address until all have one (the sleep)
+		"$NET" busybox /bin/sh -c "$(eth0_address); sleep 3; ping -c1 -W3 10.219.0.1 >/dev/null && echo pong" \
+			>"$BATS_TEST_TMPDIR/out/$i" 2>&1 3>&- &
+	done
+	wait
+	cat "$BATS_TEST_TMPDIR"/out/* >&2
+	[ "$(grep -h '^10\.219\.' "$BATS_TEST_TMPDIR"/out/* | sort -u | wc -l)" -eq 20 ]
+	[ "$(cat "$BATS_TEST_TMPDIR"/out/* | grep -c '^pong$')" -eq 20 ]
+	# and the teardown checks that no veth, lease or DNAT rule is left
+}
+
+@test "a 7-digit pid still makes a veth name that fits, and it works" {
+	# in a PID namespace of the test's own, whose next pid is 4194301:
+	# pid_max is per PID namespace on recent kernels, and 4194304 on
+	# systemd hosts (and in make test-vm)
+	unshare --pid --fork --kill-child --mount-proc bash -c '
+		echo 4194300 >/proc/sys/kernel/ns_last_pid || exit 99
+		"$1" busybox /bin/sh -c "ping -c1 -W2 10.219.0.1 && exec sleep 2"
+		exit $? # not exec: the runtime must be a new process' _ "$NET" \
+		>"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+	local unshare=$! _
+	# the host's end: nsh and 7 digits, 10 characters
+	for _ in $(seq 100); do
+		in_host ip -o link show master nutshell0 | grep -q ' nsh4194301@' && break
+		sleep 0.05
+	done
+	run in_host ip -o link show master nutshell0
+	[[ $output == *" nsh4194301@"* ]]
+	# the container ends on its own, and its runtime cleans up
+	wait "$unshare"
+	grep -q "1 packets received" "$BATS_TEST_TMPDIR/out"
+}
+
+@test "the NAT rules exist once after several runs; FORWARD's policy DROP does not stop containers" {
+	make_outside
+	in_host iptables -P FORWARD DROP
+	local i
+	for i in 1 2 3; do
+		run "$NET" busybox ping -c1 -W2 192.0.2.2
+		[ "$status" -eq 0 ]
+	done
+	[ "$(in_host iptables -t nat -S POSTROUTING | grep -c MASQUERADE)" -eq 1 ]
+	[ "$(in_host iptables -S FORWARD | grep -c 'comment nutshell')" -eq 2 ]
+	[ "$(in_host iptables -S FORWARD | head -n 1)" = "-P FORWARD DROP" ]
+	[ "$(in_host cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
+}
+
+@test "without iptables: one warning line, and containers still reach the bridge and each other" {
+	# a PATH with ip and nsenter but no iptables
+	mkdir "$BATS_TEST_TMPDIR/path"
+	ln -s "$(command -v nsenter)" "$BATS_TEST_TMPDIR/path/nsenter"
+	run env PATH="$BATS_TEST_TMPDIR/path" "$NET" busybox /bin/ping -c1 -W2 10.219.0.1
+	[ "$status" -eq 0 ]
+	[ "$(grep -c iptables <<<"$output")" -eq 1 ]
+	run in_host iptables -t nat -S POSTROUTING
+	[[ $output != *MASQUERADE* ]]
+}
+
+@test "a runtime killed with SIGKILL: the next run reclaims its lease and its port" {
+	start_container "$NET" -p 8080:80 busybox sleep 30
+	[ -n "$(find "$NUTSHELL_STATE/net" -name 10.219.0.2)" ]
+	kill -KILL "$RUNTIME_PID"
+	wait_runtime
+	eventually gone "$CONTAINER_PID" # PR_SET_PDEATHSIG
+	# what it left: its lease, its DNAT rule
+	[ -n "$(find "$NUTSHELL_STATE/net" -name 10.219.0.2)" ]
+	run in_host iptables -t nat -S PREROUTING
+	[[ $output == *"10.219.0.2:80"* ]]
+	# the next run takes the address again, and removed the stale rule
+	run "$NET" busybox /bin/sh -c "$(eth0_address)"
+	[ "$output" = 10.219.0.2 ]
+	run in_host iptables -t nat -S PREROUTING
+	[[ $output != *DNAT* ]]
+}
+
+@test "bad --network, -p or --hostname: one line, 125, and nothing made" {
+	local bad
+	for bad in "--network bridged" "--network" "-p 80" "-p 0:80" "-p 8080:80/sctp" \
+		"--network none -p 8080:80" "--hostname $(printf 'x%.0s' $(seq 65))"; do
+		# shellcheck disable=SC2086 # split the option from its value
+		run "$NET" $bad busybox /bin/true
+		[ "$status" -eq 125 ]
+		[ "${#lines[@]}" -eq 1 ]
+	done
+	[ ! -e "$NUTSHELL_STATE/net" ]
+	run in_host ip -o link show
+	[ "${#lines[@]}" -eq 1 ] # lo
+}
+
+@test "a bad NUTSHELL_SUBNET or NUTSHELL_BRIDGE: one line, 125" {
+	local bad
+	for bad in NUTSHELL_SUBNET=10.219.0.1/16 NUTSHELL_SUBNET=10.219.0.0/31 \
+		NUTSHELL_BRIDGE=a-name-longer-than-15 NUTSHELL_BRIDGE=../x; do
+		run env "$bad" "$NET" busybox /bin/true
+		[ "$status" -eq 125 ]
+		[ "${#lines[@]}" -eq 1 ]
+	done
+	# and a good one is used
+	run env NUTSHELL_SUBNET=10.220.0.0/24 NUTSHELL_BRIDGE=other0 "$NET" busybox /bin/sh -c "$(eth0_address)"
+	[ "$output" = 10.220.0.2 ]
+	run in_host ip -4 -o addr show other0
+	[[ $output == *" inet 10.220.0.1/24 "* ]]
+}
+
+@test "without root: one line that says so, and 125" {
+	assert_needs_root ./bin/08-net --network none busybox
+}
+
+@test "bad input: usage, a missing image, not a directory, a directory named without a slash" {
+	assert_bad_rootfs_input "$NET"
+}
+
+@test "make diff STEP=08 shows the veth" {
+	run make diff STEP=08
+	[ "$status" -eq 0 ]
+	[[ $output == *'+	nl_add_str(&req, IFLA_INFO_KIND, "veth");'* ]]
+}
+
+# The properties of earlier steps, re-asserted for this one (helpers.bash),
+# with the runtime in the test's network namespace and its default mode,
+# the bridge.
+
+@test "carried from 02: a script without \"#!\" and 150000 arguments runs: the stack fits them" {
+	copy_image "$BATS_TEST_TMPDIR/rootfs"
+	assert_big_argv "$NET" "$BATS_TEST_TMPDIR/rootfs"
+}
+
+@test "carried from 03: \"/\" and the working directory are the image" {
+	assert_root_is_image "$NET" busybox
+}
+
+@test "carried from 04: /proc is a proc mount, nosuid, nodev, noexec" {
+	assert_proc_mounted "$NET" busybox
+}
+
+@test "carried from 04: SIGTERM and SIGHUP are passed on; the runtime exits as the command did" {
+	assert_forwards_signals "$NET" busybox
+}
+
+@test "carried from 05: its own IPC, mount, network, PID, UTS and cgroup namespaces" {
+	assert_own_namespaces "cgroup ipc mnt net pid uts" "$NET" busybox
+}
+
+@test "carried from 05: PID 1, and a hostname of its own" {
+	assert_pid1_and_hostname "$NET" busybox
+}
+
+@test "carried from 06: under a shared /, a mount made inside stays inside" {
+	assert_mounts_stay_inside "$NET" busybox
+}
+
+@test "carried from 06: pivot_root: the chroot escape finds no way out" {
+	assert_no_chroot_escape "$NET"
+}
+
+@test "carried from 06: its own private mounts: /proc, read-only /sys, a /dev with its nodes" {
+	assert_standard_mounts "$NET" busybox
+}
+
+@test "carried from 06: the image is left exactly as it was" {
+	assert_image_unchanged "$NET" busybox
+}
+
+@test "carried from 07: a cgroup of its own, with every limit asked for" {
+	assert_cgroup_limits "$NET"
+}
+
+@test "carried from 07: in its cgroup before it runs anything: the order of system calls" {
+	assert_cgroup_before_exec "$NET"
+}
+
+@test "carried from 07: its cgroup namespace shows its own cgroup as /" {
+	assert_cgroupns_root "$NET" busybox
+}
+
+@test "carried from 07: a runtime killed with SIGKILL takes its container along" {
+	assert_dies_with_runtime "$NET"
+}
