@@ -1,88 +1,18 @@
 #!/usr/bin/env bats
 # needs: root
 # 08-net: docker's three network modes; the bridge, veths, leases, NAT and
-# published ports of the bridge mode.
-#
-# Every test runs the runtime in a network namespace of its own, its
-# "host" (HOSTNS), and, where it needs one, a second namespace, "outside",
-# wired to it by a veth pair: 192.0.2.1 on the host's side, 192.0.2.2
-# outside (TEST-NET-1, RFC 5737: routed nowhere). The bridge, the veths,
-# the addresses, the iptables rules and ip_forward all live and die in
-# those namespaces; no packet leaves them. The runtime's state goes to the
-# test's own directory (NUTSHELL_STATE).
+# published ports of the bridge mode. Every test runs the runtime ($NET) in
+# network namespaces of its own (net_setup in helpers.bash): no packet
+# leaves them, and nothing of the host's network changes.
 # shellcheck disable=SC2016 # single-quoted $ is for the container's shell
 load helpers
 
 setup() {
 	requires root
 	common_setup
-	HOSTNS=nutshell-$BATS_SUITE_TEST_NUMBER-$$
-	OUTNS=
-	ip netns add "$HOSTNS"
-	export NUTSHELL_STATE=$BATS_TEST_TMPDIR/state
-	# the runtime as the tests run it: in the test's host namespace. exec
-	# all the way, so the runtime keeps the pid start_container sees.
-	NET=$BATS_TEST_TMPDIR/08-net
-	printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %s/bin/08-net "$@"\n' \
-		"$HOSTNS" "$REPO" >"$NET"
-	chmod +x "$NET"
+	net_setup 08-net
 }
-
-teardown() {
-	local failed=0
-	net_leftovers || failed=1
-	[ -z "$OUTNS" ] || ip netns del "$OUTNS"
-	ip netns del "$HOSTNS"
-	common_teardown || failed=1
-	return "$failed"
-}
-
-# Run a command in the test's host namespace.
-in_host() {
-	ip netns exec "$HOSTNS" "$@"
-}
-
-# The "outside": a second namespace, 192.0.2.2, behind the host's 192.0.2.1.
-make_outside() {
-	OUTNS=$HOSTNS-out
-	ip netns add "$OUTNS"
-	ip -n "$HOSTNS" link add up0 type veth peer name out0 netns "$OUTNS"
-	ip -n "$HOSTNS" addr add 192.0.2.1/24 dev up0
-	ip -n "$HOSTNS" link set up0 up
-	ip -n "$OUTNS" addr add 192.0.2.2/24 dev out0
-	ip -n "$OUTNS" link set out0 up
-	ip -n "$OUTNS" link set lo up
-}
-
-# What a finished container must not leave in the test's host namespace:
-# a host end of a veth (it goes when the container's namespace is freed,
-# a moment after the container ends), a lease, a DNAT rule.
-net_leftovers() {
-	local leases rules _
-	for _ in $(seq 50); do
-		in_host ip -o link show | grep -q ' nsh[0-9]*@' || break
-		sleep 0.1
-	done
-	if in_host ip -o link show | grep ' nsh[0-9]*@' >&2; then
-		echo "a container's veth is left" >&2
-		return 1
-	fi
-	leases=$(find "$NUTSHELL_STATE/net" -type f ! -name '*.lock' 2>/dev/null)
-	if [ -n "$leases" ]; then
-		echo "leases left: $leases" >&2
-		return 1
-	fi
-	rules=$(in_host iptables -t nat -S PREROUTING 2>/dev/null | grep DNAT) || true
-	if [ -n "$rules" ]; then
-		echo "DNAT rules left: $rules" >&2
-		return 1
-	fi
-}
-
-# The address of the container's eth0, from inside.
-eth0_address() {
-	echo 'ip -4 -o addr show eth0 | sed "s/.* inet \([0-9.]*\)\/.*/\1/"'
-}
+teardown() { net_teardown; }
 
 @test "make step-08 builds the program" {
 	run make step-08
@@ -96,14 +26,10 @@ eth0_address() {
 }
 
 @test "--network none: lo alone, and up: 127.0.0.1 answers; in 07 it does not" {
-	run "$NET" --network none busybox /bin/sh -c 'ip -o link; ping -c1 -W2 127.0.0.1 >/dev/null && echo pong'
-	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 2 ]
-	[[ ${lines[0]} == "1: lo: <LOOPBACK,UP,LOWER_UP>"* ]]
-	[ "${lines[1]}" = pong ]
+	assert_network_none "$NET"
 	run ./bin/07-cgroup busybox ping -c1 -W2 127.0.0.1
 	[ "$status" -ne 0 ]
-	# and nothing was made: no bridge, no state but the files' mount point
+	# and nothing was made: no bridge
 	run in_host ip -o link show
 	[ "${#lines[@]}" -eq 1 ]
 }
@@ -118,12 +44,8 @@ eth0_address() {
 	[ "$output" = "$(in_host readlink /proc/self/ns/net)" ]
 }
 
-@test "bridge: eth0 with an address of the subnet, a default route, the bridge answers" {
-	run "$NET" busybox /bin/sh -c "$(eth0_address); ip route; ping -c1 -W2 10.219.0.1 >/dev/null && echo pong"
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = 10.219.0.2 ]
-	[[ $output == *"default via 10.219.0.1 dev eth0"* ]]
-	[ "${lines[-1]}" = pong ]
+@test "bridge: eth0 with an address of the subnet, a default route; the bridge and a neighbour answer" {
+	assert_bridge_network "$NET"
 	# the bridge on the host's side, with the gateway's address
 	run in_host ip -4 -o addr show nutshell0
 	[[ $output == *" inet 10.219.0.1/16 "* ]]
@@ -181,18 +103,7 @@ eth0_address() {
 }
 
 @test "/etc/hosts, hostname and resolv.conf are the runtime's; the image's stay as they are" {
-	local before
-	before=$(tree_state "$IMAGE")
-	run "$NET" --hostname web1 busybox /bin/sh -c 'cat /etc/hostname; hostname; cat /etc/hosts; cat /etc/resolv.conf; grep -c " /etc/" /proc/self/mountinfo'
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = web1 ]
-	[ "${lines[1]}" = web1 ]
-	[[ $output == *"127.0.0.1	localhost"* ]]
-	[[ $output == *"10.219.0.2	web1"* ]]
-	[[ $output == *nameserver* ]]
-	[[ $output != *"nameserver 127."* ]]
-	[ "${lines[-1]}" = 3 ] # three bind mounts
-	[ "$(tree_state "$IMAGE")" = "$before" ]
+	assert_etc_files "$NET"
 	[ ! -s "$IMAGE/etc/hosts" ]
 }
 

@@ -711,3 +711,122 @@ assert_inherited_fd_reaches_host() { # RUNNER...
 	run "$@" /bin/cat "/proc/self/fd/7$REPO/Makefile"
 	[ "$status" -ne 0 ]
 }
+
+# Network tests (08 on). The runtime runs in a network namespace of the
+# test's own, its "host" (HOSTNS); where a test needs one, a second
+# namespace, "outside" (OUTNS), is wired to it by a veth pair: 192.0.2.1
+# on the host's side, 192.0.2.2 outside (TEST-NET-1, RFC 5737: routed
+# nowhere). The bridge, the veths, the addresses, the iptables rules and
+# ip_forward all live and die in those namespaces, and no packet leaves
+# them. The runtime's state goes to the test's own directory
+# (NUTSHELL_STATE). NET is the runtime to call, a script that runs bin/STEP
+# in the host namespace; it execs all the way, so the runtime keeps the pid
+# start_container sees.
+net_setup() { # STEP
+	HOSTNS=nutshell-$BATS_SUITE_TEST_NUMBER-$$
+	OUTNS=
+	ip netns add "$HOSTNS"
+	export NUTSHELL_STATE=$BATS_TEST_TMPDIR/state
+	NET=$BATS_TEST_TMPDIR/$1
+	printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %s/bin/%s "$@"\n' \
+		"$HOSTNS" "$REPO" "$1" >"$NET"
+	chmod +x "$NET"
+}
+
+# The common teardown, after checking that the containers left nothing in
+# the network namespaces, which then go.
+net_teardown() {
+	local failed=0
+	net_leftovers || failed=1
+	[ -z "$OUTNS" ] || ip netns del "$OUTNS"
+	ip netns del "$HOSTNS"
+	common_teardown || failed=1
+	return "$failed"
+}
+
+# Run a command in the test's host namespace.
+in_host() {
+	ip netns exec "$HOSTNS" "$@"
+}
+
+# The "outside": a second namespace, 192.0.2.2, behind the host's 192.0.2.1.
+make_outside() {
+	OUTNS=$HOSTNS-out
+	ip netns add "$OUTNS"
+	ip -n "$HOSTNS" link add up0 type veth peer name out0 netns "$OUTNS"
+	ip -n "$HOSTNS" addr add 192.0.2.1/24 dev up0
+	ip -n "$HOSTNS" link set up0 up
+	ip -n "$OUTNS" addr add 192.0.2.2/24 dev out0
+	ip -n "$OUTNS" link set out0 up
+	ip -n "$OUTNS" link set lo up
+}
+
+# What finished containers must not leave in the test's host namespace:
+# the host's end of a veth (it goes when the container's network namespace
+# is freed, a moment after the container ends), a lease, a DNAT rule.
+net_leftovers() {
+	local leases rules _
+	for _ in $(seq 50); do
+		in_host ip -o link show | grep -q ' nsh[0-9]*@' || break
+		sleep 0.1
+	done
+	if in_host ip -o link show | grep ' nsh[0-9]*@' >&2; then
+		echo "a container's veth is left" >&2
+		return 1
+	fi
+	leases=$(find "$NUTSHELL_STATE/net" -type f ! -name '*.lock' 2>/dev/null)
+	if [ -n "$leases" ]; then
+		echo "leases left: $leases" >&2
+		return 1
+	fi
+	rules=$(in_host iptables -t nat -S PREROUTING 2>/dev/null | grep DNAT) || true
+	if [ -n "$rules" ]; then
+		echo "DNAT rules left: $rules" >&2
+		return 1
+	fi
+}
+
+# A container's command that prints the address of its eth0.
+eth0_address() {
+	echo 'ip -4 -o addr show eth0 | sed "s/.* inet \([0-9.]*\)\/.*/\1/"'
+}
+
+# 08: --network none is lo alone, and up: 127.0.0.1 answers.
+assert_network_none() { # BIN
+	run "$1" --network none busybox /bin/sh -c 'ip -o link; ping -c1 -W2 127.0.0.1 >/dev/null && echo pong'
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ ${lines[0]} == "1: lo: <LOOPBACK,UP,LOWER_UP>"* ]]
+	[ "${lines[1]}" = pong ]
+}
+
+# 08: the bridge mode, by default: eth0 has the subnet's first free
+# address, the default route goes through the bridge, which answers, and a
+# second container reaches the first.
+assert_bridge_network() { # BIN
+	start_container "$1" busybox /bin/sh -c "$(eth0_address); ip route; exec sleep 30"
+	eventually grep -q "^default via 10.219.0.1 dev eth0" "$BATS_TEST_TMPDIR/out"
+	[ "$(head -n 1 "$BATS_TEST_TMPDIR/out")" = 10.219.0.2 ]
+	run "$1" busybox /bin/sh -c "$(eth0_address); ping -c1 -W2 10.219.0.1 >/dev/null && ping -c1 -W2 10.219.0.2 >/dev/null && echo pong"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '10.219.0.3\npong')" ]
+	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+}
+
+# 08: /etc/hosts, hostname and resolv.conf are the runtime's, bind-mounted;
+# the image's own are untouched.
+assert_etc_files() { # BIN
+	local before
+	before=$(tree_state "$IMAGE")
+	run "$1" --hostname web1 busybox /bin/sh -c 'cat /etc/hostname; hostname; cat /etc/hosts; cat /etc/resolv.conf; grep -c " /etc/" /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = web1 ]
+	[ "${lines[1]}" = web1 ]
+	[[ $output == *"127.0.0.1	localhost"* ]]
+	[[ $output == *"10.219.0.2	web1"* ]]
+	[[ $output == *nameserver* ]]
+	[[ $output != *"nameserver 127."* ]]
+	[ "${lines[-1]}" = 3 ] # three bind mounts
+	[ "$(tree_state "$IMAGE")" = "$before" ]
+}
