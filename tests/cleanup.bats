@@ -90,3 +90,49 @@ teardown() { common_teardown; }
 	[ "$status" -eq 0 ]
 	[ ! -e "$pids" ]
 }
+
+@test "an 08-net killed with SIGKILL leaves its lease and its port; cleanup removes them" {
+	net_setup 08-net
+	start_container "$NET" -p 8080:80 busybox sleep 30
+	kill -KILL "$RUNTIME_PID"
+	wait_runtime
+	eventually gone "$CONTAINER_PID" # PR_SET_PDEATHSIG
+	local lease=$NUTSHELL_STATE/net/nutshell0/10.219.0.2
+	[ -f "$lease" ]
+	run in_host iptables -t nat -S PREROUTING
+	[[ $output == *"--to-destination 10.219.0.2:80"* ]]
+	run in_host scripts/cleanup
+	[ "$status" -eq 0 ]
+	[ ! -e "$lease" ]
+	run in_host iptables -t nat -S PREROUTING
+	[[ $output != *DNAT* ]]
+	# the bridge and the NAT rules stay for the next container...
+	in_host ip link show nutshell0
+	[ "$(in_host iptables -t nat -S POSTROUTING | grep -c 'comment nutshell')" -eq 1 ]
+	net_teardown
+}
+
+@test "cleanup --network removes the bridge and the rules with our comment, and only those" {
+	net_setup 08-net
+	in_host iptables -A FORWARD -j ACCEPT -m comment --comment not-ours
+	start_container "$NET" busybox sleep 30
+	# while a container is on the bridge, the bridge stays
+	run in_host scripts/cleanup --network
+	[ "$status" -eq 0 ]
+	in_host ip link show nutshell0
+	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+	for _ in $(seq 50); do
+		in_host ip -o link show master nutshell0 | grep -q . || break
+		sleep 0.1
+	done
+	run in_host scripts/cleanup --network
+	[ "$status" -eq 0 ]
+	run in_host ip link show nutshell0
+	[ "$status" -ne 0 ]
+	run in_host iptables-save
+	[[ $output != *"comment nutshell"* ]]
+	[[ $output == *"not-ours"* ]]
+	[ ! -e "$NUTSHELL_STATE/net/nutshell0" ]
+	net_teardown
+}

@@ -334,6 +334,8 @@ await_container() {
 	STARTED_RUNTIMES+="$RUNTIME_PID "
 	local _ pid exe root pidns runtime=/proc/$RUNTIME_PID
 	for _ in $(seq 100); do
+		# the children file is one line of pids
+		# shellcheck disable=SC2013
 		for pid in $(cat "$runtime/task/$RUNTIME_PID/children" 2>/dev/null); do
 			# a process that is exiting has lost these: not yet, or not it
 			exe=$(readlink "/proc/$pid/exe") || continue
@@ -744,9 +746,11 @@ net_teardown() {
 	return "$failed"
 }
 
-# Run a command in the test's host namespace.
+# Run a command in the test's host namespace: its network only (ip netns
+# exec would also give it a mount namespace with a sysfs of the network
+# namespace's, where the host's cgroups are out of sight).
 in_host() {
-	ip netns exec "$HOSTNS" "$@"
+	nsenter --net="/run/netns/$HOSTNS" "$@"
 }
 
 # The "outside": a second namespace, 192.0.2.2, behind the host's 192.0.2.1.
@@ -788,7 +792,7 @@ net_leftovers() {
 
 # A container's command that prints the address of its eth0.
 eth0_address() {
-	echo 'ip -4 -o addr show eth0 | sed "s/.* inet \([0-9.]*\)\/.*/\1/"'
+	printf '%s\n' 'ip -4 -o addr show eth0 | sed "s/.* inet \([0-9.]*\)\/.*/\1/"'
 }
 
 # 08: --network none is lo alone, and up: 127.0.0.1 answers.
