@@ -612,7 +612,7 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 	static const struct option options[] = {
 		{"memory", required_argument, NULL, 'm'},
 		{"cpus", required_argument, NULL, 'c'},
-		{"pids-limit", required_argument, NULL, 'p'},
+		{"pids-limit", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -639,7 +639,7 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 				     optarg, ncpu);
 			cfg->cpu_quota = n;
 			break;
-		case 'p':
+		case 'P':
 			if (parse_count(optarg, &n) == -1 || n < -1)
 				diex("--pids-limit `%s`: expected a whole "
 				     "number, or -1",
@@ -657,7 +657,7 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 
 int main(int argc, char **argv)
 {
-	struct config cfg = {0};
+	struct config cfg = {.hostname = HOSTNAME};
 	char *stack;
 	int first, status;
 
@@ -672,7 +672,6 @@ int main(int argc, char **argv)
 	if (cfg.rootfs == NULL)
 		die_rootfs(argv[first]);
 	cfg.argv = &argv[first + 1];
-	cfg.hostname = HOSTNAME;
 
 	stack = alloc_stack(STACK_SIZE(argc));
 	if (stack == NULL)

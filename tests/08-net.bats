@@ -308,3 +308,60 @@ teardown() { net_teardown; }
 @test "carried from 07: a runtime killed with SIGKILL takes its container along" {
 	assert_dies_with_runtime "$NET"
 }
+
+@test "Try it: the chapter's commands, in a throwaway network namespace" {
+	# the commands use the default state directory, /run/nutshell: a
+	# tmpfs of the test's own mount namespace covers /run
+	# (the script is an argument, not stdin: nc would read it)
+	local script
+	script=$(
+		cat <<'EOF'
+./bin/08-net busybox /bin/sh -c 'ip -4 addr show eth0; ip route; ping -c1 10.219.0.1'
+echo "status $?"
+./bin/08-net busybox nc -l -p 7000 -e echo hello &
+# the reader of the chapter types the next command later: wait until
+# the first container listens (port 7000, state 0A, in its /proc/net/tcp)
+for i in $(seq 100); do
+	c=$(cat /proc/$!/task/$!/children 2>/dev/null)
+	grep -q ':1B58 00000000:0000 0A' "/proc/${c%% *}/net/tcp" 2>/dev/null && break
+	sleep 0.05
+done
+./bin/08-net busybox /bin/sh -c 'ping -c1 10.219.0.2 && nc 10.219.0.2 7000'
+echo "status $?"
+wait
+# the kernel frees a namespace, and its veths, a moment after its end
+for i in $(seq 50); do ip -o link | grep -q nsh || break; sleep 0.1; done
+ip -br link
+iptables -t nat -S POSTROUTING
+echo "leases: $(ls /run/nutshell/net/nutshell0)"
+./bin/08-net --network none busybox /bin/sh -c 'ip -o link; ping -c1 127.0.0.1'
+./bin/08-net --network host busybox ls /sys/class/net
+./bin/08-net --hostname web1 busybox /bin/sh -c 'cat /etc/hostname /etc/hosts /etc/resolv.conf'
+EOF
+	)
+	run env -u NUTSHELL_STATE unshare -m bash -c 'mount -t tmpfs tmpfs /run && exec unshare -n bash -c "$0"' "$script" </dev/null
+	echo "$output" >&2
+	[[ $output == *"inet 10.219.0.2/16 scope global eth0"* ]]
+	[[ $output == *"default via 10.219.0.1 dev eth0"* ]]
+	[[ $output == *"1 packets received"*"status 0"*"1 packets received"*hello*"status 0"* ]]
+	[[ $output == *"nutshell0 "*UP* ]]
+	[[ $output != *nsh[0-9]* ]] # the containers' cables are gone
+	[[ $output == *"-A POSTROUTING -s 10.219.0.0/16 ! -o nutshell0 -m comment --comment nutshell -j MASQUERADE"* ]]
+	[[ $output == *"leases: "$'\n'* ]]
+	[[ $output == *"1: lo: <LOOPBACK,UP,LOWER_UP>"* ]]
+	[[ $output == *$'\nlo\nnutshell0\n'* ]] # host mode: the namespace's devices
+	[[ $output == *$'web1\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n10.219.0.2\tweb1\nnameserver'* ]]
+}
+
+@test "Try it: make step-08; the throwaway shell; cleanup --network" {
+	run make step-08
+	[ "$status" -eq 0 ]
+	# unshare -n bash: a shell in a network namespace of its own
+	run unshare -n bash -c 'ip -o link | wc -l'
+	[ "$output" = 1 ]
+	run "$NET" busybox true
+	run in_host scripts/cleanup --network
+	[ "$status" -eq 0 ]
+	run in_host ip link show nutshell0
+	[ "$status" -ne 0 ]
+}

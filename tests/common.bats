@@ -101,7 +101,7 @@ expect() {
 
 @test "getenv_or, pathf, create_file" {
 	NUTSHELL_SET=value expect getenv fallback -- NUTSHELL_SET value NUTSHELL_UNSET fallback
-	NUTSHELL_EMPTY= expect getenv fallback -- NUTSHELL_EMPTY fallback
+	NUTSHELL_EMPTY='' expect getenv fallback -- NUTSHELL_EMPTY fallback
 	expect path "" -- a a/a "$(printf 'x%.0s' $(seq 3000))" ENAMETOOLONG
 	local f=$BATS_TEST_TMPDIR/new
 	expect create abc -- "$f" 0 "$BATS_TEST_TMPDIR/none/x" ENOENT
@@ -121,6 +121,7 @@ expect() {
 	[ "$output" = 0 ]
 }
 
+# shellcheck disable=SC2016 # $ in single quotes must reach the program as it is
 @test "runv: no shell, the status of the program, 127 when there is none" {
 	expect runv "" -- true 0 false 1 no-such-program 127
 	run "$BATS_FILE_TMPDIR/common-test" runv sh -c 'echo "$1"' _ '$(not run) ; *'

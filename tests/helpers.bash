@@ -724,14 +724,16 @@ assert_inherited_fd_reaches_host() { # RUNNER...
 # (NUTSHELL_STATE). NET is the runtime to call, a script that runs bin/STEP
 # in the host namespace; it execs all the way, so the runtime keeps the pid
 # start_container sees.
-net_setup() { # STEP
+net_setup() { # STEP (08-net: bin/08-net), or the path of a program
+	local program=$1
+	[[ $program == /* ]] || program=$REPO/bin/$program
 	HOSTNS=nutshell-$BATS_SUITE_TEST_NUMBER-$$
 	OUTNS=
 	ip netns add "$HOSTNS"
 	export NUTSHELL_STATE=$BATS_TEST_TMPDIR/state
-	NET=$BATS_TEST_TMPDIR/$1
-	printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %s/bin/%s "$@"\n' \
-		"$HOSTNS" "$REPO" "$1" >"$NET"
+	NET=$BATS_TEST_TMPDIR/net-${program##*/}
+	printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %s "$@"\n' \
+		"$HOSTNS" "$program" >"$NET"
 	chmod +x "$NET"
 }
 

@@ -33,15 +33,25 @@ mutant() { # NN SCRIPT
 }
 
 # The helper, with its arguments, must fail on the mutant: as a test of
-# its own, in a bats run of its own, failing in the helper.
+# its own, in a bats run of its own, failing in the helper. With
+# NETWORK set to the mutant's path, the helper gets, as its first
+# argument, that mutant run in network namespaces of the test's own (net_setup).
 fails() { # HELPER ARG...
 	local file=$BATS_TEST_TMPDIR/$1.bats
 	{
 		echo "load '$REPO/tests/helpers'"
-		echo 'setup() { common_setup; }'
-		echo 'teardown() { common_teardown; }'
+		if [ -n "${NETWORK:-}" ]; then
+			echo "setup() { common_setup; net_setup '$NETWORK'; }"
+			echo 'teardown() { net_teardown; }'
+		else
+			echo 'setup() { common_setup; }'
+			echo 'teardown() { common_teardown; }'
+		fi
 		echo '@test "mutant" {'
-		printf '\t%q' "$@"
+		printf '\t%q' "$1"
+		# shellcheck disable=SC2016 # "$NET", as it is, into the test
+		[ -z "${NETWORK:-}" ] || printf ' "$NET"'
+		[ $# -lt 2 ] || printf ' %q' "${@:2}"
 		printf '\n}\n'
 	} >"$file"
 	# in a UTS and IPC namespace of its own: a mutant without CLONE_NEWUTS
@@ -158,5 +168,14 @@ carriers() { # FROM
 	for nn in $(carriers 07); do
 		fails assert_cgroupns_root "$(mutant "$nn" '/if (unshare(CLONE_NEWCGROUP) == -1)/,+1d')" busybox
 		fails assert_dies_with_runtime "$(mutant "$nn" '/if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)/,+1d')"
+	done
+}
+
+@test "08 on: lo left down, no default route, the image's /etc files" {
+	local nn
+	for nn in $(carriers 08); do
+		NETWORK=$(mutant "$nn" '/^\tset_link_up(nl, "lo");$/d') fails assert_network_none
+		NETWORK=$(mutant "$nn" '/^\t\tadd_default_route(nl, cfg->gateway);$/d') fails assert_bridge_network
+		NETWORK=$(mutant "$nn" '/^\tmount_etc_files(cfg);$/d') fails assert_etc_files
 	done
 }
