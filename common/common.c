@@ -71,6 +71,17 @@ void warn(const char *fmt, ...)
 	errno = err;
 }
 
+void warnx(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap, 0);
+	va_end(ap);
+	errno = err;
+}
+
 void die_exec(const char *cmd)
 {
 	int err = errno;

@@ -32,6 +32,9 @@ __attribute__((noreturn, format(printf, 1, 2))) void diex(const char *fmt, ...);
  * that failed, where the command's exit status matters more. */
 __attribute__((format(printf, 1, 2))) void warn(const char *fmt, ...);
 
+/* The same without strerror. */
+__attribute__((format(printf, 1, 2))) void warnx(const char *fmt, ...);
+
 /* Call after a failed execvp(3): report it and exit 127 if the command was
  * not found, 126 if it was found but could not be executed. */
 __attribute__((noreturn)) void die_exec(const char *cmd);

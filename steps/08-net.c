@@ -830,8 +830,9 @@ static void lease_address(struct config *cfg)
  * insert ACCEPT rules for what comes from the bridge, and for answers and
  * published ports (conntrack's DNAT state) going to it, but not for new
  * connections from outside. Each rule is added only if `iptables -C`
- * does not find it: never twice. Without iptables, containers still reach
- * the host and each other.
+ * does not find it: never twice. Without iptables, or if it fails (its
+ * message then comes first), containers still reach the host and each
+ * other: one line says so.
  */
 static void setup_nat(const struct config *cfg)
 {
@@ -862,16 +863,13 @@ static void setup_nat(const struct config *cfg)
 		 cfg->prefix);
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		status = runv(rules[i], 1);
-		if (status == 127) {
-			errno = ENOENT;
-			warn("iptables: no NAT, containers reach the host and "
-			     "each other only");
+		rules[i][4] = "-I";
+		if (status != 0 && runv(rules[i], status == 127) != 0) {
+			warnx("iptables %s: no NAT, containers reach the host "
+			      "and each other only",
+			      status == 127 ? "not found" : "failed");
 			return;
 		}
-		rules[i][4] = "-I";
-		if (status != 0 && runv(rules[i], 0) != 0)
-			diex("iptables: cannot add a rule for `%s`",
-			     cfg->bridge);
 	}
 }
 

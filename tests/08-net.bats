@@ -177,7 +177,7 @@ teardown() { net_teardown; }
 	[ "$(in_host cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
 }
 
-@test "without iptables: one warning line, and containers still reach the bridge and each other" {
+@test "without iptables, or when it fails: one warning line, and containers still reach the bridge" {
 	# a PATH with ip and nsenter but no iptables
 	mkdir "$BATS_TEST_TMPDIR/path"
 	ln -s "$(command -v nsenter)" "$BATS_TEST_TMPDIR/path/nsenter"
@@ -186,6 +186,16 @@ teardown() { net_teardown; }
 	[ "$(grep -c iptables <<<"$output")" -eq 1 ]
 	run in_host iptables -t nat -S POSTROUTING
 	[[ $output != *MASQUERADE* ]]
+	# an iptables that fails, as one does on a kernel without nftables:
+	# its own message, then ours, and the containers run all the same
+	in_host ip link del nutshell0
+	printf '#!/bin/sh\necho "iptables: Failed to initialize nft: Protocol not supported" >&2\nexit 1\n' \
+		>"$BATS_TEST_TMPDIR/path/iptables"
+	chmod +x "$BATS_TEST_TMPDIR/path/iptables"
+	run env PATH="$BATS_TEST_TMPDIR/path" "$NET" busybox /bin/ping -c1 -W2 10.219.0.1
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == *"Protocol not supported" ]]
+	[[ ${lines[1]} == *"iptables failed: no NAT"* ]]
 }
 
 @test "a runtime killed with SIGKILL: the next run reclaims its lease and its port" {
