@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -605,9 +607,7 @@ void die_option(int opt, char **argv)
 	diex("unknown option `%s` (see --help)", word);
 }
 
-/* <repo>/images/<name>, where <repo> is the parent of the directory that
- * holds this program (bin/NN-name -> bin/.. -> the repository). */
-static char *image_path(const char *name)
+char *repo_path(const char *name)
 {
 	char exe[PATH_MAX], *path;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -619,8 +619,20 @@ static char *image_path(const char *name)
 		return NULL;
 	}
 	exe[n] = '\0';
-	if (asprintf(&path, "%s/images/%s", dirname(dirname(exe)), name) == -1)
+	if (asprintf(&path, "%s/%s", dirname(dirname(exe)), name) == -1)
 		return NULL;
+	return path;
+}
+
+/* <repo>/images/<name> */
+static char *image_path(const char *name)
+{
+	char *sub, *path;
+
+	if (asprintf(&sub, "images/%s", name) == -1)
+		return NULL;
+	path = repo_path(sub);
+	free(sub);
 	return path;
 }
 
@@ -674,4 +686,149 @@ void die_rootfs(const char *arg)
 	diex("rootfs `%s`: image `%s`: %s (an image name, or a directory "
 	     "path with a slash)",
 	     arg, image, strerror(err));
+}
+
+int random_hex(char *buf, size_t n)
+{
+	unsigned char bytes[64];
+	size_t i;
+
+	if (n / 2 + 1 > sizeof(bytes)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (getrandom(bytes, n / 2 + 1, 0) != (ssize_t)(n / 2 + 1))
+		return -1;
+	for (i = 0; i < n; i++)
+		buf[i] = "0123456789abcdef"[(bytes[i / 2] >> (i % 2 * 4)) & 15];
+	buf[n] = '\0';
+	return 0;
+}
+
+int replace_file(const char *path, const char *fmt, ...)
+{
+	char tmp[PATH_MAX], *text;
+	va_list ap;
+	int n, ret;
+
+	if (pathf(tmp, "%s.%d.tmp", path, (int)getpid()) == -1)
+		return -1;
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n == -1)
+		return -1;
+	ret = create_file(tmp, 0644, "%s", text);
+	free(text);
+	if (ret == 0 && rename(tmp, path) == 0)
+		return 0;
+	n = errno;
+	unlink(tmp);
+	errno = n;
+	return -1;
+}
+
+int read_key(const char *path, const char *key, char *value, size_t size)
+{
+	size_t len = strlen(key);
+	char line[4096];
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, key, len) != 0 || line[len] != '=')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		fclose(f);
+		if (strlen(line + len + 1) >= size) {
+			errno = ERANGE;
+			return -1;
+		}
+		strcpy(value, line + len + 1);
+		return 0;
+	}
+	fclose(f);
+	errno = ENODATA;
+	return -1;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP ? rmdir(path) : unlink(path))
+		return -1;
+	return 0;
+}
+
+int remove_tree(const char *path)
+{
+	/* FTW_PHYS: symlinks are removed, never followed; FTW_MOUNT: a mount
+	 * point's contents are not ours to remove, and rmdir() of it fails */
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+int safe_member(const char *name)
+{
+	const char *p = name;
+
+	if (name[0] == '/' || name[0] == '\0')
+		return 0;
+	while (*p != '\0') {
+		size_t len = strcspn(p, "/");
+
+		if (len == 2 && p[0] == '.' && p[1] == '.')
+			return 0;
+		p += len;
+		p += strspn(p, "/");
+	}
+	return 1;
+}
+
+int check_tar(const char *tarball, char *bad, size_t size)
+{
+	const char *argv[] = {"tar", "-tf", tarball, NULL};
+	char line[PATH_MAX + 2];
+	int fds[2], status, ok = 1;
+	FILE *f;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid == -1)
+		return -1;
+	if (pid == 0) {
+		if (dup2(fds[1], 1) == -1)
+			_exit(127);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	f = fdopen(fds[0], "r");
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (ok && !safe_member(line)) {
+			snprintf(bad, size, "%s", line);
+			ok = 0;
+		}
+	}
+	fclose(f);
+	status = wait_child(pid);
+	if (status != 0) {
+		snprintf(bad, size, "tar -tf exited with %d", status);
+		errno = EIO;
+		return -1;
+	}
+	if (!ok) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
 }

@@ -169,6 +169,39 @@ void nl_end(struct nl_request *req, struct rtattr *nest);
  * 0, or -1 with errno set to the error the kernel reported. */
 int nl_send(int fd, struct nl_request *req);
 
+/* Fill buf with n random hexadecimal digits from getrandom(2) and a NUL
+ * (buf holds n + 1 bytes; n at most 120): container ids. 0 or -1. */
+int random_hex(char *buf, size_t n);
+
+/* Replace path with a file holding a formatted text, atomically: the text
+ * goes to a temporary file beside it, which rename(2) puts in its place.
+ * A reader sees the old file or the new one, never half of one. 0 or -1. */
+__attribute__((format(printf, 2, 3))) int replace_file(const char *path,
+						       const char *fmt, ...);
+
+/* In a file of "key=value" lines, copy the value of key into value (size
+ * bytes). 0, or -1 with errno ENODATA (no such key), ERANGE (too long), or
+ * that of fopen(3). */
+int read_key(const char *path, const char *key, char *value, size_t size);
+
+/* rm -rf path, without following symlinks and without entering anything
+ * mounted below it (then it fails, EBUSY, and removes the rest). 0 or -1. */
+int remove_tree(const char *path);
+
+/* 1 if a tar member's name stays inside the directory it is unpacked in:
+ * not absolute, not empty, no ".." component. 0 if not. */
+int safe_member(const char *name);
+
+/* List the members of tarball with tar -tf: 0 if every one is safe; -1
+ * with errno EINVAL and the first unsafe name in bad (size bytes), or EIO
+ * and tar's failure in bad if tar could not read it. */
+int check_tar(const char *tarball, char *bad, size_t size);
+
+/* <repo>/name, where <repo> is the parent of the directory that holds
+ * this program (bin/NN-name -> bin/.. -> the repository). malloc'd, or
+ * NULL with errno set. */
+char *repo_path(const char *name);
+
 /* ROOTFS argument -> directory. A name without a slash is an image under
  * the repository's images/ directory ("busybox" -> <repo>/images/busybox),
  * found from /proc/self/exe so it works from any working directory; any

@@ -3,8 +3,8 @@
  * line and print what it returned, for tests/common.bats to compare:
  * a value, or the errno name when it failed.
  *
- * usage: common-test size|count|decimal|stack|write|dir|systemf|sync|wait
- * ARG...
+ * usage: common-test size|count|decimal|stack|write|dir|systemf|sync|wait|
+ *        hex|replace|key|rmtree|member|tar|repo|... ARG...
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -180,6 +180,53 @@ int main(int argc, char **argv)
 		v = wait_child(pid);
 		if (v == -1)
 			return failed();
+	} else if (strcmp(argv[1], "hex") == 0) {
+		char buf[PATH_MAX];
+
+		if (random_hex(buf, atoll(argv[2])) == -1)
+			return failed();
+		printf("%s\n", buf);
+		return 0;
+	} else if (strcmp(argv[1], "replace") == 0 && argc == 4) {
+		if (replace_file(argv[2], "%s", argv[3]) == -1)
+			return failed();
+		v = 0;
+	} else if (strcmp(argv[1], "key") == 0 && (argc == 4 || argc == 5)) {
+		/* key KEY FILE [SIZE]: SIZE bytes for the value */
+		char value[PATH_MAX];
+		size_t size = argc == 5 ? (size_t)atoll(argv[4])
+					: sizeof(value);
+
+		if (size > sizeof(value))
+			diex("size %zu: at most %zu", size, sizeof(value));
+		if (read_key(argv[3], argv[2], value, size) == -1)
+			return failed();
+		printf("%s\n", value);
+		return 0;
+	} else if (strcmp(argv[1], "rmtree") == 0) {
+		if (remove_tree(argv[2]) == -1)
+			return failed();
+		v = 0;
+	} else if (strcmp(argv[1], "member") == 0) {
+		v = safe_member(argv[2]);
+	} else if (strcmp(argv[1], "tar") == 0) {
+		/* the errno name, then the name check_tar gave */
+		char bad[PATH_MAX] = "";
+
+		if (check_tar(argv[2], bad, sizeof(bad)) == -1) {
+			failed();
+			printf("%s\n", bad);
+			return 1;
+		}
+		v = 0;
+	} else if (strcmp(argv[1], "repo") == 0) {
+		char *path = repo_path(argv[2]);
+
+		if (path == NULL)
+			return failed();
+		printf("%s\n", path);
+		free(path);
+		return 0;
 	} else {
 		diex("unknown helper or arguments: %s", argv[1]);
 	}

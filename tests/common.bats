@@ -8,8 +8,40 @@ setup_file() {
 	cc -std=gnu11 -Wall -Wextra -Werror -O2 -o "$BATS_FILE_TMPDIR/common-test" \
 		"$BATS_TEST_DIRNAME/common-test.c" "$BATS_TEST_DIRNAME/../common/common.c"
 }
-setup() { common_setup; }
-teardown() { common_teardown; }
+setup() {
+	TEST_MOUNTS=()
+	common_setup
+}
+# What a test mounted is unmounted here too, newest first, when the test
+# failed before it could unmount it.
+teardown() {
+	local m
+	for m in "${TEST_MOUNTS[@]}"; do
+		if mountpoint -q "$m"; then
+			umount "$m" || true
+		fi
+	done
+	common_teardown
+}
+
+# mount ARG... TARGET, for the teardown to unmount if the test does not.
+mount_for_test() {
+	mount "$@"
+	TEST_MOUNTS=("${@: -1}" "${TEST_MOUNTS[@]}")
+}
+
+# make_tar TARBALL NAME...: a tarball of one-byte files with these member
+# names, exactly as given (tar itself would strip a leading / or ../).
+make_tar() {
+	python3 - "$@" <<-'EOF'
+		import io, sys, tarfile
+		with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as tar:
+		    for name in sys.argv[2:]:
+		        member = tarfile.TarInfo(name)
+		        member.size = 1
+		        tar.addfile(member, io.BytesIO(b"x"))
+	EOF
+}
 
 # expect HELPER EXTRA -- INPUT RESULT INPUT RESULT ...: every INPUT gives RESULT
 expect() {
@@ -139,4 +171,207 @@ expect() {
 	[ "$output" = ENODEV ]
 	run unshare -n "$ct" link-up 1
 	[ "$output" = E2BIG ]
+}
+
+@test "random_hex: n lowercase hexadecimal digits, new ones every time" {
+	local ct=$BATS_FILE_TMPDIR/common-test first all= _
+	run "$ct" hex 12
+	[[ $output =~ ^[0-9a-f]{12}$ ]]
+	first=$output
+	run "$ct" hex 12
+	[[ $output =~ ^[0-9a-f]{12}$ ]]
+	[ "$output" != "$first" ]
+	run "$ct" hex 1
+	[[ $output =~ ^[0-9a-f]$ ]]
+	expect hex "" -- 0 ""
+	# every digit turns up in 1200 of them (all but certain: 16 * (15/16)^1200)
+	for _ in $(seq 10); do
+		run "$ct" hex 120
+		[[ $output =~ ^[0-9a-f]{120}$ ]]
+		all+=$output
+	done
+	[ "$(grep -o . <<<"$all" | sort -u | tr -d '\n')" = 0123456789abcdef ]
+	# more than the 120 its buffer of random bytes serves
+	expect hex "" -- 121 EINVAL 128 EINVAL 1000 EINVAL
+}
+
+@test "replace_file: the new text, and no temporary file beside it" {
+	local f=$BATS_TEST_TMPDIR/state
+	expect replace "id=1" -- "$f" 0
+	[ "$(cat "$f")" = "id=1" ]
+	expect replace "id=2" -- "$f" 0
+	[ "$(cat "$f")" = "id=2" ]
+	[ "$(ls -A "$BATS_TEST_TMPDIR")" = state ]
+	# failures: no directory to write in (ENOENT); a directory in the way,
+	# which rename(2) will not replace (EISDIR): the temporary file goes
+	expect replace x -- "$BATS_TEST_TMPDIR/none/state" ENOENT
+	mkdir -p "$BATS_TEST_TMPDIR/dir/sub"
+	expect replace x -- "$BATS_TEST_TMPDIR/dir" EISDIR
+	[ "$(ls -A "$BATS_TEST_TMPDIR" | tr '\n' ' ')" = "dir state " ]
+	[ "$(ls -A "$BATS_TEST_TMPDIR/dir")" = sub ]
+}
+
+@test "replace_file: a reader sees the old file or the new one, never part of one" {
+	local ct=$BATS_FILE_TMPDIR/common-test f=$BATS_TEST_TMPDIR/state
+	local a b text writer bad=0 _
+	a=$(printf 'a%.0s' $(seq 4000))
+	b=$(printf 'b%.0s' $(seq 4000))
+	"$ct" replace "$f" "$a"
+	# 200 replacements in the background while this reads it 200 times;
+	# written in place, a reader would catch it empty or half written
+	for _ in $(seq 100); do
+		"$ct" replace "$f" "$b" && "$ct" replace "$f" "$a"
+	done >/dev/null 3>&- &
+	writer=$!
+	for _ in $(seq 200); do
+		text=$(<"$f")
+		if [ "$text" != "$a" ] && [ "$text" != "$b" ]; then
+			echo "read ${#text} bytes: ${text:0:20}..."
+			bad=$((bad + 1))
+		fi
+	done
+	wait "$writer"
+	[ "$bad" -eq 0 ]
+	[ "$(cat "$f")" = "$a" ]
+	[ "$(ls -A "$BATS_TEST_TMPDIR")" = state ]
+}
+
+@test "read_key: the value of KEY=, whole; not of a key KEY only begins" {
+	local f=$BATS_TEST_TMPDIR/state
+	printf '%s\n' idx=1 id=2 opts=a=b=c empty= >"$f"
+	printf 'last=no newline' >>"$f"
+	expect key "$f" -- id 2 idx 1 opts a=b=c empty "" last "no newline" \
+		i ENODATA id= ENODATA ids ENODATA "" ENODATA
+	printf '%s\n' idx=1 >"$f"
+	expect key "$f" -- id ENODATA
+	expect key "$BATS_TEST_TMPDIR/none" -- id ENOENT
+}
+
+@test "read_key: ERANGE for a value longer than its buffer, however long" {
+	local ct=$BATS_FILE_TMPDIR/common-test f=$BATS_TEST_TMPDIR/state long
+	printf '%s\n' "last=no newline" >"$f"
+	# SIZE bytes: the value and its NUL
+	run "$ct" key last "$f" 11
+	[ "$output" = "no newline" ]
+	run "$ct" key last "$f" 10
+	[ "$output" = ERANGE ]
+	# longer than any line buffer: too long for the 4096 bytes given, not
+	# cut short; and no part of a long line counts as a line of its own
+	long=$(printf 'a%.0s' $(seq 5000))
+	printf '%s\n' "big=$long" "note=${long:0:4090}id=forged" id=1 >"$f"
+	expect key "$f" -- big ERANGE id 1
+}
+
+@test "remove_tree: files, nested directories and symlinks, never followed" {
+	local d=$BATS_TEST_TMPDIR/tree out=$BATS_TEST_TMPDIR/outside
+	mkdir -p "$d/a/b/c" "$d/empty" "$out/dir"
+	echo x >"$d/a/b/c/f"
+	echo x >"$d/a/f"
+	mkfifo "$d/a/b/fifo"
+	echo keep >"$out/dir/f"
+	echo keep >"$out/file"
+	# symlinks to a directory and a file outside, absolute and relative,
+	# and one to nothing
+	ln -s "$out/dir" "$d/a/to-dir"
+	ln -s ../../outside/dir "$d/to-dir"
+	ln -s "$out/file" "$d/a/b/to-file"
+	ln -s nowhere "$d/dangling"
+	expect rmtree "" -- "$d" 0
+	[ ! -e "$d" ] && [ ! -L "$d" ]
+	[ "$(cat "$out/dir/f" "$out/file")" = "$(printf 'keep\nkeep')" ]
+	# PATH a symlink itself: the link goes, not what it points to
+	ln -s "$out" "$BATS_TEST_TMPDIR/link"
+	expect rmtree "" -- "$BATS_TEST_TMPDIR/link" 0
+	[ ! -L "$BATS_TEST_TMPDIR/link" ]
+	[ "$(cat "$out/dir/f")" = keep ]
+}
+
+@test "remove_tree: a mount point below is not entered (EBUSY), the rest goes" {
+	requires root
+	local d=$BATS_TEST_TMPDIR/tree src=$BATS_TEST_TMPDIR/bind-source
+	mkdir -p "$d/a/tmpfs" "$d/b/bind" "$d/c" "$src"
+	echo x >"$d/c/f"
+	echo x >"$d/z"
+	# a tmpfs, and a bind mount from the tree's own filesystem (the same
+	# st_dev as its parent)
+	mount_for_test -t tmpfs nutshell-test "$d/a/tmpfs"
+	echo keep >"$d/a/tmpfs/f"
+	echo keep >"$src/f"
+	mount_for_test --bind "$src" "$d/b/bind"
+	expect rmtree "" -- "$d" EBUSY
+	[ "$(cat "$d/a/tmpfs/f")" = keep ]
+	[ "$(cat "$src/f")" = keep ]
+	[ ! -e "$d/c" ] && [ ! -e "$d/z" ]
+	# unmounted, the tree goes; the bind mount's source stays whole
+	umount "$d/a/tmpfs"
+	umount "$d/b/bind"
+	expect rmtree "" -- "$d" 0
+	[ ! -e "$d" ]
+	[ "$(cat "$src/f")" = keep ]
+}
+
+@test "safe_member: relative names without a .. component" {
+	expect member "" -- a 1 a/b 1 ./a 1 a/..b 1 ..a 1 a.. 1 a//b 1 a/./b 1 . 1 \
+		/etc/passwd 0 // 0 .. 0 ../x 0 a/../../x 0 a/.. 0 a/../b 0 \
+		./.. 0 a//../x 0 ../ 0 "" 0
+}
+
+@test "check_tar: a tarball of a tree passes; an unsafe member name is named" {
+	local ct=$BATS_FILE_TMPDIR/common-test t=$BATS_TEST_TMPDIR
+	mkdir -p "$t/tree/a/b"
+	echo x >"$t/tree/a/b/f"
+	# a symlink may point anywhere (images are full of absolute ones): it
+	# is the names that say where tar writes
+	ln -s /etc/passwd "$t/tree/a/link"
+	tar -C "$t/tree" -cf "$t/good.tar" .
+	expect tar "" -- "$t/good.tar" 0
+	make_tar "$t/dotdot.tar" a ../evil
+	make_tar "$t/absolute.tar" a /tmp/evil
+	make_tar "$t/inner.tar" a a/../../evil
+	make_tar "$t/both.tar" a/../../first /tmp/second
+	# stderr apart: tar warns about the names too, and that is tar's
+	run --separate-stderr "$ct" tar "$t/dotdot.tar"
+	[ "$status" -eq 1 ] && [ "$output" = "$(printf 'EINVAL\n../evil')" ]
+	run --separate-stderr "$ct" tar "$t/absolute.tar"
+	[ "$status" -eq 1 ] && [ "$output" = "$(printf 'EINVAL\n/tmp/evil')" ]
+	run --separate-stderr "$ct" tar "$t/inner.tar"
+	[ "$output" = "$(printf 'EINVAL\na/../../evil')" ]
+	run --separate-stderr "$ct" tar "$t/both.tar"
+	[ "$output" = "$(printf 'EINVAL\na/../../first')" ]
+}
+
+@test "check_tar: a name longer than a line buffer is checked whole" {
+	local ct=$BATS_FILE_TMPDIR/common-test t=$BATS_TEST_TMPDIR name
+	# ././.../../evil is ../evil: its .. falls across a 4097-byte boundary
+	name=$(printf './%.0s' $(seq 2048))../evil
+	make_tar "$t/long.tar" "$name"
+	run --separate-stderr "$ct" tar "$t/long.tar"
+	[ "${lines[0]}" = EINVAL ]
+	[[ ${lines[1]} == ././././* ]]
+}
+
+@test "check_tar: EIO, and what tar said, for what tar cannot read" {
+	local ct=$BATS_FILE_TMPDIR/common-test t=$BATS_TEST_TMPDIR
+	echo "not a tarball" >"$t/text"
+	run --separate-stderr "$ct" tar "$t/text"
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = EIO ]
+	[[ ${lines[1]} == "tar -tf exited with "[1-9]* ]]
+	run --separate-stderr "$ct" tar "$t/none.tar"
+	[ "${lines[0]}" = EIO ]
+}
+
+@test "repo_path: NAME in the repository whose bin/ holds the program" {
+	local repo=$BATS_TEST_TMPDIR/repo
+	mkdir -p "$repo/bin" "$BATS_TEST_TMPDIR/elsewhere"
+	cp "$BATS_FILE_TMPDIR/common-test" "$repo/bin/"
+	repo=$(realpath "$repo")
+	run "$repo/bin/common-test" repo images
+	[ "$output" = "$repo/images" ]
+	run "$repo/bin/common-test" repo images/busybox
+	[ "$output" = "$repo/images/busybox" ]
+	# from anywhere, by a symlink: the program's own place, /proc/self/exe
+	ln -s "$repo/bin/common-test" "$BATS_TEST_TMPDIR/elsewhere/ct"
+	run bash -c 'cd / && "$1" repo images' _ "$BATS_TEST_TMPDIR/elsewhere/ct"
+	[ "$output" = "$repo/images" ]
 }
