@@ -5,8 +5,8 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -693,7 +693,7 @@ int random_hex(char *buf, size_t n)
 	unsigned char bytes[64];
 	size_t i;
 
-	if (n / 2 + 1 > sizeof(bytes)) {
+	if (n > 120) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -730,45 +730,86 @@ int replace_file(const char *path, const char *fmt, ...)
 
 int read_key(const char *path, const char *key, char *value, size_t size)
 {
-	size_t len = strlen(key);
-	char line[4096];
+	size_t len = strlen(key), cap = 0;
+	char *line = NULL;
+	int err = ENODATA;
 	FILE *f;
 
 	f = fopen(path, "re");
 	if (f == NULL)
 		return -1;
-	while (fgets(line, sizeof(line), f) != NULL) {
+	/* getline(3), not a buffer: a long line is one line, not several */
+	while (getline(&line, &cap, f) != -1) {
 		if (strncmp(line, key, len) != 0 || line[len] != '=')
 			continue;
 		line[strcspn(line, "\n")] = '\0';
-		fclose(f);
-		if (strlen(line + len + 1) >= size) {
-			errno = ERANGE;
-			return -1;
+		err = ERANGE;
+		if (strlen(line + len + 1) < size) {
+			strcpy(value, line + len + 1);
+			err = 0;
 		}
-		strcpy(value, line + len + 1);
-		return 0;
+		break;
 	}
+	free(line);
 	fclose(f);
-	errno = ENODATA;
-	return -1;
+	errno = err;
+	return err == 0 ? 0 : -1;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type,
-			struct FTW *ftw)
+static int remove_at(int dirfd, const char *name);
+
+/* Remove every entry of the directory fd (which this closes), going on
+ * past a failure: 0, or -1 with the errno of the first. */
+static int remove_entries(int fd)
 {
-	(void)st;
-	(void)ftw;
-	if (type == FTW_DP ? rmdir(path) : unlink(path))
+	DIR *dir = fdopendir(fd);
+	struct dirent *e;
+	int err = 0;
+
+	if (dir == NULL) {
+		err = errno;
+		close(fd);
+		errno = err;
 		return -1;
-	return 0;
+	}
+	while ((e = readdir(dir)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (remove_at(dirfd(dir), e->d_name) == -1 && err == 0)
+			err = errno;
+	}
+	closedir(dir);
+	errno = err;
+	return err == 0 ? 0 : -1;
+}
+
+/* Remove name in the directory dirfd: a symlink is a name like any other,
+ * and a mount point, of another filesystem or bound from this one, is not
+ * ours: STATX_ATTR_MOUNT_ROOT (statx(2), Linux 5.8) tells it, where
+ * comparing st_dev misses a bind mount. */
+static int remove_at(int dirfd, const char *name)
+{
+	struct statx stx;
+	int fd;
+
+	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx) == -1)
+		return -1;
+	if (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) {
+		errno = EBUSY;
+		return -1;
+	}
+	if (!S_ISDIR(stx.stx_mode))
+		return unlinkat(dirfd, name, 0);
+	fd = openat(dirfd, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 || remove_entries(fd) == -1)
+		return -1;
+	return unlinkat(dirfd, name, AT_REMOVEDIR);
 }
 
 int remove_tree(const char *path)
 {
-	/* FTW_PHYS: symlinks are removed, never followed; FTW_MOUNT: a mount
-	 * point's contents are not ours to remove, and rmdir() of it fails */
-	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	return remove_at(AT_FDCWD, path);
 }
 
 int safe_member(const char *name)
@@ -791,7 +832,8 @@ int safe_member(const char *name)
 int check_tar(const char *tarball, char *bad, size_t size)
 {
 	const char *argv[] = {"tar", "-tf", tarball, NULL};
-	char line[PATH_MAX + 2];
+	char *line = NULL;
+	size_t cap = 0;
 	int fds[2], status, ok = 1;
 	FILE *f;
 	pid_t pid;
@@ -800,8 +842,11 @@ int check_tar(const char *tarball, char *bad, size_t size)
 		return -1;
 	fflush(NULL);
 	pid = fork();
-	if (pid == -1)
+	if (pid == -1) {
+		close(fds[0]);
+		close(fds[1]);
 		return -1;
+	}
 	if (pid == 0) {
 		if (dup2(fds[1], 1) == -1)
 			_exit(127);
@@ -810,15 +855,20 @@ int check_tar(const char *tarball, char *bad, size_t size)
 	}
 	close(fds[1]);
 	f = fdopen(fds[0], "r");
-	if (f == NULL)
+	if (f == NULL) {
+		close(fds[0]);
+		wait_child(pid);
 		return -1;
-	while (fgets(line, sizeof(line), f) != NULL) {
+	}
+	/* getline(3): a name longer than any buffer is still one name */
+	while (getline(&line, &cap, f) != -1) {
 		line[strcspn(line, "\n")] = '\0';
 		if (ok && !safe_member(line)) {
 			snprintf(bad, size, "%s", line);
 			ok = 0;
 		}
 	}
+	free(line);
 	fclose(f);
 	status = wait_child(pid);
 	if (status != 0) {

@@ -175,7 +175,9 @@ int random_hex(char *buf, size_t n);
 
 /* Replace path with a file holding a formatted text, atomically: the text
  * goes to a temporary file beside it, which rename(2) puts in its place.
- * A reader sees the old file or the new one, never half of one. 0 or -1. */
+ * A reader sees the old file or the new one, never half of one. The text
+ * is written in one write(2), as create_file() does, so it must be less
+ * than 4096 bytes (ENAMETOOLONG). 0 or -1. */
 __attribute__((format(printf, 2, 3))) int replace_file(const char *path,
 						       const char *fmt, ...);
 
@@ -185,7 +187,8 @@ __attribute__((format(printf, 2, 3))) int replace_file(const char *path,
 int read_key(const char *path, const char *key, char *value, size_t size);
 
 /* rm -rf path, without following symlinks and without entering anything
- * mounted below it (then it fails, EBUSY, and removes the rest). 0 or -1. */
+ * mounted below it, bind mounts included (then it fails, EBUSY, and
+ * removes the rest). 0 or -1. */
 int remove_tree(const char *path);
 
 /* 1 if a tar member's name stays inside the directory it is unpacked in:

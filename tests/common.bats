@@ -30,6 +30,11 @@ mount_for_test() {
 	TEST_MOUNTS=("${@: -1}" "${TEST_MOUNTS[@]}")
 }
 
+# The names in DIR, sorted, on one line: what a helper left beside a file.
+entries() { # DIR
+	find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | paste -sd ' '
+}
+
 # make_tar TARBALL NAME...: a tarball of one-byte files with these member
 # names, exactly as given (tar itself would strip a leading / or ../).
 make_tar() {
@@ -174,7 +179,7 @@ expect() {
 }
 
 @test "random_hex: n lowercase hexadecimal digits, new ones every time" {
-	local ct=$BATS_FILE_TMPDIR/common-test first all= _
+	local ct=$BATS_FILE_TMPDIR/common-test first all='' _
 	run "$ct" hex 12
 	[[ $output =~ ^[0-9a-f]{12}$ ]]
 	first=$output
@@ -201,14 +206,14 @@ expect() {
 	[ "$(cat "$f")" = "id=1" ]
 	expect replace "id=2" -- "$f" 0
 	[ "$(cat "$f")" = "id=2" ]
-	[ "$(ls -A "$BATS_TEST_TMPDIR")" = state ]
+	[ "$(entries "$BATS_TEST_TMPDIR")" = state ]
 	# failures: no directory to write in (ENOENT); a directory in the way,
 	# which rename(2) will not replace (EISDIR): the temporary file goes
 	expect replace x -- "$BATS_TEST_TMPDIR/none/state" ENOENT
 	mkdir -p "$BATS_TEST_TMPDIR/dir/sub"
 	expect replace x -- "$BATS_TEST_TMPDIR/dir" EISDIR
-	[ "$(ls -A "$BATS_TEST_TMPDIR" | tr '\n' ' ')" = "dir state " ]
-	[ "$(ls -A "$BATS_TEST_TMPDIR/dir")" = sub ]
+	[ "$(entries "$BATS_TEST_TMPDIR")" = "dir state" ]
+	[ "$(entries "$BATS_TEST_TMPDIR/dir")" = sub ]
 }
 
 @test "replace_file: a reader sees the old file or the new one, never part of one" {
@@ -233,7 +238,7 @@ expect() {
 	wait "$writer"
 	[ "$bad" -eq 0 ]
 	[ "$(cat "$f")" = "$a" ]
-	[ "$(ls -A "$BATS_TEST_TMPDIR")" = state ]
+	[ "$(entries "$BATS_TEST_TMPDIR")" = state ]
 }
 
 @test "read_key: the value of KEY=, whole; not of a key KEY only begins" {

@@ -472,6 +472,22 @@ assert_root_is_image() { # RUNNER... (ending with the image busybox)
 	[ "$(stat -c '%d:%i' "$IMAGE")" = "${lines[0]}" ]
 }
 
+# 09: the root is an overlay, with the image as its lower layer and the
+# container's own upper/ (under NUTSHELL_CONTAINERS) on top; the image's
+# files are there, the host's are not, and "." is "/".
+assert_root_is_overlay() { # RUNNER... (ending with the image busybox)
+	local hostfile=$BATS_TEST_TMPDIR/host-only
+	touch "$hostfile"
+	run "$@" /bin/sh -c "cat /etc/nutshell-image; test -e '$hostfile'"
+	[ "$status" -eq 1 ]
+	[ "$output" = "$(cat "$IMAGE/etc/nutshell-image")" ]
+	run "$@" /bin/sh -c 'stat -c %d:%i . /; awk "\$5 == \"/\"" /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[0]}" = "${lines[1]}" ]
+	[[ ${lines[2]} == *" - overlay overlay "*",lowerdir=$(realpath "$IMAGE"),upperdir=$NUTSHELL_CONTAINERS/"*/upper,workdir=* ]]
+}
+
 # 04: a proc filesystem on /proc, mounted nosuid, nodev and noexec.
 assert_proc_mounted() { # RUNNER...
 	run "$@" /bin/sh -c "awk '\$5 == \"/proc\"' /proc/self/mountinfo"
@@ -572,9 +588,10 @@ assert_standard_mounts() { # RUNNER...
 	[ "$status" -eq 0 ]
 	[[ $output != *shared:* && $output != *master:* ]]
 	# mount point and type; "/" is the image, on whatever the host has;
-	# from 08 on, the runtime's three /etc files come on top of them
+	# from 08 on, the runtime's three /etc files come on top of them (08:
+	# from a tmpfs; 09 on: from the container's directory)
 	[ "$(awk '{ for (i = 7; $i != "-"; i++) ; print $5, ($5 == "/" ? "image" : $(i + 1)) }' <<<"$output" |
-		grep -Ev '^/etc/(hosts|hostname|resolv.conf) tmpfs$' | sort | tr '\n' ' ')" = \
+		grep -Ev '^/etc/(hosts|hostname|resolv.conf) ' | sort | tr '\n' ' ')" = \
 		"/ image /dev tmpfs /dev/pts devpts /dev/shm tmpfs /proc proc /sys sysfs " ]
 	[[ $(awk '$5 == "/sys" { print $6 }' <<<"$output") == ro,* ]]
 	run "$@" /bin/sh -c 'for d in null zero full random urandom tty; do stat -c "%n %F %t:%T %a" /dev/$d; done; for l in fd stdin stdout stderr ptmx; do readlink /dev/$l; done; ls /dev/pts'

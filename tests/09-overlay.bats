@@ -1,0 +1,433 @@
+#!/usr/bin/env bats
+# needs: root
+# 09-overlay: images and containers. The container's root is an overlay:
+# the image below, read-only, and a writable layer of its own on top. The
+# verbs: run, ps, exec, logs, stop, rm, images, import. Every test runs the
+# runtime in network namespaces of its own (net_setup), with the
+# containers' directory in its own temporary directory.
+# shellcheck disable=SC2016 # single-quoted $ is for the container's shell
+load helpers
+
+setup() {
+	requires root
+	common_setup
+	net_setup 09-overlay
+	export NUTSHELL_CONTAINERS=$BATS_TEST_TMPDIR/containers
+	# RUN: a foreground `run --rm`, as the helpers of earlier steps call it
+	RUN=$BATS_TEST_TMPDIR/run-09
+	printf '#!/bin/sh\nexec %q run --rm "$@"\n' "$NET" >"$RUN"
+	chmod +x "$RUN"
+}
+teardown() { net_teardown; }
+
+# The id of the container named NAME, from its state file.
+container_id() { # NAME
+	grep -lx "name=$1" "$NUTSHELL_CONTAINERS"/*/state | xargs dirname | xargs basename
+}
+
+# A key of a container's state file.
+state_of() { # ID KEY
+	sed -n "s/^$2=//p" "$NUTSHELL_CONTAINERS/$1/state"
+}
+
+# What the containers' directory holds, once every container is removed:
+# the lock of the directory, nothing else.
+assert_no_containers() {
+	[ -d "$NUTSHELL_CONTAINERS" ] || return 0
+	run find "$NUTSHELL_CONTAINERS" -mindepth 1 ! -name .lock
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+}
+
+@test "make step-09 builds the program" {
+	run make step-09
+	[ "$status" -eq 0 ]
+	[ -x bin/09-overlay ]
+}
+
+@test "stdio and exit codes pass through" {
+	assert_stdio_passes "$RUN" busybox
+	assert_exit_codes "$RUN" busybox
+}
+
+@test "the root is an overlay: the image below, the container's upper/ on top" {
+	assert_root_is_overlay "$RUN" busybox
+}
+
+@test "two containers of one image: a write or a delete in one is seen by neither the other nor the image" {
+	local before a b
+	before=$(tree_state "$IMAGE")
+	run "$NET" run --name a busybox sh -c 'echo mine > /etc/new; rm /etc/passwd; ls /etc/passwd'
+	[ "$status" -eq 1 ]
+	run "$NET" run --name b busybox sh -c 'cat /etc/new; cat /etc/passwd >/dev/null && echo has-passwd'
+	[ "$output" = "$(printf 'cat: can'"'"'t open '"'"'/etc/new'"'"': No such file or directory\nhas-passwd')" ]
+	a=$(container_id a)
+	b=$(container_id b)
+	# a's upper layer holds exactly its changes: the new file and a
+	# whiteout, a character device 0/0, for the deleted one
+	run find "$NUTSHELL_CONTAINERS/$a/upper" -mindepth 1 -printf '%P %y\n'
+	[ "$(sort <<<"$output")" = "$(printf 'etc d\netc/new f\netc/passwd c')" ]
+	[ "$(stat -c '%t:%T' "$NUTSHELL_CONTAINERS/$a/upper/etc/passwd")" = 0:0 ]
+	[ "$(cat "$NUTSHELL_CONTAINERS/$a/upper/etc/new")" = mine ]
+	# b changed nothing: its upper layer is empty
+	run find "$NUTSHELL_CONTAINERS/$b/upper" -mindepth 1
+	[ "$output" = "" ]
+	[ "$(tree_state "$IMAGE")" = "$before" ]
+	run "$NET" rm a b
+	[ "$status" -eq 0 ]
+	assert_no_containers
+}
+
+@test "a change to an image file copies it up; a rename and rm -rf of /bin stay in the container" {
+	local before id
+	before=$(find "$IMAGE" -type f -exec sha256sum {} + | sort)
+	run "$NET" run --name c busybox sh -c 'echo extra >> /etc/nutshell-image; mv /etc/hosts.d /tmp 2>/dev/null; busybox rm -rf /bin; busybox ls /bin'
+	[ "$status" -ne 0 ]
+	id=$(container_id c)
+	# the changed file is a whole copy in upper/, the image's is unchanged
+	[ "$(tail -n 1 "$NUTSHELL_CONTAINERS/$id/upper/etc/nutshell-image")" = extra ]
+	[ "$(find "$IMAGE" -type f -exec sha256sum {} + | sort)" = "$before" ]
+	run "$NET" run --rm busybox ls /bin/sh
+	[ "$status" -eq 0 ]
+	"$NET" rm c
+}
+
+@test "after the end: ps -a shows it exited with its code; rm removes every trace; --rm does it itself" {
+	run "$NET" run --name ended busybox sh -c 'exit 7'
+	[ "$status" -eq 7 ]
+	run "$NET" ps
+	[ "${#lines[@]}" -eq 1 ] # a header only: nothing runs
+	run "$NET" ps -a
+	[ "${#lines[@]}" -eq 2 ]
+	[[ ${lines[1]} == *" ended "*"exited (7)"* ]]
+	[ "$(state_of "$(container_id ended)" exit_code)" = 7 ]
+	run "$NET" rm ended
+	[ "$status" -eq 0 ]
+	assert_no_containers
+	run "$NET" run --rm busybox true
+	[ "$status" -eq 0 ]
+	assert_no_containers
+}
+
+@test "-d: ps shows it running, logs its output, stop ends it although it ignores SIGTERM; then nothing of it is left" {
+	local id monitor cgroup pid
+	run "$NET" run -d --name bg busybox sh -c 'echo started; exec sleep 1000'
+	[ "$status" -eq 0 ]
+	id=$output
+	[[ $id =~ ^[0-9a-f]{12}$ ]]
+	[ "$(state_of "$id" status)" = running ]
+	run "$NET" ps
+	[[ ${lines[1]} == "$id  bg "*running*10.219.0.2 ]]
+	eventually grep -qx started "$NUTSHELL_CONTAINERS/$id/log"
+	run "$NET" logs bg
+	[ "$output" = started ]
+	pid=$(state_of "$id" pid)
+	monitor=$(state_of "$id" monitor)
+	cgroup=$(cgroup_dir "$pid" pids)
+	[ -d "$cgroup" ]
+	# sleep as PID 1 has no handler: SIGTERM is dropped, SIGKILL is not
+	run "$NET" stop -t 1 bg
+	[ "$status" -eq 0 ]
+	[ "$(state_of "$id" status)" = exited ]
+	[ "$(state_of "$id" exit_code)" = 137 ]
+	# stop returns when the runtime lets go of the lock, as it exits
+	gone "$pid"
+	eventually gone "$monitor"
+	[ ! -e "$cgroup" ]
+	run "$NET" rm bg
+	assert_no_containers
+}
+
+@test "exec: the container's PID 1, hostname, files, address and cgroup; its exit code; not into an exited or unknown one" {
+	"$NET" run -d --name ex --hostname web1 busybox sh -c 'echo here > /f; exec sleep 1000'
+	eventually "$NET" exec ex test -e /f
+	run "$NET" exec ex sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; hostname; cat /f; '"$(eth0_address)"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'sleep 1000 \nweb1\nhere\n10.219.0.2')" ]
+	# in the container's cgroup: its cgroup namespace shows it as "/"
+	assert_cgroupns_root "$NET" exec ex
+	run "$NET" exec ex sh -c 'exit 5'
+	[ "$status" -eq 5 ]
+	run -127 "$NET" exec ex no-such-command
+	run "$NET" rm -f ex
+	[ "$status" -eq 0 ]
+	run "$NET" run --name gone busybox true
+	run "$NET" exec gone true
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	run "$NET" exec 0123456789ab true
+	[ "$status" -eq 125 ]
+	"$NET" rm gone
+}
+
+@test "a monitor killed with SIGKILL: ps says dead; rm -f removes the directory, the cgroup, the lease" {
+	local id monitor cgroup
+	id=$("$NET" run -d -p 8080:80 busybox sleep 1000)
+	monitor=$(state_of "$id" monitor)
+	cgroup=$(cgroup_dir "$(state_of "$id" pid)" pids)
+	kill -KILL "$monitor"
+	run "$NET" ps -a
+	[[ ${lines[1]} == "$id "*dead* ]]
+	run "$NET" exec "$id" true
+	[ "$status" -eq 125 ]
+	run "$NET" rm -f "$id"
+	[ "$status" -eq 0 ]
+	[ ! -e "$cgroup" ]
+	assert_no_containers
+	# the lease and the DNAT rule: net_teardown checks them
+}
+
+@test "a monitor killed with SIGKILL: scripts/cleanup --containers removes it" {
+	local id cgroup pid
+	id=$("$NET" run -d busybox sleep 1000)
+	pid=$(state_of "$id" pid)
+	cgroup=$(cgroup_dir "$pid" pids)
+	kill -KILL "$(state_of "$id" monitor)"
+	# the container dies with its runtime, a moment later
+	eventually gone "$pid"
+	run in_host scripts/cleanup --containers
+	[ "$status" -eq 0 ]
+	[ ! -e "$cgroup" ]
+	assert_no_containers
+}
+
+@test "-v binds a host directory, :ro read-only; -e reaches the command, the host's environment does not" {
+	mkdir "$BATS_TEST_TMPDIR/vol"
+	echo host-data >"$BATS_TEST_TMPDIR/vol/in"
+	run env SECRET_TOKEN=x "$RUN" -v "$BATS_TEST_TMPDIR/vol:/data:ro" -v "$BATS_TEST_TMPDIR/vol:/new/dir" \
+		-e GREETING=hello -e SECRET_TOKEN busybox sh -c 'cat /data/in; touch /data/x; touch /new/dir/out; env | sort'
+	[ "${lines[0]}" = host-data ]
+	[[ ${lines[1]} == *"/data/x"*"Read-only file system" ]]
+	[ -e "$BATS_TEST_TMPDIR/vol/out" ] && [ ! -e "$BATS_TEST_TMPDIR/vol/x" ]
+	[[ $output == *$'\nGREETING=hello\n'* ]]
+	[[ $output == *$'\nHOME=/root\nHOSTNAME=nutshell\n'* ]]
+	[[ $output == *$'\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n'* ]]
+	[[ $output == *$'\nSECRET_TOKEN=x\n'* ]] # asked for with -e
+	run env SECRET_TOKEN=x "$RUN" busybox env
+	[[ $output != *SECRET_TOKEN* ]]
+	[[ $output != *NUTSHELL* ]] # the runtime's own settings neither
+}
+
+@test "--init: sleep ends on SIGINT and on stop at once; an orphan is reaped; PID 1 keeps no host environment" {
+	local id pid
+	id=$("$NET" run -d --init busybox sleep 1000)
+	pid=$(state_of "$id" pid)
+	kill -INT "$pid"
+	"$NET" stop -t 1000 "$id" # returns when the runtime is done
+	[ "$(state_of "$id" exit_code)" = 130 ]
+	id=$("$NET" run -d --init busybox sleep 1000)
+	"$NET" stop -t 1000 "$id"
+	[ "$(state_of "$id" exit_code)" = 143 ] # SIGTERM, not SIGKILL
+	run env SECRET_TOKEN=x "$RUN" --init busybox sh -c 'sh -c "sleep 0.2 &"; sleep 1; ps -o stat,comm; tr "\0" "\n" </proc/1/environ'
+	[ "$status" -eq 0 ]
+	[[ $output != *Z* ]]
+	[[ $output != *SECRET_TOKEN* ]]
+	run "$NET" ps -a
+	# shellcheck disable=SC2046 # one id a word
+	"$NET" rm -f $(awk 'NR > 1 { print $1 }' <<<"$output")
+}
+
+@test "import: a tarball of the busybox image is a second image that runs; absolute and .. members are refused" {
+	local name=import-$$-$BATS_SUITE_TEST_NUMBER
+	tar -C "$IMAGE" -cf "$BATS_TEST_TMPDIR/bb.tar" .
+	run "$NET" import "$BATS_TEST_TMPDIR/bb.tar" "$name"
+	[ "$status" -eq 0 ]
+	run "$RUN" "$name" cat /etc/nutshell-image
+	[ "$output" = "$(cat "$IMAGE/etc/nutshell-image")" ]
+	run "$NET" images
+	[[ $output == *$'\n'"$name "* ]]
+	rm -rf "${REPO:?}/images/$name"
+	# members that point out of the new image
+	python3 - "$BATS_TEST_TMPDIR" <<'PY'
+import io, sys, tarfile
+for name, member in (("dots", "../../escaped"), ("abs", sys.argv[1] + "/escaped")):
+    with tarfile.open(f"{sys.argv[1]}/{name}.tar", "w") as t:
+        for n in ("ok", member):
+            i = tarfile.TarInfo(n)
+            i.size = 1
+            t.addfile(i, io.BytesIO(b"x"))
+PY
+	run "$NET" import "$BATS_TEST_TMPDIR/dots.tar" "$name"
+	[ "$status" -eq 125 ]
+	[[ $output == *../../escaped* ]]
+	run "$NET" import "$BATS_TEST_TMPDIR/abs.tar" "$name"
+	[ "$status" -eq 125 ]
+	[ ! -e "$REPO/images/$name" ] && [ ! -e "$REPO/escaped" ] && [ ! -e "$BATS_TEST_TMPDIR/escaped" ]
+	run find "$REPO/images" -maxdepth 1 -name ".$name*"
+	[ "$output" = "" ]
+}
+
+@test "10 containers at once from one image all work; rm of all of them leaves nothing" {
+	local i
+	for i in $(seq 10); do
+		"$NET" run --name "many$i" busybox sh -c "echo $i > /mine; sleep 0.5; cat /mine" \
+			>"$BATS_TEST_TMPDIR/many$i" 2>&1 &
+	done
+	wait
+	for i in $(seq 10); do
+		[ "$(cat "$BATS_TEST_TMPDIR/many$i")" = "$i" ]
+	done
+	run "$NET" ps -a
+	[ "$(grep -c 'exited (0)' <<<"$output")" -eq 10 ]
+	# shellcheck disable=SC2046 # one name a word
+	run "$NET" rm $(printf 'many%d ' $(seq 10))
+	[ "$status" -eq 0 ]
+	assert_no_containers
+}
+
+@test "bad names and ids, a taken name, a missing image: one line, 125, nothing made" {
+	local bad
+	for bad in ../x a/b "" "$(printf 'x%.0s' $(seq 65))" .hidden; do
+		run "$NET" run --name "$bad" busybox true
+		[ "$status" -eq 125 ]
+		[ "${#lines[@]}" -eq 1 ]
+		run "$NET" rm "$bad"
+		[ "$status" -eq 125 ]
+		run "$NET" exec "$bad" true
+		[ "$status" -eq 125 ]
+		run "$NET" import /dev/null "$bad"
+		[ "$status" -eq 125 ]
+	done
+	run "$NET" run no-such-image true
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	run "$NET" run -v /no/such/dir:/x busybox true
+	[ "$status" -eq 125 ]
+	run "$NET" run -v /tmp:/../x busybox true
+	[ "$status" -eq 125 ]
+	assert_no_containers
+	"$NET" run --name taken busybox true
+	run "$NET" run --name taken busybox true
+	[ "$status" -eq 125 ]
+	[[ $output == *taken* ]]
+	run "$NET" rm taken
+	assert_no_containers
+	run "$NET" rm no-such-container
+	[ "$status" -eq 125 ]
+	run "$NET" frobnicate
+	[ "$status" -eq 125 ]
+}
+
+@test "a running container is not removed without -f; rm -f kills it first" {
+	local id pid
+	id=$("$NET" run -d busybox sleep 1000)
+	pid=$(state_of "$id" pid)
+	run "$NET" rm "$id"
+	[ "$status" -eq 125 ]
+	[ -e "/proc/$pid" ]
+	run "$NET" rm -f "$id"
+	[ "$status" -eq 0 ]
+	[ ! -e "/proc/$pid" ]
+	assert_no_containers
+}
+
+@test "a containers' directory on overlayfs is refused: 125, nothing made" {
+	local o=$BATS_TEST_TMPDIR/ovl
+	mkdir -p "$o/lower" "$o/upper" "$o/work" "$o/merged"
+	unshare -m bash -c 'mount -t overlay overlay -o "lowerdir=$1/lower,upperdir=$1/upper,workdir=$1/work" "$1/merged" &&
+		NUTSHELL_CONTAINERS=$1/merged/containers exec "$2" run busybox true' _ "$o" "$NET" \
+		>"$BATS_TEST_TMPDIR/out" 2>&1 || status=$?
+	[ "$status" -eq 125 ]
+	[[ $(cat "$BATS_TEST_TMPDIR/out") == *overlayfs* ]]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 1 ]
+	# the directory itself was made; nothing in it
+	run find "$o/upper/containers" -mindepth 1
+	[ "$output" = "" ]
+}
+
+@test "ps reads a half-written state file without failing" {
+	local dir=$NUTSHELL_CONTAINERS/0123456789ab
+	mkdir -p "$dir"
+	printf 'id=0123456789ab\nname=half\nimage=busy' >"$dir/state"
+	run "$NET" ps -a
+	[ "$status" -eq 0 ]
+	[[ $output == *0123456789ab* ]]
+	run "$NET" rm half
+	[ "$status" -eq 0 ]
+}
+
+@test "-h: the usage with every verb; without root: one line, 125" {
+	run "$NET" --help
+	[ "$status" -eq 0 ]
+	local verb
+	for verb in run ps exec logs stop rm images import; do
+		[[ $output == *" $verb "* ]]
+	done
+	assert_needs_root ./bin/09-overlay run --network none busybox
+	run setpriv --reuid=65534 --regid=65534 --clear-groups -- ./bin/09-overlay ps
+	[ "$status" -eq 125 ]
+}
+
+@test "make diff STEP=09 shows the overlay" {
+	run make diff STEP=09
+	[ "$status" -eq 0 ]
+	[[ $output == *'+	if (mount("overlay", cfg->merged, "overlay", 0, options) == -1)'* ]]
+}
+
+# The properties of earlier steps, re-asserted for this one (helpers.bash),
+# with `run --rm` in the test's network namespace.
+
+@test "carried from 02: a script without \"#!\" and 150000 arguments runs: the stack fits them" {
+	copy_image "$BATS_TEST_TMPDIR/rootfs"
+	assert_big_argv "$RUN" "$BATS_TEST_TMPDIR/rootfs"
+}
+
+@test "carried from 04: /proc is a proc mount, nosuid, nodev, noexec" {
+	assert_proc_mounted "$RUN" busybox
+}
+
+@test "carried from 04: SIGTERM and SIGHUP are passed on; the runtime exits as the command did" {
+	assert_forwards_signals "$RUN" busybox
+}
+
+@test "carried from 05: its own IPC, mount, network, PID, UTS and cgroup namespaces" {
+	assert_own_namespaces "cgroup ipc mnt net pid uts" "$RUN" busybox
+}
+
+@test "carried from 05: PID 1, and a hostname of its own" {
+	assert_pid1_and_hostname "$RUN" busybox
+}
+
+@test "carried from 06: under a shared /, a mount made inside stays inside" {
+	assert_mounts_stay_inside "$RUN" busybox
+}
+
+@test "carried from 06: pivot_root: the chroot escape finds no way out" {
+	assert_no_chroot_escape "$RUN"
+}
+
+@test "carried from 06: its own private mounts: /proc, read-only /sys, a /dev with its nodes" {
+	assert_standard_mounts "$RUN" busybox
+}
+
+@test "carried from 06: the image is left exactly as it was" {
+	assert_image_unchanged "$RUN" busybox
+}
+
+@test "carried from 07: a cgroup of its own, with every limit asked for" {
+	assert_cgroup_limits "$RUN"
+}
+
+@test "carried from 07: in its cgroup before it runs anything: the order of system calls" {
+	assert_cgroup_before_exec "$RUN"
+}
+
+@test "carried from 07: its cgroup namespace shows its own cgroup as /" {
+	assert_cgroupns_root "$RUN" busybox
+}
+
+@test "carried from 07: a runtime killed with SIGKILL takes its container along" {
+	assert_dies_with_runtime "$RUN"
+}
+
+@test "carried from 08: --network none: lo alone, and up" {
+	assert_network_none "$RUN"
+}
+
+@test "carried from 08: bridge: eth0, its address, the default route; a neighbour answers" {
+	assert_bridge_network "$RUN"
+}
+
+@test "carried from 08: /etc/hosts, hostname and resolv.conf are the runtime's; the image's stay as they are" {
+	assert_etc_files "$RUN"
+}
