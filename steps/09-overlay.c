@@ -428,9 +428,11 @@ static void mount_etc_files(const struct config *cfg)
  * The container's root: an overlay of its own writable layer on the
  * read-only image. lowerdir is the image; upperdir receives every change;
  * workdir is overlayfs's scratch space, on upperdir's filesystem, and one
- * per container: a second mount on a workdir in use fails with EBUSY.
- * Mounted in the child's mount namespace: the host never sees it, and it
- * goes away with the container's last process.
+ * per container: the kernel marks both in use, and a second mount on them
+ * fails with EBUSY (with index=on) or is merely warned about in dmesg,
+ * and then both mounts behave in undefined ways. Mounted in the child's
+ * mount namespace: the host never sees it, and it goes away with the
+ * container's last process.
  */
 static void mount_overlay(const struct config *cfg)
 {

@@ -472,6 +472,15 @@ assert_root_is_image() { # RUNNER... (ending with the image busybox)
 	[ "$(stat -c '%d:%i' "$IMAGE")" = "${lines[0]}" ]
 }
 
+# 09: the command's environment is docker's (PATH, HOSTNAME, HOME, and
+# TERM since the host has one), none of the runtime's.
+assert_clean_environment() { # RUNNER... (ending with the image)
+	run env SECRET_TOKEN=x TERM=xterm "$@" env
+	[ "$status" -eq 0 ]
+	[ "$(sort <<<"$output")" = "$(printf '%s\n' HOME=/root HOSTNAME=nutshell \
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm)" ]
+}
+
 # 09: the root is an overlay, with the image as its lower layer and the
 # container's own upper/ (under NUTSHELL_CONTAINERS) on top; the image's
 # files are there, the host's are not, and "." is "/".

@@ -186,3 +186,11 @@ carriers() { # FROM
 		NETWORK=$(mutant "$nn" '/^\tmount_etc_files(cfg);$/d') fails assert_etc_files
 	done
 }
+
+@test "09 on: the image itself as the root; the runtime's environment passed on" {
+	local nn
+	for nn in $(carriers 09); do
+		fails assert_root_is_overlay "$(mutant "$nn" '/^\tmount_overlay(cfg);$/d; s/enter_rootfs(cfg->merged)/enter_rootfs(cfg->rootfs)/')" busybox
+		fails assert_clean_environment "$(mutant "$nn" '/^\tenviron = cfg->env;$/d')" busybox
+	done
+}
