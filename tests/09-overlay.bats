@@ -358,6 +358,10 @@ PY
 	[ "$status" -eq 125 ]
 }
 
+@test "property of 09: the command's environment is docker's, not the runtime's" {
+	assert_clean_environment "$RUN" busybox
+}
+
 @test "make diff STEP=09 shows the overlay" {
 	run make diff STEP=09
 	[ "$status" -eq 0 ]
@@ -430,4 +434,182 @@ PY
 
 @test "carried from 08: /etc/hosts, hostname and resolv.conf are the runtime's; the image's stay as they are" {
 	assert_etc_files "$RUN"
+}
+
+# The chapter's commands. Each script runs in a mount namespace of its own,
+# where tmpfs mounts cover /tmp, /run (the state directory) and containers/,
+# and images/ holds busybox alone: the scratch directories, the containers
+# and the imported image are the test's, and vanish with it.
+# (A script is an argument, not stdin: the containers would read it.)
+try_it() { # SCRIPT
+	env -u NUTSHELL_STATE -u NUTSHELL_CONTAINERS unshare -m bash -c '
+		set -e
+		mkdir -p containers
+		mount -t tmpfs tmpfs /run
+		mkdir /run/busybox
+		mount --bind images/busybox /run/busybox
+		mount -t tmpfs tmpfs images
+		mkdir images/busybox
+		mount --bind /run/busybox images/busybox
+		mount -t tmpfs tmpfs containers
+		mount -t tmpfs tmpfs /tmp
+		exec unshare -n bash -c "$0"' "$1" </dev/null
+}
+
+@test "Try it: the problem: two runs of 08 on one copied rootfs see each other's writes" {
+	make -s step-08
+	run try_it "$(
+		cat <<'EOF'
+cp -a images/busybox /tmp/rootfs
+./bin/08-net --network none /tmp/rootfs /bin/sh -c 'echo written by the first > /etc/note; rm /etc/passwd'
+./bin/08-net --network none /tmp/rootfs /bin/sh -c 'cat /etc/note; ls /etc/passwd'
+echo "status $?"
+EOF
+	)"
+	echo "$output" >&2
+	[ "$output" = "$(printf 'written by the first\nls: /etc/passwd: No such file or directory\nstatus 1')" ]
+}
+
+@test "Try it: overlayfs by hand: a new file, a changed file, a copy-up, a whiteout, an opaque directory, one workdir for two mounts" {
+	run try_it "$(
+		cat <<'EOF'
+mkdir /tmp/ovl && cd /tmp/ovl
+mkdir lower upper work merged
+echo 'from the image' > lower/a
+echo 'from the image' > lower/b
+mkdir lower/dir && touch lower/dir/x
+dd if=/dev/zero of=lower/big bs=1M count=64 status=none
+mount -t overlay overlay -o lowerdir=lower,upperdir=upper,workdir=work merged
+ls merged
+echo new > merged/c
+ls lower upper
+echo more >> merged/c
+cat upper/c
+echo changed >> merged/a
+cat lower/a
+cat upper/a
+echo x >> merged/big
+du -sh lower/big upper/big
+rm merged/b
+ls merged
+ls -l upper/b
+rm -r merged/dir && mkdir merged/dir
+ls merged/dir lower/dir
+python3 -c 'import os; print("opaque", os.getxattr("upper/dir", "trusted.overlay.opaque"))'
+umount merged
+ls work
+mkdir upper2 merged2
+mount -t overlay overlay -o lowerdir=lower,upperdir=upper,workdir=work,index=on merged
+mount -t overlay overlay -o lowerdir=lower,upperdir=upper2,workdir=work,index=on merged2 || echo "status $?"
+mount -t overlay overlay -o lowerdir=lower,upperdir=upper2,workdir=work,index=off merged2
+umount merged merged2
+cd / && rm -rf /tmp/ovl
+EOF
+	)"
+	echo "$output" >&2
+	[ "$status" -eq 0 ]
+	[[ $output == $'a\nb\nbig\ndir\nlower:\na\nb\nbig\ndir\n\nupper:\nc\n'* ]]
+	[[ $output == *$'\nnew\nmore\nfrom the image\nfrom the image\nchanged\n'* ]]
+	# the whole file was copied up for one byte
+	local du=$'\n64M\tlower/big\n6[45]M\tupper/big\n'
+	[[ $output =~ $du ]]
+	[[ $output == *$'\na\nbig\nc\ndir\nc--------- '*' 0, 0 '*$' upper/b\n'* ]]
+	[[ $output == *$'\nlower/dir:\nx\n\nmerged/dir:\nopaque b\'y\'\nwork\n'* ]]
+	# one workdir, two mounts: EBUSY with index=on, only a warning without
+	[[ $output == *$'\nstatus 32' ]]
+}
+
+@test "Try it: the chapter's commands: run, ps, exec, the upper layer, stop, --init, logs, rm, -e and -v, import" {
+	run try_it "$(
+		cat <<'EOF'
+./bin/09-overlay run --name web -d busybox httpd -f -p 80 -h /etc
+# the reader types the next commands later: wait until httpd listens
+# (port 80, state 0A, in its /proc/net/tcp)
+pid=$(sed -n 's/^pid=//p' containers/*/state)
+for i in $(seq 100); do
+	grep -q ':0050 00000000:0000 0A' /proc/$pid/net/tcp && break
+	sleep 0.05
+done
+./bin/09-overlay ps
+./bin/09-overlay exec web ps
+./bin/09-overlay run --rm busybox wget -qO- http://10.219.0.2/hostname
+./bin/09-overlay exec web sh -c 'echo changed >> /etc/os-release; rm /etc/group; mkdir /data'
+ls -l containers/*/upper containers/*/upper/etc
+./bin/09-overlay run --rm busybox ls /data /etc/group
+echo "status $?"
+./bin/09-overlay stop -t 3 web
+./bin/09-overlay run -d --init --name web2 busybox httpd -f -p 80 -h /etc
+# until the init has forked httpd, which listens: a SIGTERM sent earlier
+# would be lost (the init has no handler yet, or no command to pass it to)
+pid=$(sed -n 's/^pid=//p' $(grep -lx name=web2 containers/*/state))
+for i in $(seq 100); do
+	grep -q ':0050 00000000:0000 0A' /proc/$pid/net/tcp && break
+	sleep 0.05
+done
+./bin/09-overlay stop web2
+./bin/09-overlay run -d --name hello busybox echo hello from the log
+# and until its monitor has recorded its end
+for i in $(seq 100); do
+	grep -qx status=exited $(grep -lx name=hello containers/*/state) && break
+	sleep 0.05
+done
+./bin/09-overlay ps -a
+./bin/09-overlay logs hello
+./bin/09-overlay rm web web2 hello
+echo "left: $(ls containers)"
+./bin/09-overlay run --rm -e GREETING=hello -v /tmp:/hosttmp:ro busybox sh -c 'env; touch /hosttmp/x'
+echo "status $?"
+tar -C images/busybox -cf /tmp/busybox.tar .
+./bin/09-overlay import /tmp/busybox.tar mybox
+./bin/09-overlay images
+./bin/09-overlay run --rm --network none mybox cat /etc/os-release
+rm -rf images/mybox /tmp/busybox.tar
+EOF
+	)"
+	echo "$output" >&2
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} =~ ^[0-9a-f]{12}$ ]]
+	[[ ${lines[2]} == "${lines[0]}  web "*" running "*10.219.0.2 ]]
+	[[ $output == *$'\n    1 root     httpd -f -p 80 -h /etc\n'*$' root     ps\nnutshell\n'* ]]
+	# the upper layer: the new directory, a whiteout, a copy of the file
+	[[ $output == *$' data\n'*$'\nc--------- '*' 0, 0 '*$' group\n'*$' os-release\n'* ]]
+	[[ $output == *$'ls: /data: No such file or directory\n/etc/group\nstatus 1\n'* ]]
+	[[ $output =~ $'\n'[0-9a-f]{12}'  hello '.*' exited (0) ' ]]
+	[[ $output =~ $'\n'[0-9a-f]{12}'  web2 '.*' exited (143) ' ]]
+	[[ $output =~ $'\n'[0-9a-f]{12}'  web '.*' exited (137) ' ]]
+	[[ $output == *$'\nhello from the log\nweb\nweb2\nhello\nleft: \n'* ]]
+	[[ $output == *$'\nGREETING=hello\n'* && $output == *$'\nHOME=/root\n'* ]]
+	[[ $output != *BATS_* ]] # the environment the runtime ran in goes nowhere
+	[[ $output == *$'\ntouch: /hosttmp/x: Read-only file system\nstatus 1\nmybox\n'* ]]
+	local size=$'\nmybox +[0-9.]+ MB\n'
+	[[ $output =~ $size ]]
+	[[ $output == *$'\nPRETTY_NAME="nutshell busybox image"' ]]
+}
+
+@test "Try it: PID 1 without --init keeps a zombie and makes stop wait for SIGKILL; --init reaps it and stops at once" {
+	run try_it "$(
+		cat <<'EOF'
+id=$(./bin/09-overlay run -d --network none busybox sleep 1000)
+./bin/09-overlay exec $id sh -c 'sleep 0.1 & exit'
+sleep 0.5
+./bin/09-overlay exec $id ps -o pid,ppid,stat,comm
+time ./bin/09-overlay stop $id
+echo "status $(sed -n 's/^exit_code=//p' containers/$id/state)"
+id=$(./bin/09-overlay run -d --init --network none busybox sleep 1000)
+./bin/09-overlay exec $id sh -c 'sleep 0.1 & exit'
+sleep 0.5
+./bin/09-overlay exec $id ps -o pid,ppid,stat,comm
+time ./bin/09-overlay stop $id
+echo "status $(sed -n 's/^exit_code=//p' containers/$id/state)"
+EOF
+	)"
+	echo "$output" >&2
+	[ "$status" -eq 0 ]
+	local without=${output%%status 137*} with=${output#*status 137}
+	[[ $without =~ $'\n'\ +1\ +0\ S\ +sleep$'\n'\ +[0-9]+\ +1\ Z\ +sleep$'\n' ]]
+	[[ $without =~ real.0m1[0-9]\. ]] # stop waited for its 10 seconds
+	[[ $with =~ $'\n'\ +1\ +0\ S\ +09-overlay$'\n'\ +2\ +1\ S\ +sleep$'\n' ]]
+	[[ $with != *" Z "* ]]
+	[[ $with =~ real.0m0\. ]]
+	[[ $with == *"status 143" ]]
 }
