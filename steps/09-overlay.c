@@ -32,9 +32,9 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>
-#include <ftw.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <net/if.h>
@@ -43,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/file.h>
 #include <sys/mount.h>
@@ -50,10 +51,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <linux/magic.h>
 #include <linux/veth.h>
 
@@ -206,6 +207,9 @@ struct config {
 	int nvolume;
 	int lock_fd; /* locked for as long as the runtime (monitor) runs */
 	int log_fd; /* -d: the log, the command's stdout and stderr */
+	int ready_fd; /* -d: "1" to the first half once the command runs */
+	int exec_pipe[2]; /* -d: the child writes a byte if it fails */
+	int start_err; /* -d: the child's stderr before the log, or -1 */
 	int started; /* state says "running": keep the directory */
 	time_t created;
 };
@@ -452,11 +456,20 @@ static void mount_overlay(const struct config *cfg)
  * the pivot, while the host's tree is in view. PATH is made, in the upper
  * layer, where the image lacks it; never through a symlink of the image,
  * which would resolve against the host's "/" here. A read-only bind takes
- * two calls: the first ignores MS_RDONLY, a remount applies it.
+ * two calls: the first ignores MS_RDONLY, a remount applies it, and sets
+ * every flag anew: keep the source's nosuid, nodev and noexec.
  */
+static unsigned long locked_flags(unsigned long st_flags)
+{
+	return (st_flags & ST_NOSUID ? MS_NOSUID : 0) |
+	       (st_flags & ST_NODEV ? MS_NODEV : 0) |
+	       (st_flags & ST_NOEXEC ? MS_NOEXEC : 0);
+}
+
 static void mount_volumes(const struct config *cfg)
 {
 	char to[PATH_MAX], *p;
+	struct statvfs vfs;
 	struct stat st;
 	int i;
 
@@ -481,9 +494,11 @@ static void mount_volumes(const struct config *cfg)
 		} while (p != NULL);
 		if (mount(v->host, to, NULL, MS_BIND | MS_REC, NULL) == -1)
 			die("mount `%s` on `%s`", v->host, v->path);
-		if (v->ro &&
-		    mount(NULL, to, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY,
-			  NULL) == -1)
+		if (v->ro && (statvfs(v->host, &vfs) == -1 ||
+			      mount(NULL, to, NULL,
+				    MS_REMOUNT | MS_BIND | MS_RDONLY |
+					    locked_flags(vfs.f_flag),
+				    NULL) == -1))
 			die("remount `%s` read-only", v->path);
 	}
 }
@@ -1135,6 +1150,10 @@ static void cleanup_on_exit(void)
 {
 	struct config *cfg = cleanup_cfg;
 
+	/* the child, failing before its exec: tell the monitor (-d) */
+	if (cfg != NULL && getpid() != cfg->runtime &&
+	    cfg->exec_pipe[1] != -1 && write(cfg->exec_pipe[1], "!", 1) == -1)
+		return;
 	if (cfg == NULL || getpid() != cfg->runtime)
 		return;
 	if (cfg->child > 0 && kill(cfg->child, SIGKILL) == 0)
@@ -1207,43 +1226,67 @@ static void handle_signals(pid_t child)
  * the child stays behind as a tiny init, as docker's --init (tini) does:
  * the command runs as PID 2, the init passes signals on to it, reaps
  * whatever ends, and exits with the command's status once it is gone.
- * The init is our code, not an exec: it wipes the runtime's environment
- * from its memory, where /proc/1/environ would show it to the container.
+ * The signals it passes on are blocked from the child's start until it
+ * has its handlers: none is lost, early or not. The init is our code, not
+ * an exec: it wipes the runtime's arguments (but its name) and environment
+ * from its memory, where /proc/1/cmdline and /proc/1/environ would show
+ * them (-e values, host paths, tokens) to the container.
  */
 static pid_t init_child;
+static char **runtime_argv; /* main()'s, for run_init() to wipe */
+static sigset_t init_signals;
 
 static void pass_signal(int sig)
 {
-	if (init_child > 0) /* 0 in the command itself, before its exec */
-		kill(init_child, sig);
+	kill(init_child, sig);
 }
 
 static void run_init(struct config *cfg)
 {
-	static const int signals[] = {SIGHUP,  SIGINT,	SIGQUIT, SIGTERM,
-				      SIGUSR1, SIGUSR2, SIGWINCH};
 	struct sigaction pass = {.sa_handler = pass_signal};
-	char **e;
-	size_t i;
-	int status;
+	char **cmd, **p;
+	int status, sig;
 	pid_t pid;
 
-	for (e = environ; *e != NULL; e++)
-		explicit_bzero(*e, strlen(*e));
+	/* our copy of the command: argv's strings are wiped below */
+	for (p = cfg->argv; *p != NULL; p++)
+		;
+	cmd = calloc(p - cfg->argv + 1, sizeof(char *));
+	for (p = cfg->argv; cmd != NULL && *p != NULL; p++)
+		if ((cmd[p - cfg->argv] = strdup(*p)) == NULL)
+			die("copy the command");
+	if (cmd == NULL)
+		die("copy the command");
+	for (p = environ; *p != NULL; p++)
+		explicit_bzero(*p, strlen(*p));
+	for (p = runtime_argv + 1; *p != NULL; p++) /* [0] names us */
+		explicit_bzero(*p, strlen(*p));
 	environ = cfg->env;
 	close(cfg->lock_fd); /* the runtime's, not the container's */
 	if (cfg->lease_fd != -1)
 		close(cfg->lease_fd);
-	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		if (sigaction(signals[i], &pass, NULL) == -1)
-			die("sigaction %d", signals[i]);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigismember(&init_signals, sig) == 1 &&
+		    sigaction(sig, &pass, NULL) == -1)
+			die("sigaction %d", sig);
 	init_child = fork();
 	if (init_child == -1)
 		die("fork the command");
 	if (init_child == 0) {
-		execvp(cfg->argv[0], cfg->argv);
-		die_exec(cfg->argv[0]);
+		if (sigprocmask(SIG_UNBLOCK, &init_signals, NULL) == -1)
+			die("sigprocmask");
+		execvp(cmd[0], cmd);
+		if (cfg->start_err != -1)
+			dup2(cfg->start_err, 2);
+		die_exec(cmd[0]);
 	}
+	if (cfg->exec_pipe[1] != -1) { /* -d: the command's exec tells */
+		close(cfg->exec_pipe[1]);
+		close(cfg->start_err);
+		cfg->exec_pipe[1] = -1;
+	}
+	if (sigprocmask(SIG_UNBLOCK, &init_signals, NULL) == -1)
+		die("sigprocmask");
 	for (;;) {
 		pid = wait(&status);
 		if (pid == -1 && errno == EINTR)
@@ -1268,6 +1311,8 @@ static int child(void *arg)
 {
 	struct config *cfg = arg;
 
+	if (cfg->init && sigprocmask(SIG_BLOCK, &init_signals, NULL) == -1)
+		die("sigprocmask");
 	wait_for_cgroup(cfg);
 	configure_network(cfg);
 	make_mounts_private();
@@ -1281,12 +1326,15 @@ static int child(void *arg)
 	make_dev_nodes();
 	set_hostname(cfg->hostname);
 	if (cfg->log_fd != -1 &&
-	    (dup2(cfg->log_fd, 1) == -1 || dup2(cfg->log_fd, 2) == -1))
+	    ((cfg->start_err = fcntl(2, F_DUPFD_CLOEXEC, 3)) == -1 ||
+	     dup2(cfg->log_fd, 1) == -1 || dup2(cfg->log_fd, 2) == -1))
 		die("dup2 the log");
 	if (cfg->init)
 		run_init(cfg);
 	environ = cfg->env;
 	execvp(cfg->argv[0], cfg->argv);
+	if (cfg->start_err != -1) /* -d: `run -d` says it, not the log */
+		dup2(cfg->start_err, 2);
 	die_exec(cfg->argv[0]);
 }
 
@@ -1407,8 +1455,9 @@ static void add_env(struct config *cfg, const char *arg)
 	cfg->nenv++;
 }
 
-/* Docker's environment for a command: PATH, HOSTNAME, HOME and the
- * host's TERM, unless -e gave them. The runtime's own goes nowhere. */
+/* The command's environment, unless -e gave them: PATH and HOSTNAME, as
+ * docker sets them, HOME, as runc adds it, and the host's TERM, as the
+ * command shares our terminal. The runtime's own goes nowhere. */
 static void default_env(struct config *cfg, const char *name, const char *value)
 {
 	int i;
@@ -1701,22 +1750,23 @@ static void create_container(struct config *cfg)
  * -d: the runtime splits in two. The monitor, in a session of its own, away
  * from the terminal, carries on as a foreground run would and stays to wait
  * for the container, to record how it ended and to clean up: something must
- * (docker's shim). Meanwhile the first half, on the terminal, relays the
- * start's errors: they come through a pipe that is the monitor's stderr,
- * and the child's until its output moves to the log, just before the exec.
- * At the pipe's end, it prints the id, or exits 125 if nothing started.
+ * (docker's shim). The first half stays on the terminal until the command
+ * runs: the start's errors come to it through a pipe that is the monitor's
+ * stderr, and the child's until its output moves to the log. Then "1" on
+ * a second pipe means started: it prints the id. Without it, 125.
  */
 static void detach(struct config *cfg)
 {
-	char path[PATH_MAX], buf[4096], status[16] = "";
-	int fds[2], null;
-	ssize_t n, said = 0;
+	char path[PATH_MAX], buf[4096];
+	int err[2], ready[2], null;
+	ssize_t n;
 	pid_t pid;
 
 	cfg->log_fd = open(container_file(path, cfg->id, "log"),
 			   O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (cfg->log_fd == -1 || null == -1 || pipe(fds) == -1)
+	if (cfg->log_fd == -1 || null == -1 || pipe(err) == -1 ||
+	    pipe2(ready, O_CLOEXEC) == -1 || pipe2(cfg->exec_pipe, O_CLOEXEC))
 		die("create `%s`", path);
 	fflush(NULL);
 	pid = fork();
@@ -1725,24 +1775,50 @@ static void detach(struct config *cfg)
 	if (pid == 0) {
 		cfg->runtime = getpid(); /* the cleanup is ours now */
 		if (setsid() == -1 || dup2(null, 0) == -1 ||
-		    dup2(null, 1) == -1 || dup2(fds[1], 2) == -1)
+		    dup2(null, 1) == -1 || dup2(err[1], 2) == -1)
 			die("detach the monitor");
-		close(fds[0]);
-		close(fds[1]);
+		close(err[0]);
+		close(err[1]);
+		close(ready[0]);
+		cfg->ready_fd = ready[1];
 		return;
 	}
-	close(fds[1]);
-	while ((n = read(fds[0], buf, sizeof(buf))) > 0 ||
+	close(err[1]);
+	close(ready[1]);
+	close(cfg->exec_pipe[0]);
+	close(cfg->exec_pipe[1]);
+	while ((n = read(err[0], buf, sizeof(buf))) > 0 ||
 	       (n == -1 && errno == EINTR))
-		if (n > 0 && write(2, buf, n) == n)
-			said += n;
-	if (read_key(container_file(path, cfg->id, "state"), "status", status,
-		     sizeof(status)) == -1 ||
-	    (said > 0 && strcmp(status, "exited") == 0))
+		if (n > 0 && write(2, buf, n) == -1)
+			break;
+	if (read(ready[0], buf, 1) != 1) {
+		warnx("container %s did not start", cfg->id);
 		_exit(EXIT_RUNTIME);
+	}
 	printf("%s\n", cfg->id);
 	fflush(stdout);
 	_exit(0); /* not exit(): the cleanup is the monitor's */
+}
+
+/*
+ * -d, in the monitor, once the child runs: the child holds the write end
+ * of exec_pipe, close-on-exec, until its execvp(). End of file means it
+ * got that far; a byte, that it failed first (cleanup_on_exit() writes
+ * it). Started: say so, and from now on our messages go to the log. Not
+ * started: `run -d` has shown why and gave no id; the container goes.
+ */
+static void report_start(struct config *cfg)
+{
+	char byte;
+
+	close(cfg->exec_pipe[1]);
+	cfg->exec_pipe[1] = -1;
+	if (read(cfg->exec_pipe[0], &byte, 1) != 0)
+		cfg->remove = 1;
+	else if (write(cfg->ready_fd, "1", 1) != 1 ||
+		 dup2(cfg->log_fd, 2) == -1)
+		die("dup2 the log");
+	close(cfg->ready_fd);
 }
 
 /*
@@ -1758,7 +1834,9 @@ static int run(int argc, char **argv)
 	struct config cfg = {.hostname = HOSTNAME,
 			     .lease_fd = -1,
 			     .lock_fd = -1,
-			     .log_fd = -1};
+			     .log_fd = -1,
+			     .exec_pipe = {-1, -1},
+			     .start_err = -1};
 	char path[PATH_MAX], *stack;
 	int first, status;
 
@@ -1810,8 +1888,8 @@ static int run(int argc, char **argv)
 	cfg.started = 1;
 	if (sync_release(cfg.sync) == -1)
 		die("release the child");
-	if (cfg.detach && dup2(cfg.log_fd, 2) == -1)
-		die("dup2 the log");
+	if (cfg.detach)
+		report_start(&cfg);
 
 	handle_signals(cfg.child);
 
@@ -2250,6 +2328,16 @@ int main(int argc, char **argv)
 	};
 	size_t i;
 
+	runtime_argv = argv;
+	if (sigemptyset(&init_signals) == -1 ||
+	    sigaddset(&init_signals, SIGHUP) == -1 ||
+	    sigaddset(&init_signals, SIGINT) == -1 ||
+	    sigaddset(&init_signals, SIGQUIT) == -1 ||
+	    sigaddset(&init_signals, SIGTERM) == -1 ||
+	    sigaddset(&init_signals, SIGUSR1) == -1 ||
+	    sigaddset(&init_signals, SIGUSR2) == -1 ||
+	    sigaddset(&init_signals, SIGWINCH) == -1)
+		die("sigaddset");
 	if (argc < 2)
 		usage(EXIT_RUNTIME);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)

@@ -206,6 +206,12 @@ assert_no_containers() {
 	run env SECRET_TOKEN=x "$RUN" busybox env
 	[[ $output != *SECRET_TOKEN* ]]
 	[[ $output != *NUTSHELL* ]] # the runtime's own settings neither
+	# a read-only volume keeps its source's nosuid, nodev and noexec (a
+	# tmpfs of a mount namespace of the test's own)
+	run unshare -m sh -c 'mount -t tmpfs -o nosuid,nodev,noexec vol "$1" && exec "$2" -v "$1:/d:ro" busybox grep " /d " /proc/self/mountinfo' \
+		_ "$BATS_TEST_TMPDIR/vol" "$RUN"
+	[ "$status" -eq 0 ]
+	[[ $output == *" /d ro,nosuid,nodev,noexec"* ]]
 }
 
 @test "--init: sleep ends on SIGINT and on stop at once; an orphan is reaped; PID 1 keeps no host environment" {
@@ -218,10 +224,11 @@ assert_no_containers() {
 	id=$("$NET" run -d --init busybox sleep 1000)
 	"$NET" stop -t 1000 "$id"
 	[ "$(state_of "$id" exit_code)" = 143 ] # SIGTERM, not SIGKILL
-	run env SECRET_TOKEN=x "$RUN" --init busybox sh -c 'sh -c "sleep 0.2 &"; sleep 1; ps -o stat,comm; tr "\0" "\n" </proc/1/environ'
+	run env SECRET_TOKEN=x "$RUN" --init -e PASSWORD=hunter2 busybox sh -c 'sh -c "sleep 0.2 &"; sleep 1; ps -o stat,comm; tr "\0" "\n" </proc/1/environ; tr "\0" "\n" </proc/1/cmdline'
 	[ "$status" -eq 0 ]
 	[[ $output != *Z* ]]
 	[[ $output != *SECRET_TOKEN* ]]
+	[[ $output != *hunter2* ]]
 	run "$NET" ps -a
 	# shellcheck disable=SC2046 # one id a word
 	"$NET" rm -f $(awk 'NR > 1 { print $1 }' <<<"$output")
@@ -306,6 +313,20 @@ PY
 	[ "$status" -eq 125 ]
 	run "$NET" frobnicate
 	[ "$status" -eq 125 ]
+}
+
+@test "run -d of a command that cannot start: its error, 125, and no container" {
+	run "$NET" run -d busybox no-such-command
+	[ "$status" -eq 125 ]
+	[[ $output == *"exec \`no-such-command\`"* ]]
+	run "$NET" run -d --init busybox no-such-command
+	[ "$status" -eq 125 ]
+	[[ $output == *"exec \`no-such-command\`"* ]]
+	# a volume on a file of the image: the child fails before its exec
+	run "$NET" run -d -v "$BATS_TEST_TMPDIR:/etc/passwd" busybox true
+	[ "$status" -eq 125 ]
+	[[ $output == *"/etc/passwd"* ]]
+	eventually assert_no_containers
 }
 
 @test "a running container is not removed without -f; rm -f kills it first" {
