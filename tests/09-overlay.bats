@@ -465,15 +465,25 @@ PY
 try_it() { # SCRIPT
 	env -u NUTSHELL_STATE -u NUTSHELL_CONTAINERS unshare -m bash -c '
 		set -e
-		mkdir -p containers
+		repo=$PWD
+		exec 9<"$repo"
 		mount -t tmpfs tmpfs /run
-		mkdir /run/busybox
+		mount -t tmpfs tmpfs /tmp
+		# a repository under /tmp or /run (a CI clone) is hidden now:
+		# back at its path, from the descriptor (not canonicalized,
+		# which would resolve its path again, to the tmpfs)
+		if [ ! -d "$repo/images" ]; then
+			mkdir -p "$repo"
+			mount --no-canonicalize --bind /proc/self/fd/9 "$repo"
+		fi
+		exec 9<&-
+		cd "$repo"
+		mkdir -p containers /run/busybox
 		mount --bind images/busybox /run/busybox
 		mount -t tmpfs tmpfs images
 		mkdir images/busybox
 		mount --bind /run/busybox images/busybox
 		mount -t tmpfs tmpfs containers
-		mount -t tmpfs tmpfs /tmp
 		exec unshare -n bash -c "$0"' "$1" </dev/null
 }
 
