@@ -1,0 +1,2754 @@
+/*
+ * 10-caps-seccomp: the complete runtime, with root's powers taken away.
+ *
+ * New in this step (diff against 09-overlay): root in the container is no
+ * longer the host's root in all but name. It keeps docker's fourteen
+ * default capabilities and no other, the bounding set included; it runs
+ * with no_new_privs; a seccomp filter, classic BPF written by hand, denies
+ * the system calls a default container never needs (keyrings, modules,
+ * kexec, bpf, ptrace, mounts, namespaces, the clock, io_uring, TIOCSTI);
+ * docker's masked /proc paths are hidden and /proc/sys is read-only; the
+ * open-files limit is lower, and cannot be raised; the command starts with
+ * fds 0, 1 and 2 only; device nodes it makes are of no use (nodev, a
+ * read-only /dev). exec gives a joining process the same, and the
+ * runtime's own binary is out of the container's reach meanwhile.
+ *
+ * Usage:   10-caps-seccomp run [OPTIONS] IMAGE [CMD [ARG...]] (see --help)
+ *          --cap-add CAP, --cap-drop CAP (ALL too), --security-opt
+ *          no-new-privileges=false, --security-opt seccomp=unconfined,
+ *          and 09's verbs and options
+ * Try it:  sudo ./bin/10-caps-seccomp run --rm busybox \
+ *              grep -E 'Cap|NoNewPrivs|Seccomp' /proc/self/status
+ * Exit:    run and exec: CMD's own status (137 when the OOM killer ended
+ *          it); 128+N if signal N killed it; 125 if the runtime fails; 126
+ *          if CMD cannot be run; 127 if it is not found. Other verbs: 0,
+ *          or 125.
+ * Man:     capabilities(7), capset(2), prctl(2) (PR_CAPBSET_DROP,
+ *          PR_SET_NO_NEW_PRIVS, PR_SET_DUMPABLE), seccomp(2), bpf filters
+ *          in Documentation/userspace-api/seccomp_filter.rst,
+ *          setrlimit(2), close_range(2), proc(5)
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <limits.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <linux/audit.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/magic.h>
+#include <linux/seccomp.h>
+#include <linux/veth.h>
+
+#include "../common/common.h"
+
+/*
+ * Size of the child's stack: 1 MiB for what the child does itself, plus
+ * room for a copy of the argument list, which execvp() builds on this
+ * stack when the command is a script without "#!" (see the header).
+ */
+#define STACK_SIZE(argc) (1024 * 1024 + ((argc) + 2) * sizeof(char *))
+
+/* The container's hostname, in its own UTS namespace. */
+#define HOSTNAME "nutshell"
+
+/*
+ * Our containers' cgroups live in CGROUP_ROOT/nutshell/<runtime pid> (v2) or
+ * CGROUP_ROOT/<controller>/nutshell/<runtime pid> (v1): at the top of the
+ * tree, where docker's "cgroupfs" driver puts its containers, and so out of
+ * the caller's cgroup and its limits. CPU_PERIOD is the CFS period in
+ * microseconds: --cpus 0.5 allows 50000 us of CPU time in every 100000 us.
+ */
+#define CGROUP_ROOT "/sys/fs/cgroup"
+#define CGROUP_PARENT "nutshell"
+#define CPU_PERIOD 100000
+
+/* The smallest memory limit docker accepts: less cannot start a shell. */
+#define MIN_MEMORY (6 << 20)
+
+/*
+ * The bridge mode's network, docker's default network under names of our
+ * own: every container is plugged into the bridge BRIDGE, whose address,
+ * the first of SUBNET, is the containers' way out. 10.219.0.0/16 is outside
+ * docker's ranges (172.17-31.0.0/16, 192.168.0.0/16), podman's (10.88/16)
+ * and the usual home and office LANs (192.168.x, 10.0.x); NUTSHELL_BRIDGE
+ * and NUTSHELL_SUBNET change them. Leases and the files a container gets
+ * live under STATE_DIR, a tmpfs that a reboot clears, or NUTSHELL_STATE.
+ */
+#define BRIDGE "nutshell0"
+#define SUBNET "10.219.0.0/16"
+#define STATE_DIR "/run/nutshell"
+
+/*
+ * The host's end of a container's veth pair: VETH_PREFIX and the runtime's
+ * pid. An interface name has IFNAMSIZ - 1 = 15 characters at most, and a
+ * pid up to 7 digits (4194304, systemd's pid_max): "veth-host-<pid>" would
+ * not fit, "nsh<pid>" always does.
+ */
+#define VETH_PREFIX "nsh"
+#define MAX_PUBLISH 16
+
+/*
+ * Containers live in <repo>/containers/<id>, beside images/, or under
+ * NUTSHELL_CONTAINERS: a 12-digit hexadecimal id, as docker shows ids, and
+ * a name, which defaults to the id. A container's directory holds upper/
+ * and work/ (overlayfs's), merged/ (the mount point of its root), its /etc
+ * files, its environment, "state" and, with -d, "log".
+ */
+#define CONTAINERS "containers"
+#define ID_LEN 12
+#define NAME_LEN 64
+#define MAX_ENV 64
+#define MAX_VOLUMES 16
+#define STOP_TIMEOUT 10 /* seconds from SIGTERM to SIGKILL, docker's */
+#define DEFAULT_PATH \
+	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/*
+ * The capabilities, by number, and docker's default set (1): the only
+ * ones a container keeps unless --cap-add or --cap-drop say otherwise.
+ * Root without the others cannot load modules, mount, trace, change the
+ * clock or reboot; with them, a container is hardly one.
+ */
+static const struct {
+	const char *name;
+	int keep;
+} capabilities[] = {
+	[CAP_CHOWN] = {"CHOWN", 1}, /* change any file's owner */
+	[CAP_DAC_OVERRIDE] = {"DAC_OVERRIDE", 1}, /* ignore file permissions */
+	[CAP_DAC_READ_SEARCH] = {"DAC_READ_SEARCH", 0}, /* open_by_handle_at */
+	[CAP_FOWNER] = {"FOWNER", 1}, /* act as any file's owner */
+	[CAP_FSETID] = {"FSETID", 1}, /* keep set-id bits when writing */
+	[CAP_KILL] = {"KILL", 1}, /* signal any process (in the container) */
+	[CAP_SETGID] = {"SETGID", 1}, /* change group ids */
+	[CAP_SETUID] = {"SETUID", 1}, /* change user ids */
+	[CAP_SETPCAP] = {"SETPCAP", 1}, /* drop from the bounding set */
+	[CAP_LINUX_IMMUTABLE] = {"LINUX_IMMUTABLE", 0}, /* chattr +i */
+	[CAP_NET_BIND_SERVICE] = {"NET_BIND_SERVICE", 1}, /* ports < 1024 */
+	[CAP_NET_BROADCAST] = {"NET_BROADCAST", 0}, /* unused */
+	[CAP_NET_ADMIN] = {"NET_ADMIN", 0}, /* interfaces, routes, firewall */
+	[CAP_NET_RAW] = {"NET_RAW", 1}, /* raw sockets: ping */
+	[CAP_IPC_LOCK] = {"IPC_LOCK", 0}, /* mlock beyond the limit */
+	[CAP_IPC_OWNER] = {"IPC_OWNER", 0}, /* any System V IPC object */
+	[CAP_SYS_MODULE] = {"SYS_MODULE", 0}, /* load kernel modules */
+	[CAP_SYS_RAWIO] = {"SYS_RAWIO", 0}, /* iopl, /dev/mem */
+	[CAP_SYS_CHROOT] = {"SYS_CHROOT", 1}, /* chroot(2) */
+	[CAP_SYS_PTRACE] = {"SYS_PTRACE", 0}, /* trace any process */
+	[CAP_SYS_PACCT] = {"SYS_PACCT", 0}, /* acct(2) */
+	[CAP_SYS_ADMIN] = {"SYS_ADMIN", 0}, /* mount, and much more */
+	[CAP_SYS_BOOT] = {"SYS_BOOT", 0}, /* reboot, kexec */
+	[CAP_SYS_NICE] = {"SYS_NICE", 0}, /* raise priorities */
+	[CAP_SYS_RESOURCE] = {"SYS_RESOURCE", 0}, /* raise hard rlimits */
+	[CAP_SYS_TIME] = {"SYS_TIME", 0}, /* set the clock */
+	[CAP_SYS_TTY_CONFIG] = {"SYS_TTY_CONFIG", 0}, /* vhangup */
+	[CAP_MKNOD] = {"MKNOD", 1}, /* make device nodes */
+	[CAP_LEASE] = {"LEASE", 0}, /* file leases */
+	[CAP_AUDIT_WRITE] = {"AUDIT_WRITE", 1}, /* write to the audit log */
+	[CAP_AUDIT_CONTROL] = {"AUDIT_CONTROL", 0}, /* configure auditing */
+	[CAP_SETFCAP] = {"SETFCAP", 1}, /* set file capabilities */
+	[CAP_MAC_OVERRIDE] = {"MAC_OVERRIDE", 0}, /* override an LSM */
+	[CAP_MAC_ADMIN] = {"MAC_ADMIN", 0}, /* configure an LSM */
+	[CAP_SYSLOG] = {"SYSLOG", 0}, /* the kernel's log */
+	[CAP_WAKE_ALARM] = {"WAKE_ALARM", 0}, /* wake the machine */
+	[CAP_BLOCK_SUSPEND] = {"BLOCK_SUSPEND", 0}, /* keep it awake */
+	[CAP_AUDIT_READ] = {"AUDIT_READ", 0}, /* read the audit log */
+	[CAP_PERFMON] = {"PERFMON", 0}, /* performance monitoring */
+	[CAP_BPF] = {"BPF", 0}, /* BPF programs and maps */
+	[CAP_CHECKPOINT_RESTORE] = {"CHECKPOINT_RESTORE", 0}, /* CRIU */
+};
+
+/* The paths of /proc and /sys that docker hides (a file under /dev/null,
+ * a directory under an empty read-only tmpfs) or makes read-only. */
+static const char *const masked_paths[] = {
+	"/proc/acpi",
+	"/proc/asound",
+	"/proc/interrupts",
+	"/proc/kcore",
+	"/proc/keys",
+	"/proc/latency_stats",
+	"/proc/sched_debug",
+	"/proc/scsi",
+	"/proc/timer_list",
+	"/proc/timer_stats",
+	"/sys/devices/virtual/powercap",
+	"/sys/firmware",
+};
+static const char *const readonly_paths[] = {
+	"/proc/bus",	       "/proc/fs", "/proc/irq", "/proc/sys",
+	"/proc/sysrq-trigger",
+};
+
+/* RLIMIT_NOFILE: the hard limit cannot be raised without SYS_RESOURCE. */
+#define NOFILE_SOFT 1024
+#define NOFILE_HARD 4096
+
+/* The files of /etc a container gets from the runtime, as with docker. */
+static const char *const etc_files[] = {"hosts", "hostname", "resolv.conf"};
+
+enum { NET_BRIDGE, NET_NONE, NET_HOST };
+
+/* The v1 hierarchies we use; v2 has a single tree for all of them. */
+enum { V1_MEMORY, V1_CPU, V1_CPUACCT, V1_PIDS };
+static const char *const v1_controllers[] = {
+	[V1_MEMORY] = "memory",
+	[V1_CPU] = "cpu",
+	[V1_CPUACCT] = "cpuacct",
+	[V1_PIDS] = "pids",
+};
+
+/*
+ * Flags for clone(2), one per line; later steps add namespaces here.
+ * SIGCHLD makes the child's end look like a fork()ed child's to waitpid().
+ */
+static const int clone_flags = CLONE_NEWIPC | /* System V IPC, mqueues */
+			       CLONE_NEWNET | /* network devices, addresses */
+			       CLONE_NEWNS | /* the mount table */
+			       CLONE_NEWPID | /* PIDs: the command is PID 1 */
+			       CLONE_NEWUTS | /* hostname and domain name */
+			       SIGCHLD; /* tell the parent when it ends */
+
+/* The device nodes a container's /dev holds, the set docker and runc make. */
+static const struct dev_node {
+	const char *path;
+	unsigned int major, minor;
+} dev_nodes[] = {
+	{"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+	{"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+};
+
+/* The symlinks of a standard /dev: target, link. */
+static const char *const dev_links[][2] = {
+	{"/proc/self/fd", "/dev/fd"},	    {"/proc/self/fd/0", "/dev/stdin"},
+	{"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"},
+	{"pts/ptmx", "/dev/ptmx"},
+};
+
+struct config {
+	char **argv; /* the command to run and its arguments */
+	char *rootfs; /* the directory that becomes the command's "/" */
+	const char *hostname; /* the container's own hostname */
+	long long memory; /* memory limit in bytes; 0: none */
+	long long cpu_quota; /* microseconds of CPU per CPU_PERIOD; 0: none */
+	long long pids; /* most tasks at once; 0: none */
+	int cgroup_v2; /* 1: unified hierarchy, 0: v1 controllers */
+	pid_t runtime; /* our pid: names the cgroup, guards the cleanup */
+	char cgroup[32]; /* CGROUP_PARENT/<runtime pid> */
+	pid_t child; /* the container's init, as the host sees it */
+	int sync[2]; /* the child waits on it until it is in its cgroup */
+	int network; /* NET_BRIDGE (docker's default), NET_NONE, NET_HOST */
+	const char *bridge; /* bridge mode: the bridge, BRIDGE by default */
+	struct in_addr subnet; /* bridge mode: the subnet's first address... */
+	int prefix; /* ...and its length in bits: 16 for a /16 */
+	struct in_addr gateway; /* the bridge's own address */
+	struct in_addr address; /* the container's address: its lease */
+	char veth[IFNAMSIZ]; /* the host's end of the container's veth */
+	const char *state; /* STATE_DIR, or NUTSHELL_STATE */
+	char lease[PATH_MAX]; /* STATE/net/<bridge>/<address> */
+	int lease_fd; /* the lease, locked while we run; -1: none */
+	struct publish {
+		char proto[4]; /* tcp or udp */
+		unsigned int host, port; /* a port of the host, the container's
+					  */
+	} publish[MAX_PUBLISH]; /* -p HOST:PORT/PROTO */
+	int npublish;
+	const char *image; /* IMAGE as the user typed it */
+	char id[ID_LEN + 1]; /* random, hexadecimal */
+	const char *name; /* --name, or the id */
+	char dir[PATH_MAX]; /* CONTAINERS/<id> */
+	char merged[PATH_MAX]; /* CONTAINERS/<id>/merged: the root */
+	int detach, remove, init; /* -d, --rm, --init */
+	char *env[MAX_ENV + 5]; /* the command's environment, NULL-ended */
+	int nenv;
+	struct volume {
+		char *host; /* an existing directory of the host */
+		char *path; /* where the container sees it */
+		int ro; /* :ro, read-only */
+	} volume[MAX_VOLUMES]; /* -v HOSTDIR:PATH[:ro] */
+	int nvolume;
+	int lock_fd; /* locked for as long as the runtime (monitor) runs */
+	int log_fd; /* -d: the log, the command's stdout and stderr */
+	int ready_fd; /* -d: "1" to the first half once the command runs */
+	int exec_pipe[2]; /* -d: the child writes a byte if it fails */
+	int start_err; /* -d: the child's stderr before the log, or -1 */
+	unsigned long long caps; /* the capabilities kept, a bit each */
+	int no_new_privs; /* 1 unless --security-opt no-new-privileges=false */
+	int seccomp; /* 1 unless --security-opt seccomp=unconfined */
+	int started; /* state says "running": keep the directory */
+	time_t created;
+};
+
+/*
+ * Wait until the parent has put us into our cgroup, then take a cgroup
+ * namespace: unshared now, its root is the container's own cgroup, so
+ * /proc/self/cgroup inside reads "/" (cloned with CLONE_NEWCGROUP, the root
+ * would have been the runtime's cgroup, before the move). If the runtime
+ * dies from now on, PR_SET_PDEATHSIG kills us, and with us, as PID 1, the
+ * whole container; set before the wait, so no death goes unnoticed.
+ */
+static void wait_for_cgroup(struct config *cfg)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+		die("prctl PR_SET_PDEATHSIG");
+	if (sync_wait(cfg->sync) == -1)
+		die("wait for the runtime to set up the cgroup");
+	if (unshare(CLONE_NEWCGROUP) == -1)
+		die("unshare CLONE_NEWCGROUP");
+}
+
+/*
+ * `ip link set NAME up`: RTM_NEWLINK for a link that exists, IFF_UP set.
+ * ip(8) sends the kernel netlink messages (rtnetlink(7)); so do we, with
+ * the byte layout in common/. The fields of the messages are the lesson.
+ */
+static void set_link_up(int nl, const char *name)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC,
+				.ifi_index = if_nametoindex(name),
+				.ifi_flags = IFF_UP,
+				.ifi_change = IFF_UP};
+	struct nl_request req;
+
+	if (ifi.ifi_index == 0)
+		die("find link `%s`", name);
+	nl_init(&req, RTM_NEWLINK, 0, &ifi, sizeof(ifi));
+	if (nl_send(nl, &req) == -1)
+		die("set link `%s` up", name);
+}
+
+/* `ip addr add ADDRESS/PREFIX dev NAME`: RTM_NEWADDR. */
+static void add_address(int nl, const char *name, struct in_addr address,
+			int prefix)
+{
+	struct ifaddrmsg ifa = {.ifa_family = AF_INET,
+				.ifa_prefixlen = prefix,
+				.ifa_index = if_nametoindex(name)};
+	struct nl_request req;
+
+	if (ifa.ifa_index == 0)
+		die("find link `%s`", name);
+	nl_init(&req, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, &ifa,
+		sizeof(ifa));
+	nl_add(&req, IFA_LOCAL, &address, sizeof(address));
+	nl_add(&req, IFA_ADDRESS, &address, sizeof(address));
+	if (nl_send(nl, &req) == -1)
+		die("add address %s to `%s`", inet_ntoa(address), name);
+}
+
+/* `ip route add default via GATEWAY`: RTM_NEWROUTE to 0.0.0.0/0. */
+static void add_default_route(int nl, struct in_addr gateway)
+{
+	struct rtmsg rtm = {.rtm_family = AF_INET,
+			    .rtm_table = RT_TABLE_MAIN,
+			    .rtm_protocol = RTPROT_BOOT,
+			    .rtm_scope = RT_SCOPE_UNIVERSE,
+			    .rtm_type = RTN_UNICAST};
+	struct nl_request req;
+
+	nl_init(&req, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &rtm,
+		sizeof(rtm));
+	nl_add(&req, RTA_GATEWAY, &gateway, sizeof(gateway));
+	if (nl_send(nl, &req) == -1)
+		die("add default route via %s", inet_ntoa(gateway));
+}
+
+/*
+ * In the child, in its new network namespace: it holds only "lo", and lo
+ * is down, so not even 127.0.0.1 answers. Bring it up; in bridge mode give
+ * eth0, which the runtime has put here, its address, bring it up, and
+ * send everything else to the bridge. Done from here, before the root
+ * changes, so the image needs no ip binary.
+ */
+static void configure_network(const struct config *cfg)
+{
+	int nl;
+
+	if (cfg->network == NET_HOST)
+		return;
+	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (nl == -1)
+		die("socket NETLINK_ROUTE");
+	set_link_up(nl, "lo");
+	if (cfg->network == NET_BRIDGE) {
+		add_address(nl, "eth0", cfg->address, cfg->prefix);
+		set_link_up(nl, "eth0");
+		add_default_route(nl, cfg->gateway);
+	}
+	close(nl);
+}
+
+/*
+ * The new mount namespace starts as a copy of the host's, with the same
+ * propagation: on a systemd host "/" is shared, so every mount below made
+ * here would appear on the host too, and pivot_root() refuses to move a
+ * shared mount (EINVAL). Make the whole copy private before anything else.
+ */
+static void make_mounts_private(void)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		die("mount `/` private");
+}
+
+/*
+ * Copy the nameserver lines of a resolv.conf(5); without loopback, leave
+ * out those on a loopback address. Returns how many were copied.
+ */
+static int copy_nameservers(FILE *out, const char *path, int loopback)
+{
+	char line[512], server[64];
+	int copied = 0;
+	FILE *in;
+
+	in = fopen(path, "re");
+	if (in == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), in) != NULL) {
+		if (sscanf(line, "nameserver %63s", server) != 1)
+			continue;
+		if (!loopback && (strncmp(server, "127.", 4) == 0 ||
+				  strcmp(server, "::1") == 0))
+			continue;
+		fprintf(out, "nameserver %s\n", server);
+		copied++;
+	}
+	fclose(in);
+	return copied;
+}
+
+/*
+ * The container's /etc files. hosts: localhost, and in bridge mode its own
+ * name and address. resolv.conf: the host's nameservers, but, except in
+ * host mode, not those on a loopback address. A resolver listening on
+ * 127.0.0.53 (systemd-resolved) or 127.0.0.1 (dnsmasq) is on the host's
+ * loopback, which another network namespace has no way to reach. The
+ * servers systemd-resolved forwards to are listed in
+ * /run/systemd/resolve/resolv.conf, as docker knows; failing all, docker's
+ * own fallback, Google's public resolvers.
+ */
+static void write_etc_files(const struct config *cfg, const char *dir)
+{
+	char path[PATH_MAX], self[128] = "", *resolv = NULL;
+	size_t size;
+	FILE *out;
+
+	if (pathf(path, "%s/hostname", dir) == -1 ||
+	    create_file(path, 0644, "%s\n", cfg->hostname) == -1)
+		die("write `%s`", path);
+	if (cfg->network == NET_BRIDGE)
+		snprintf(self, sizeof(self), "%s\t%s\n",
+			 inet_ntoa(cfg->address), cfg->hostname);
+	if (pathf(path, "%s/hosts", dir) == -1 || create_file(path, 0644,
+							      "127.0.0."
+							      "1\tlocalhost\n"
+							      "::1\tlocalhost "
+							      "ip6-localhost "
+							      "ip6-loopback\n%"
+							      "s",
+							      self) == -1)
+		die("write `%s`", path);
+	out = open_memstream(&resolv, &size);
+	if (out == NULL)
+		die("open_memstream");
+	if (copy_nameservers(out, "/etc/resolv.conf",
+			     cfg->network == NET_HOST) == 0 &&
+	    copy_nameservers(out, "/run/systemd/resolve/resolv.conf", 0) == 0)
+		fputs("nameserver 8.8.8.8\nnameserver 8.8.4.4\n", out);
+	if (fclose(out) == EOF)
+		die("write resolv.conf");
+	if (pathf(path, "%s/resolv.conf", dir) == -1 ||
+	    create_file(path, 0644, "%s", resolv) == -1)
+		die("write `%s`", path);
+	free(resolv);
+}
+
+/*
+ * /etc/hosts, /etc/hostname and /etc/resolv.conf, as docker gives them:
+ * files the runtime writes into the container's directory, bind-mounted
+ * over the image's, which stay as they are. If the image has no such file,
+ * the empty one made to mount on lands in the container's upper layer (an
+ * open() that does not write copies nothing up).
+ */
+static void mount_etc_files(const struct config *cfg)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+	size_t i;
+	int fd;
+
+	write_etc_files(cfg, cfg->dir);
+	if (pathf(to, "%s/etc", cfg->merged) == -1 ||
+	    ensure_dir(to, 0755) == -1)
+		die("mkdir `%s`", to);
+	for (i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
+		if (pathf(from, "%s/%s", cfg->dir, etc_files[i]) == -1 ||
+		    pathf(to, "%s/etc/%s", cfg->merged, etc_files[i]) == -1)
+			die("path of `%s`", etc_files[i]);
+		fd = open(to, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+			  0644);
+		if (fd == -1)
+			die("create `/etc/%s`", etc_files[i]);
+		close(fd);
+		if (mount(from, to, NULL, MS_BIND, NULL) == -1)
+			die("mount `%s` on `/etc/%s`", from, etc_files[i]);
+	}
+}
+
+/*
+ * The container's root: an overlay of its own writable layer on the
+ * read-only image. lowerdir is the image; upperdir receives every change;
+ * workdir is overlayfs's scratch space, on upperdir's filesystem, and one
+ * per container: the kernel marks both in use, and a second mount on them
+ * fails with EBUSY (with index=on) or is merely warned about in dmesg,
+ * and then both mounts behave in undefined ways. Mounted in the child's
+ * mount namespace: the host never sees it, and it goes away with the
+ * container's last process.
+ */
+static void mount_overlay(const struct config *cfg)
+{
+	char options[3 * PATH_MAX];
+
+	if (snprintf(options, sizeof(options),
+		     "lowerdir=%s,upperdir=%s/upper,workdir=%s/work",
+		     cfg->rootfs, cfg->dir, cfg->dir) >= (int)sizeof(options))
+		diex("overlay options for `%s` are too long", cfg->dir);
+	if (mount("overlay", cfg->merged, "overlay", MS_NODEV, options) == -1)
+		die("mount `overlay` on `%s` (lowerdir `%s`)", cfg->merged,
+		    cfg->rootfs);
+}
+
+/*
+ * -v HOSTDIR:PATH[:ro]: bind-mount a host directory into the root, before
+ * the pivot, while the host's tree is in view. PATH is made, in the upper
+ * layer, where the image lacks it; never through a symlink of the image,
+ * which would resolve against the host's "/" here. A read-only bind takes
+ * two calls: the first ignores MS_RDONLY, a remount applies it, and sets
+ * every flag anew: keep the source's nosuid, nodev and noexec.
+ */
+static unsigned long locked_flags(unsigned long st_flags)
+{
+	return (st_flags & ST_NOSUID ? MS_NOSUID : 0) |
+	       (st_flags & ST_NODEV ? MS_NODEV : 0) |
+	       (st_flags & ST_NOEXEC ? MS_NOEXEC : 0);
+}
+
+static void mount_volumes(const struct config *cfg)
+{
+	char to[PATH_MAX], *p;
+	struct statvfs vfs;
+	struct stat st;
+	int i;
+
+	for (i = 0; i < cfg->nvolume; i++) {
+		const struct volume *v = &cfg->volume[i];
+
+		if (pathf(to, "%s%s", cfg->merged, v->path) == -1)
+			die("path of volume `%s`", v->path);
+		p = to + strlen(cfg->merged);
+		do {
+			p = strchr(p + 1, '/');
+			if (p != NULL)
+				*p = '\0';
+			if (lstat(to, &st) == -1 && mkdir(to, 0755) == -1)
+				die("mkdir `%s`", to);
+			if (lstat(to, &st) == -1 || !S_ISDIR(st.st_mode))
+				diex("volume `%s`: `%s` is not a directory in "
+				     "the image",
+				     v->path, to + strlen(cfg->merged));
+			if (p != NULL)
+				*p = '/';
+		} while (p != NULL);
+		if (mount(v->host, to, NULL, MS_BIND | MS_REC, NULL) == -1)
+			die("mount `%s` on `%s`", v->host, v->path);
+		if (statvfs(v->host, &vfs) == -1 ||
+		    mount(NULL, to, NULL,
+			  MS_REMOUNT | MS_BIND | MS_NODEV |
+				  (v->ro ? MS_RDONLY : 0) |
+				  locked_flags(vfs.f_flag),
+			  NULL) == -1)
+			die("remount `%s` nodev", v->path);
+	}
+}
+
+/* glibc has no wrapper for pivot_root(2). */
+static int sys_pivot_root(const char *new_root, const char *put_old)
+{
+	return syscall(SYS_pivot_root, new_root, put_old);
+}
+
+/*
+ * Make rootfs the root mount of our namespace. pivot_root() needs the new
+ * root to be a mount point, so bind-mount the image onto itself first. Then
+ * the pivot_root(".", ".") trick, as in LXC and runc: the old root ends up
+ * stacked on top of the new one at "/", and detaching it leaves no path from
+ * the container back to the host's files. chdir("/") lands in the image.
+ */
+static void enter_rootfs(const char *rootfs)
+{
+	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) == -1)
+		die("mount `%s` on itself", rootfs);
+	if (chdir(rootfs) == -1)
+		die("chdir `%s`", rootfs);
+	if (sys_pivot_root(".", ".") == -1)
+		die("pivot_root `%s`", rootfs);
+	if (umount2(".", MNT_DETACH) == -1)
+		die("umount the old root");
+	if (chdir("/") == -1)
+		die("chdir `/` in `%s`", rootfs);
+}
+
+/*
+ * Mount a proc filesystem on the image's /proc. nosuid, nodev and noexec
+ * because nothing in /proc needs them, as docker and runc mount it. The
+ * child is in the new PID namespace, so this /proc shows its processes.
+ */
+static void mount_proc(void)
+{
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) == -1)
+		die("mount `proc` on `/proc`");
+}
+
+/*
+ * sysfs describes devices, drivers and the kernel's settings. Read-only, as
+ * docker mounts it: the container may look, not change the host's hardware
+ * settings. Mounted from inside the new network namespace, its class/net
+ * lists the container's network devices only.
+ */
+static void mount_sys(void)
+{
+	if (mount("sysfs", "/sys", "sysfs",
+		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
+		die("mount `sysfs` on `/sys`");
+}
+
+/*
+ * A small /dev of our own rather than the host's: a tmpfs (no nodev here,
+ * the nodes must work), its own devpts instance so the container sees only
+ * its own terminals, and a /dev/shm for POSIX shared memory.
+ */
+static void mount_dev(void)
+{
+	if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
+		  "mode=755,size=65536k") == -1)
+		die("mount `tmpfs` on `/dev`");
+	if (mkdir("/dev/pts", 0755) == -1)
+		die("mkdir `/dev/pts`");
+	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620") == -1)
+		die("mount `devpts` on `/dev/pts`");
+	if (mkdir("/dev/shm", 01777) == -1)
+		die("mkdir `/dev/shm`");
+	if (mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=1777,size=65536k") == -1)
+		die("mount `shm` on `/dev/shm`");
+}
+
+/*
+ * Make the device nodes with mknod(2) rather than bind-mounting the host's:
+ * the host's /dev is gone after pivot_root, and as real root we may create
+ * nodes (inside a user namespace we could not, and would have to bind).
+ * mknod() applies our umask, so chmod() sets the mode we meant.
+ */
+static void make_dev_nodes(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+		const struct dev_node *n = &dev_nodes[i];
+
+		if (mknod(n->path, S_IFCHR | 0666,
+			  makedev(n->major, n->minor)) == -1)
+			die("mknod `%s`", n->path);
+		if (chmod(n->path, 0666) == -1)
+			die("chmod `%s`", n->path);
+	}
+	for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
+		if (symlink(dev_links[i][0], dev_links[i][1]) == -1)
+			die("symlink `%s`", dev_links[i][1]);
+}
+
+/*
+ * Set the hostname in the child's new UTS namespace; the host's is unchanged.
+ */
+static void set_hostname(const char *hostname)
+{
+	if (sethostname(hostname, strlen(hostname)) == -1)
+		die("sethostname `%s`", hostname);
+}
+
+/*
+ * The seccomp filter: a classic BPF program the kernel runs at every
+ * system call, on a struct seccomp_data (the call's number, architecture
+ * and arguments), whose answer allows the call or fails it with an errno.
+ * A denylist, as docker's default profile is in effect for these calls:
+ * what a default container never needs, and what has let containers out.
+ */
+#if defined(__x86_64__)
+#define SECCOMP_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define SECCOMP_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "add this architecture's AUDIT_ARCH_ value and check its calls"
+#endif
+/* the low 32 bits of argument n, whatever the byte order */
+#define ARG_LO(n)                                 \
+	(offsetof(struct seccomp_data, args[n]) + \
+	 (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 4 : 0))
+#define LOAD(offset) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (offset))
+#define RETURN(action) BPF_STMT(BPF_RET | BPF_K, (action))
+#define IF_EQ(value, yes, no) \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (value), (yes), (no))
+#define DENY(name) IF_EQ(__NR_##name, 0, 1), RETURN(SECCOMP_RET_ERRNO | EPERM)
+
+static const struct sock_filter filter[] = {
+	/* a call of another architecture has other numbers: kill */
+	LOAD(offsetof(struct seccomp_data, arch)),
+	IF_EQ(SECCOMP_ARCH, 1, 0),
+	RETURN(SECCOMP_RET_KILL_PROCESS),
+	LOAD(offsetof(struct seccomp_data, nr)),
+#ifdef __X32_SYSCALL_BIT
+	/* x32 calls are x86-64's numbers with this bit: same arch value */
+	BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT, 0, 1),
+	RETURN(SECCOMP_RET_ERRNO | EPERM),
+#endif
+	/* ioctl: TIOCSTI and TIOCLINUX push keystrokes into the terminal */
+	IF_EQ(__NR_ioctl, 0, 5),
+	LOAD(ARG_LO(1)),
+	IF_EQ(TIOCSTI, 2, 0),
+	IF_EQ(TIOCLINUX, 1, 0),
+	RETURN(SECCOMP_RET_ALLOW),
+	RETURN(SECCOMP_RET_ERRNO | EPERM),
+	/* clone: no new user namespace, where root has every capability */
+	IF_EQ(__NR_clone, 0, 4),
+	LOAD(ARG_LO(0)),
+	BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWUSER, 0, 1),
+	RETURN(SECCOMP_RET_ERRNO | EPERM),
+	RETURN(SECCOMP_RET_ALLOW),
+	/* clone3's flags are in memory, out of a filter's reach: ENOSYS,
+	 * and glibc falls back to clone */
+	IF_EQ(__NR_clone3, 0, 1),
+	RETURN(SECCOMP_RET_ERRNO | ENOSYS),
+	/* personality: the harmless values docker allows, nothing else */
+	IF_EQ(__NR_personality, 0, 8),
+	LOAD(ARG_LO(0)),
+	IF_EQ(0x0, 5, 0), /* PER_LINUX */
+	IF_EQ(0x8, 4, 0), /* UNAME26 */
+	IF_EQ(0x20000, 3, 0), /* PER_LINUX | ADDR_NO_RANDOMIZE */
+	IF_EQ(0x20008, 2, 0), /* both */
+	IF_EQ(0xffffffff, 1, 0), /* a query */
+	RETURN(SECCOMP_RET_ERRNO | EPERM),
+	RETURN(SECCOMP_RET_ALLOW),
+	DENY(add_key), /* the kernel's keyrings are not namespaced */
+	DENY(request_key),
+	DENY(keyctl),
+	DENY(init_module), /* kernel modules */
+	DENY(finit_module),
+	DENY(delete_module),
+	DENY(kexec_load), /* another kernel */
+	DENY(kexec_file_load),
+	DENY(bpf), /* BPF programs in the kernel */
+	DENY(ptrace), /* other processes' memory */
+	DENY(process_vm_readv),
+	DENY(process_vm_writev),
+	DENY(perf_event_open), /* the host's performance counters */
+	DENY(userfaultfd), /* a tool of kernel exploits */
+	DENY(mount), /* the mount API, old and new */
+	DENY(umount2),
+	DENY(fsopen),
+	DENY(fsconfig),
+	DENY(fsmount),
+	DENY(fspick),
+	DENY(move_mount),
+	DENY(open_tree),
+	DENY(mount_setattr),
+	DENY(pivot_root),
+	DENY(swapon), /* the host's swap */
+	DENY(swapoff),
+	DENY(reboot),
+	DENY(settimeofday), /* the clock is the host's */
+	DENY(clock_settime),
+	DENY(clock_adjtime),
+	DENY(adjtimex),
+	DENY(open_by_handle_at), /* "shocker": any file of the filesystem */
+	DENY(unshare), /* namespaces */
+	DENY(setns),
+	DENY(io_uring_setup), /* io_uring: its calls bypass this filter */
+	DENY(io_uring_enter),
+	DENY(io_uring_register),
+	DENY(acct), /* process accounting */
+	DENY(quotactl),
+	DENY(quotactl_fd),
+	DENY(lookup_dcookie),
+#ifdef __NR_iopl
+	DENY(iopl), /* I/O ports */
+	DENY(ioperm),
+#endif
+#ifdef __NR_uselib
+	DENY(uselib), /* obsolete calls */
+	DENY(_sysctl),
+	DENY(create_module),
+	DENY(get_kernel_syms),
+	DENY(query_module),
+	DENY(nfsservctl),
+	DENY(ustat),
+	DENY(sysfs),
+#endif
+	RETURN(SECCOMP_RET_ALLOW),
+};
+
+static void install_seccomp(void)
+{
+	struct sock_fprog program = {
+		.len = sizeof(filter) / sizeof(filter[0]),
+		.filter = (struct sock_filter *)filter,
+	};
+
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) == -1)
+		die("prctl PR_SET_SECCOMP");
+}
+
+/*
+ * Keep the capabilities in caps, a bit per capability, and no other: out
+ * of the bounding set first (while we still have CAP_SETPCAP), so that no
+ * exec of a set-id or file-capability program brings one back; then
+ * effective = permitted = caps, inheritable and ambient empty.
+ */
+static void drop_capabilities(unsigned long long caps)
+{
+	struct __user_cap_header_struct head = {
+		.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2] = {{0}};
+	int cap;
+
+	for (cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (!(caps >> cap & 1) &&
+		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1)
+			die("drop capability %d from the bounding set", cap);
+	caps &= (1ULL << cap) - 1; /* those this kernel has (ALL) */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1)
+		die("clear the ambient capabilities");
+	data[0].effective = data[0].permitted = caps & 0xffffffff;
+	data[1].effective = data[1].permitted = caps >> 32;
+	if (syscall(SYS_capset, &head, data) == -1)
+		die("capset");
+}
+
+/*
+ * The last steps before exec, for the container's first process and for
+ * every exec into it, in the order runc and crun follow: rlimits, close
+ * what the command must not inherit, capabilities, no_new_privs, and
+ * seccomp last, so that the calls before it need not be allowed. Without
+ * no_new_privs, installing a filter takes CAP_SYS_ADMIN: then the filter
+ * goes in before the capabilities go (capset and prctl stay allowed).
+ */
+static void harden(unsigned long long caps, int no_new_privs, int seccomp)
+{
+	struct rlimit nofile = {NOFILE_SOFT, NOFILE_HARD};
+
+	if (setrlimit(RLIMIT_NOFILE, &nofile) == -1)
+		die("setrlimit RLIMIT_NOFILE");
+	/* fds 3 and up, the caller's included, close at the exec */
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == -1)
+		die("close_range");
+	if (seccomp && !no_new_privs)
+		install_seccomp();
+	drop_capabilities(caps);
+	if (no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		die("prctl PR_SET_NO_NEW_PRIVS");
+	if (seccomp && no_new_privs)
+		install_seccomp();
+}
+
+/*
+ * Device nodes: the container keeps CAP_MKNOD, as with docker, but a
+ * node it makes is of no use: every filesystem it can write to is
+ * mounted nodev (the root, volumes, /dev/shm), except /dev, which is
+ * made read-only here, once its standard nodes are in. (Docker uses the
+ * device cgroup instead, a BPF program on v2.)
+ */
+static void seal_dev(void)
+{
+	if (mount(NULL, "/dev", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID,
+		  "mode=755,size=65536k") == -1)
+		die("remount `/dev` read-only");
+}
+
+/*
+ * docker's masked and read-only paths of /proc and /sys: kcore is the
+ * host's memory, keys the keyrings, sysrq-trigger crashes the host,
+ * /proc/sys/kernel/core_pattern runs a program on the host at the next
+ * core dump. A path this kernel does not have is passed over.
+ */
+static void mask_paths(void)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++) {
+		const char *p = masked_paths[i];
+
+		if (stat(p, &st) == -1 && errno == ENOENT)
+			continue;
+		if (S_ISDIR(st.st_mode)
+			    ? mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0") ==
+				      -1
+			    : mount("/dev/null", p, NULL, MS_BIND, NULL) == -1)
+			die("mask `%s`", p);
+	}
+	for (i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]);
+	     i++) {
+		const char *p = readonly_paths[i];
+
+		if (access(p, F_OK) == -1 && errno == ENOENT)
+			continue;
+		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) == -1 ||
+		    mount(NULL, p, NULL,
+			  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+				  MS_NODEV | MS_NOEXEC,
+			  NULL) == -1)
+			die("make `%s` read-only", p);
+	}
+}
+
+/*
+ * statfs() on the cgroup mount point tells the kind of tree: cgroup2 there
+ * means the unified v2 hierarchy. Anything else (a tmpfs holding one mount
+ * per v1 controller) means v1. That includes a "hybrid" host: a controller
+ * lives in one hierarchy at a time, and there memory, cpu and pids are in
+ * the v1 trees, not in the extra cgroup2 tree at /sys/fs/cgroup/unified.
+ */
+static int cgroup_is_v2(void)
+{
+	struct statfs st;
+
+	if (statfs(CGROUP_ROOT, &st) == -1)
+		die("statfs `%s`", CGROUP_ROOT);
+	return st.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+/* How many trees hold our cgroup: v2 one, v1 one per controller. */
+static size_t cgroup_trees(const struct config *cfg)
+{
+	return cfg->cgroup_v2 ? 1 : sizeof(v1_controllers) / sizeof(char *);
+}
+
+/*
+ * CGROUP_ROOT/[controller of tree i/]name/file into buf (PATH_MAX bytes).
+ * name is CGROUP_PARENT or the container's CGROUP_PARENT/<id>; file may be
+ * "" for the directory itself.
+ */
+static char *cgroup_path(char *buf, const struct config *cfg, size_t i,
+			 const char *name, const char *file)
+{
+	int n;
+
+	if (cfg->cgroup_v2)
+		n = snprintf(buf, PATH_MAX, "%s/%s/%s", CGROUP_ROOT, name,
+			     file);
+	else
+		n = snprintf(buf, PATH_MAX, "%s/%s/%s/%s", CGROUP_ROOT,
+			     v1_controllers[i], name, file);
+	if (n < 0 || n >= PATH_MAX)
+		diex("cgroup path of `%s` is too long", name);
+	return buf;
+}
+
+/*
+ * A runtime killed with SIGKILL cannot remove its cgroup (its container
+ * died with it, by PR_SET_PDEATHSIG). Such cgroups are named after a pid
+ * that no longer runs, or that is ours now: remove them. rmdir() fails with
+ * EBUSY for a cgroup that still has processes, which we leave alone, and
+ * with ENOENT if its runtime has just removed it itself.
+ */
+static void remove_stale_cgroups(const struct config *cfg)
+{
+	char dir[PATH_MAX];
+	struct dirent *e;
+	size_t i;
+	DIR *d;
+
+	for (i = 0; i < cgroup_trees(cfg); i++) {
+		d = opendir(cgroup_path(dir, cfg, i, CGROUP_PARENT, ""));
+		if (d == NULL)
+			continue; /* no parent yet: nothing can be stale */
+		while ((e = readdir(d)) != NULL) {
+			pid_t id = atoi(e->d_name);
+
+			if (e->d_type != DT_DIR || id <= 0 ||
+			    (id != cfg->runtime && kill(id, 0) == 0))
+				continue;
+			if (unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) == -1 &&
+			    errno != EBUSY && errno != ENOENT)
+				warn("rmdir stale `%s%s`", dir, e->d_name);
+		}
+		closedir(d);
+	}
+}
+
+/*
+ * mkdir() makes a cgroup; the kernel fills it with control files. On v2 a
+ * controller's files appear in a cgroup only if its parent enabled it in
+ * cgroup.subtree_control, all the way down from the root. Our parent holds
+ * no processes itself: v2's "no internal processes" rule forbids it in a
+ * cgroup that hands controllers down to children.
+ * One try in tree i; -1 if our parent vanished on the way: another
+ * runtime removes it when its last container ends. The call then fails
+ * with ENOENT, or ENODEV for a file of a removed cgroup.
+ */
+static int try_create_cgroup(const struct config *cfg, size_t i)
+{
+	char parent[PATH_MAX], path[PATH_MAX];
+	int err;
+
+	cgroup_path(parent, cfg, i, CGROUP_PARENT, "");
+	if (mkdir(parent, 0755) == -1 && errno != EEXIST)
+		die("mkdir `%s`", parent);
+	cgroup_path(path, cfg, i, CGROUP_PARENT, "cgroup.subtree_control");
+	if (cfg->cgroup_v2 && write_file(path, "+memory +cpu +pids") == -1) {
+		err = errno;
+		if (access(parent, F_OK) == -1)
+			return -1;
+		errno = err;
+		die("enable memory, cpu, pids in `%s`", path);
+	}
+	/*
+	 * On many v1 hosts cpu and cpuacct are one mount ("cpu,cpuacct", the
+	 * two names being symlinks to it): the cpuacct cgroup then exists.
+	 */
+	cgroup_path(path, cfg, i, cfg->cgroup, "");
+	if (mkdir(path, 0755) == 0 ||
+	    (errno == EEXIST && !cfg->cgroup_v2 && i == V1_CPUACCT))
+		return 0;
+	if (errno == ENOENT)
+		return -1;
+	die("mkdir `%s`", path);
+}
+
+static void create_cgroup(const struct config *cfg)
+{
+	const char *root = CGROUP_ROOT "/cgroup.subtree_control";
+	int tries;
+	size_t i;
+
+	if (cfg->cgroup_v2 && write_file(root, "+memory +cpu +pids") == -1)
+		die("enable memory, cpu, pids in `%s`", root);
+	for (i = 0; i < cgroup_trees(cfg); i++)
+		for (tries = 0; try_create_cgroup(cfg, i) == -1; tries++)
+			if (tries == 100)
+				diex("parent cgroup `%s` keeps vanishing",
+				     CGROUP_PARENT);
+}
+
+/* Write one limit to a file of the container's cgroup; tree is a V1_*
+ * index, ignored on v2, which has a single tree. */
+static void set_limit(const struct config *cfg, size_t tree, const char *file,
+		      long long value)
+{
+	char path[PATH_MAX];
+
+	if (write_file(cgroup_path(path, cfg, tree, cfg->cgroup, file), "%lld",
+		       value) == -1)
+		die("write %lld to `%s`", value, path);
+}
+
+/*
+ * memory: swap is capped too (v2 memory.swap.max 0; v1 memory+swap equal
+ * to memory), or a hog would move out to swap instead of meeting the OOM
+ * killer. cpu: a quota of CPU time per period, summed over all CPUs.
+ * pids: tasks, that is processes and threads, at any one time.
+ */
+static void set_cgroup_limits(const struct config *cfg)
+{
+	char path[PATH_MAX];
+	const char *swap;
+
+	if (cfg->memory > 0) {
+		set_limit(cfg, V1_MEMORY,
+			  cfg->cgroup_v2 ? "memory.max"
+					 : "memory.limit_in_bytes",
+			  cfg->memory);
+		/* absent when the kernel does not account swap */
+		swap = cfg->cgroup_v2 ? "memory.swap.max"
+				      : "memory.memsw.limit_in_bytes";
+		cgroup_path(path, cfg, V1_MEMORY, cfg->cgroup, swap);
+		if (access(path, F_OK) == 0)
+			set_limit(cfg, V1_MEMORY, swap,
+				  cfg->cgroup_v2 ? 0 : cfg->memory);
+	}
+	if (cfg->cpu_quota > 0 && cfg->cgroup_v2) {
+		cgroup_path(path, cfg, V1_CPU, cfg->cgroup, "cpu.max");
+		if (write_file(path, "%lld %d", cfg->cpu_quota, CPU_PERIOD) ==
+		    -1)
+			die("write `%s`", path);
+	} else if (cfg->cpu_quota > 0) {
+		set_limit(cfg, V1_CPU, "cpu.cfs_period_us", CPU_PERIOD);
+		set_limit(cfg, V1_CPU, "cpu.cfs_quota_us", cfg->cpu_quota);
+	}
+	if (cfg->pids > 0)
+		set_limit(cfg, V1_PIDS, "pids.max", cfg->pids);
+}
+
+/*
+ * Move the child into the cgroup (into every tree, on v1) by writing its
+ * pid to cgroup.procs. The child is still blocked on the sync pipe: it has
+ * run nothing of its own, so all it will ever run is counted and limited.
+ */
+static void join_cgroup(const struct config *cfg)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < cgroup_trees(cfg); i++)
+		if (write_file(cgroup_path(path, cfg, i, cfg->cgroup,
+					   "cgroup.procs"),
+			       "%d", (int)cfg->child) == -1)
+			die("write pid %d to `%s`", (int)cfg->child, path);
+}
+
+/*
+ * Once the container's init is reaped, remove its cgroup. The kernel may
+ * still be tearing down its other processes (the PID namespace killed them
+ * with it): rmdir() fails with EBUSY until they are gone, so retry for up to
+ * two seconds. Then remove our parent too, unless another container is in
+ * it. Never exits, as it also runs from atexit(); -1 if a cgroup stayed.
+ */
+static int remove_cgroup(const struct config *cfg)
+{
+	char path[PATH_MAX];
+	int tries, ret = 0;
+	size_t i;
+
+	for (i = 0; i < cgroup_trees(cfg); i++) {
+		cgroup_path(path, cfg, i, cfg->cgroup, "");
+		for (tries = 0; rmdir(path) == -1 && errno == EBUSY; tries++)
+			if (tries == 200 || usleep(10000) == -1)
+				break;
+		if (access(path, F_OK) == 0) {
+			warn("rmdir `%s`", path);
+			ret = -1;
+		}
+		/* fails, as it should, while other containers run */
+		rmdir(cgroup_path(path, cfg, i, CGROUP_PARENT, ""));
+	}
+	return ret;
+}
+
+/*
+ * `iptables -t nat -A|-D PREROUTING -p PROTO --dport HOST -m addrtype
+ * --dst-type LOCAL -j DNAT --to-destination ADDRESS:PORT`: a packet for a
+ * port of the host is sent to the container instead (a published port,
+ * docker's -p). Run without a shell: nothing in it is ever parsed again.
+ */
+static int dnat(const char *action, const struct publish *p,
+		struct in_addr address)
+{
+	char host[8], to[32];
+	const char *rule[] = {"iptables",   "-w",	 "-t",
+			      "nat",	    action,	 "PREROUTING",
+			      "-p",	    p->proto,	 "--dport",
+			      host,	    "-m",	 "addrtype",
+			      "--dst-type", "LOCAL",	 "-m",
+			      "comment",    "--comment", "nutshell",
+			      "-j",	    "DNAT",	 "--to-destination",
+			      to,	    NULL};
+
+	snprintf(host, sizeof(host), "%u", p->host);
+	snprintf(to, sizeof(to), "%s:%u", inet_ntoa(address), p->port);
+	return runv(rule, action[1] == 'D');
+}
+
+/*
+ * Leases. Each address has a file in STATE/net/<bridge>/, and the runtime
+ * that holds an address keeps its file locked with flock(2) for as long as
+ * it runs. The kernel drops the lock when its holder dies, SIGKILL
+ * included, so a lease we can lock is free, whatever its file says, and
+ * one address never goes to two running containers, even when twenty
+ * start at once. (Random addresses would collide: see the chapter.)
+ * One try at ADDRESS: 1 if it is ours now, 0 if it is taken.
+ */
+static int try_lease(struct config *cfg, struct in_addr address)
+{
+	char record[1024];
+	struct publish p;
+	ssize_t n;
+	int fd, i, len;
+
+	if (pathf(cfg->lease, "%s/net/%s/%s", cfg->state, cfg->bridge,
+		  inet_ntoa(address)) == -1)
+		die("path of a lease");
+	fd = lock_file(cfg->lease);
+	if (fd == -1 && (errno == EWOULDBLOCK || errno == ESTALE))
+		return 0; /* another runtime holds it */
+	if (fd == -1)
+		die("lock lease `%s`", cfg->lease);
+	/* a killed runtime's record: undo the ports it published */
+	n = pread(fd, record, sizeof(record) - 1, 0);
+	record[n > 0 ? n : 0] = '\0';
+	for (i = 0, len = 0; sscanf(record + len, "%3s %u %u\n%n", p.proto,
+				    &p.host, &p.port, &i) == 3;
+	     len += i)
+		dnat("-D", &p, address);
+	/* ours: what we publish, for whoever comes after a SIGKILL of ours */
+	for (i = 0, len = 0; i < cfg->npublish; i++)
+		len += snprintf(record + len, sizeof(record) - len,
+				"%s %u %u\n", cfg->publish[i].proto,
+				cfg->publish[i].host, cfg->publish[i].port);
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, record, len, 0) != len)
+		die("write lease `%s`", cfg->lease);
+	cfg->lease_fd = fd;
+	cfg->address = address;
+	return 1;
+}
+
+static void release_lease(struct config *cfg)
+{
+	if (unlink(cfg->lease) == -1)
+		warn("unlink `%s`", cfg->lease);
+	close(cfg->lease_fd); /* and with it the lock */
+	cfg->lease_fd = -1;
+}
+
+/*
+ * Free the leases of killed runtimes, so they leave nothing behind: a
+ * lease file we can lock belongs to no running runtime.
+ */
+static void sweep_leases(struct config *cfg)
+{
+	char dir[PATH_MAX];
+	struct in_addr address;
+	struct dirent *e;
+	DIR *d;
+
+	if (pathf(dir, "%s/net/%s", cfg->state, cfg->bridge) == -1)
+		die("path of the leases");
+	d = opendir(dir);
+	if (d == NULL && errno == ENOENT)
+		return;
+	if (d == NULL)
+		die("opendir `%s`", dir);
+	while ((e = readdir(d)) != NULL)
+		if (inet_pton(AF_INET, e->d_name, &address) == 1 &&
+		    try_lease(cfg, address))
+			release_lease(cfg);
+	closedir(d);
+}
+
+/* Sweep, then take the first free address, after the bridge's own. */
+static void lease_address(struct config *cfg)
+{
+	unsigned int first = ntohl(cfg->gateway.s_addr) + 1,
+		     last = ntohl(cfg->subnet.s_addr) +
+			    (1u << (32 - cfg->prefix)) - 2,
+		     i;
+	struct in_addr address;
+
+	sweep_leases(cfg);
+	for (i = first; i <= last; i++) {
+		address.s_addr = htonl(i);
+		if (try_lease(cfg, address))
+			return;
+	}
+	diex("no free address left in %s/%d", inet_ntoa(cfg->subnet),
+	     cfg->prefix);
+}
+
+/*
+ * Beyond the host, through NAT: packets from the subnet leave with the
+ * host's address (MASQUERADE) and the answers find their way back. The
+ * FORWARD chain must let them pass: docker sets its policy to DROP, so we
+ * insert ACCEPT rules for what comes from the bridge, and for answers and
+ * published ports (conntrack's DNAT state) going to it, but not for new
+ * connections from outside. Each rule is added only if `iptables -C`
+ * does not find it: never twice. Without iptables, or if it fails (its
+ * message then comes first), containers still reach the host and each
+ * other: one line says so.
+ */
+static void setup_nat(const struct config *cfg)
+{
+	char subnet[32];
+	const char *masquerade[] = {"iptables", "-w",	      "-t",
+				    "nat",	"-C",	      "POSTROUTING",
+				    "-s",	subnet,	      "!",
+				    "-o",	cfg->bridge,  "-m",
+				    "comment",	"--comment",  "nutshell",
+				    "-j",	"MASQUERADE", NULL};
+	const char *out[] = {"iptables", "-w",	    "-t",	 "filter",
+			     "-C",	 "FORWARD", "-i",	 cfg->bridge,
+			     "-m",	 "comment", "--comment", "nutshell",
+			     "-j",	 "ACCEPT",  NULL};
+	const char *in[] = {
+		"iptables",  "-w",	  "-t",
+		"filter",    "-C",	  "FORWARD",
+		"-o",	     cfg->bridge, "-m",
+		"conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT",
+		"-m",	     "comment",	  "--comment",
+		"nutshell",  "-j",	  "ACCEPT",
+		NULL};
+	const char **rules[] = {masquerade, out, in};
+	size_t i;
+	int status;
+
+	snprintf(subnet, sizeof(subnet), "%s/%d", inet_ntoa(cfg->subnet),
+		 cfg->prefix);
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		status = runv(rules[i], 1);
+		rules[i][4] = "-I";
+		if (status != 0 && runv(rules[i], status == 127) != 0) {
+			warnx("iptables %s: no NAT, containers reach the host "
+			      "and each other only",
+			      status == 127 ? "not found" : "failed");
+			return;
+		}
+	}
+}
+
+/*
+ * The bridge, a virtual switch on the host whose address is the
+ * containers' way out. Made on first use, as docker makes docker0 when its
+ * daemon starts: `ip link add BRIDGE type bridge`, its address, up, and
+ * NAT; under a lock, so that of many runtimes starting at once one makes
+ * it and the others find it ready. Forwarding between interfaces is off
+ * in a new network namespace, and on few hosts: on, at every run.
+ */
+static void setup_bridge(const struct config *cfg, int nl)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	struct nl_request req;
+	struct rtattr *linkinfo;
+	char lock[PATH_MAX];
+	int fd;
+
+	if (pathf(lock, "%s/net/%s.lock", cfg->state, cfg->bridge) == -1)
+		die("path of the bridge's lock");
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd == -1 || flock(fd, LOCK_EX) == -1)
+		die("lock `%s`", lock);
+	if (if_nametoindex(cfg->bridge) == 0) {
+		nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
+			sizeof(ifi));
+		nl_add_str(&req, IFLA_IFNAME, cfg->bridge);
+		linkinfo = nl_begin(&req, IFLA_LINKINFO);
+		nl_add_str(&req, IFLA_INFO_KIND, "bridge");
+		nl_end(&req, linkinfo);
+		if (nl_send(nl, &req) == -1)
+			die("create bridge `%s`", cfg->bridge);
+		add_address(nl, cfg->bridge, cfg->gateway, cfg->prefix);
+		set_link_up(nl, cfg->bridge);
+		setup_nat(cfg);
+	}
+	close(fd); /* and with it the lock */
+	if (write_file("/proc/sys/net/ipv4/ip_forward", "1") == -1)
+		die("enable IPv4 forwarding");
+}
+
+/*
+ * Everything the network needs before the child may start, in bridge
+ * mode: the runtime's state directory, the bridge, and an address.
+ */
+static void setup_network(struct config *cfg)
+{
+	char dir[PATH_MAX];
+	int nl;
+
+	cfg->state = getenv_or("NUTSHELL_STATE", STATE_DIR);
+	if (cfg->network != NET_BRIDGE)
+		return;
+	cfg->bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
+	if (strlen(cfg->bridge) >= IFNAMSIZ || strchr(cfg->bridge, '/') ||
+	    cfg->bridge[0] == '.')
+		diex("NUTSHELL_BRIDGE `%s`: not an interface name",
+		     cfg->bridge);
+	if (parse_cidr(getenv_or("NUTSHELL_SUBNET", SUBNET), &cfg->subnet,
+		       &cfg->prefix) == -1)
+		diex("NUTSHELL_SUBNET `%s`: expected a network such as %s",
+		     getenv_or("NUTSHELL_SUBNET", SUBNET), SUBNET);
+	cfg->gateway.s_addr = htonl(ntohl(cfg->subnet.s_addr) + 1);
+	if (ensure_dir(cfg->state, 0755) == -1 ||
+	    pathf(dir, "%s/net", cfg->state) == -1 ||
+	    ensure_dir(dir, 0755) == -1 ||
+	    pathf(dir, "%s/net/%s", cfg->state, cfg->bridge) == -1 ||
+	    ensure_dir(dir, 0755) == -1)
+		die("mkdir `%s`", dir);
+	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (nl == -1)
+		die("socket NETLINK_ROUTE");
+	setup_bridge(cfg, nl);
+	close(nl);
+	lease_address(cfg);
+	snprintf(cfg->veth, sizeof(cfg->veth), "%s%d", VETH_PREFIX,
+		 (int)cfg->runtime);
+}
+
+/*
+ * In the parent, once the child exists and before it may go on: one
+ * request makes a veth pair, a cable with two ends, puts one end on the
+ * bridge and up, and the other into the child's namespace as eth0:
+ * `ip link add nsh<pid> master BRIDGE up type veth peer name eth0 netns
+ * <child>`. Then the published ports.
+ */
+static void connect_container(const struct config *cfg)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC,
+				.ifi_flags = IFF_UP,
+				.ifi_change = IFF_UP};
+	struct ifinfomsg peer = {.ifi_family = AF_UNSPEC};
+	struct rtattr *linkinfo, *data, *end;
+	struct nl_request req;
+	int nl, i;
+
+	if (cfg->network != NET_BRIDGE)
+		return;
+	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (nl == -1)
+		die("socket NETLINK_ROUTE");
+	nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
+		sizeof(ifi));
+	nl_add_str(&req, IFLA_IFNAME, cfg->veth);
+	nl_add_u32(&req, IFLA_MASTER, if_nametoindex(cfg->bridge));
+	linkinfo = nl_begin(&req, IFLA_LINKINFO);
+	nl_add_str(&req, IFLA_INFO_KIND, "veth");
+	data = nl_begin(&req, IFLA_INFO_DATA);
+	end = nl_begin(&req, VETH_INFO_PEER);
+	nl_put(&req, &peer, sizeof(peer));
+	nl_add_str(&req, IFLA_IFNAME, "eth0");
+	nl_add_u32(&req, IFLA_NET_NS_PID, cfg->child);
+	nl_end(&req, end);
+	nl_end(&req, data);
+	nl_end(&req, linkinfo);
+	if (nl_send(nl, &req) == -1)
+		die("create veth `%s` on `%s`", cfg->veth, cfg->bridge);
+	close(nl);
+	for (i = 0; i < cfg->npublish; i++)
+		if (dnat("-A", &cfg->publish[i], cfg->address) != 0)
+			diex("publish port %u: iptables failed",
+			     cfg->publish[i].host);
+}
+
+/*
+ * When the container is gone, or the runtime fails half-way: its ports
+ * and its lease. Its veth and its /etc files went with its namespaces.
+ */
+static void release_network(struct config *cfg)
+{
+	int i;
+
+	if (cfg->lease_fd != -1) {
+		for (i = 0; i < cfg->npublish; i++)
+			dnat("-D", &cfg->publish[i], cfg->address);
+		release_lease(cfg);
+	}
+}
+
+/*
+ * die() calls exit(), which runs this: if the runtime fails half-way, kill
+ * and reap the container and remove its cgroup. The child inherits atexit
+ * handlers too; only the runtime itself may clean up.
+ */
+static struct config *cleanup_cfg;
+
+static void cleanup_on_exit(void)
+{
+	struct config *cfg = cleanup_cfg;
+
+	/* the child, failing before its exec: tell the monitor (-d) */
+	if (cfg != NULL && getpid() != cfg->runtime &&
+	    cfg->exec_pipe[1] != -1 && write(cfg->exec_pipe[1], "!", 1) == -1)
+		return;
+	if (cfg == NULL || getpid() != cfg->runtime)
+		return;
+	if (cfg->child > 0 && kill(cfg->child, SIGKILL) == 0)
+		waitpid(cfg->child, NULL, 0);
+	remove_cgroup(cfg);
+	release_network(cfg);
+	/* a container that never ran is not kept: no half-made directory */
+	if (!cfg->started && remove_tree(cfg->dir) == -1)
+		warn("remove `%s`", cfg->dir);
+}
+
+/*
+ * Everything the parent does before the child may start: name the cgroup
+ * after our pid, find the kind of cgroup tree, sweep away what killed
+ * runtimes left behind, then make the cgroup and write its limits.
+ */
+static void setup_cgroup(struct config *cfg)
+{
+	cfg->runtime = getpid();
+	snprintf(cfg->cgroup, sizeof(cfg->cgroup), "%s/%d", CGROUP_PARENT,
+		 (int)cfg->runtime);
+	cfg->cgroup_v2 = cgroup_is_v2();
+	remove_stale_cgroups(cfg);
+	create_cgroup(cfg);
+	set_cgroup_limits(cfg);
+}
+
+/*
+ * In the parent, from clone() until the command ends. We must outlive the
+ * command, to clean up after it and to report how it ended. Ctrl-C and
+ * Ctrl-\ send SIGINT and SIGQUIT to the terminal's whole foreground
+ * process group, the command and us: like system(3), we ignore them and
+ * leave them to the command. kill(1), systemd and a terminal that closes
+ * send SIGTERM or SIGHUP to us alone: we pass them on to the command, as
+ * docker run does (its --sig-proxy), and go on waiting. The child was
+ * cloned before this and keeps the default actions.
+ */
+static pid_t signal_target;
+
+static void forward_signal(int sig)
+{
+	int err = errno; /* the interrupted code may be about to read it */
+
+	kill(signal_target, sig);
+	errno = err;
+}
+
+static void handle_signals(pid_t child)
+{
+	struct sigaction forward = {.sa_handler = forward_signal,
+				    .sa_flags = SA_RESTART};
+
+	signal_target = child;
+	if (signal(SIGINT, SIG_IGN) == SIG_ERR)
+		die("signal SIGINT");
+	if (signal(SIGQUIT, SIG_IGN) == SIG_ERR)
+		die("signal SIGQUIT");
+	if (sigaction(SIGTERM, &forward, NULL) == -1)
+		die("sigaction SIGTERM");
+	if (sigaction(SIGHUP, &forward, NULL) == -1)
+		die("sigaction SIGHUP");
+}
+
+/*
+ * --init. PID 1 of a PID namespace is special: the kernel gives it no
+ * default signal actions (a signal it has no handler for is dropped, so a
+ * command that installs none ignores Ctrl-C and `stop`), and every orphan
+ * of the namespace becomes its child (unless it waits for them, they stay
+ * zombies). A shell or a server is not written for that job. With --init
+ * the child stays behind as a tiny init, as docker's --init (tini) does:
+ * the command runs as PID 2, the init passes signals on to it, reaps
+ * whatever ends, and exits with the command's status once it is gone.
+ * The signals it passes on are blocked from the child's start until it
+ * has its handlers: none is lost, early or not. The init is our code, not
+ * an exec: it wipes the runtime's arguments (but its name) and environment
+ * from its memory, where /proc/1/cmdline and /proc/1/environ would show
+ * them (-e values, host paths, tokens) to the container.
+ */
+static pid_t init_child;
+static char **runtime_argv; /* main()'s, for run_init() to wipe */
+static sigset_t init_signals;
+
+static void pass_signal(int sig)
+{
+	kill(init_child, sig);
+}
+
+static void run_init(struct config *cfg)
+{
+	struct sigaction pass = {.sa_handler = pass_signal};
+	char **cmd, **p;
+	int status, sig;
+	pid_t pid;
+
+	/* our copy of the command: argv's strings are wiped below */
+	for (p = cfg->argv; *p != NULL; p++)
+		;
+	cmd = calloc(p - cfg->argv + 1, sizeof(char *));
+	for (p = cfg->argv; cmd != NULL && *p != NULL; p++)
+		if ((cmd[p - cfg->argv] = strdup(*p)) == NULL)
+			die("copy the command");
+	if (cmd == NULL)
+		die("copy the command");
+	for (p = environ; *p != NULL; p++)
+		explicit_bzero(*p, strlen(*p));
+	for (p = runtime_argv + 1; *p != NULL; p++) /* [0] names us */
+		explicit_bzero(*p, strlen(*p));
+	environ = cfg->env;
+	/* /proc/1/exe is our binary, the host's: out of the container's
+	 * reach (CVE-2019-5736), as is /proc/1/fd */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		die("prctl PR_SET_DUMPABLE");
+	close(cfg->lock_fd); /* the runtime's, not the container's */
+	if (cfg->lease_fd != -1)
+		close(cfg->lease_fd);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigismember(&init_signals, sig) == 1 &&
+		    sigaction(sig, &pass, NULL) == -1)
+			die("sigaction %d", sig);
+	init_child = fork();
+	if (init_child == -1)
+		die("fork the command");
+	if (init_child == 0) {
+		if (sigprocmask(SIG_UNBLOCK, &init_signals, NULL) == -1)
+			die("sigprocmask");
+		execvp(cmd[0], cmd);
+		if (cfg->start_err != -1)
+			dup2(cfg->start_err, 2);
+		die_exec(cmd[0]);
+	}
+	if (cfg->exec_pipe[1] != -1) { /* -d: the command's exec tells */
+		close(cfg->exec_pipe[1]);
+		close(cfg->start_err);
+		cfg->exec_pipe[1] = -1;
+	}
+	if (sigprocmask(SIG_UNBLOCK, &init_signals, NULL) == -1 ||
+	    close_range(3, ~0U, 0) == -1)
+		die("sigprocmask, close_range");
+	for (;;) {
+		pid = wait(&status);
+		if (pid == -1 && errno == EINTR)
+			continue;
+		if (pid == -1)
+			die("wait");
+		if (pid == init_child)
+			exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+						 : WEXITSTATUS(status));
+	}
+}
+
+/*
+ * The child turns itself into the command. execvp() searches PATH like a
+ * shell does and only returns if it failed; die_exec() then exits with 127
+ * (not found) or 126 (found but not executable), as env(1) and docker do.
+ * The command gets the environment docker gives, not the runtime's. With
+ * -d its output goes to the log; until then, our errors reach the
+ * terminal of `run -d`, which waits for them.
+ */
+static int child(void *arg)
+{
+	struct config *cfg = arg;
+
+	if (cfg->init && sigprocmask(SIG_BLOCK, &init_signals, NULL) == -1)
+		die("sigprocmask");
+	wait_for_cgroup(cfg);
+	configure_network(cfg);
+	make_mounts_private();
+	mount_overlay(cfg);
+	mount_etc_files(cfg);
+	mount_volumes(cfg);
+	enter_rootfs(cfg->merged);
+	mount_proc();
+	mount_sys();
+	mask_paths();
+	mount_dev();
+	make_dev_nodes();
+	seal_dev();
+	set_hostname(cfg->hostname);
+	if (cfg->log_fd != -1 &&
+	    ((cfg->start_err = fcntl(2, F_DUPFD_CLOEXEC, 3)) == -1 ||
+	     dup2(cfg->log_fd, 1) == -1 || dup2(cfg->log_fd, 2) == -1))
+		die("dup2 the log");
+	harden(cfg->caps, cfg->no_new_privs, cfg->seccomp);
+	if (cfg->init)
+		run_init(cfg);
+	environ = cfg->env;
+	execvp(cfg->argv[0], cfg->argv);
+	if (cfg->start_err != -1) /* -d: `run -d` says it, not the log */
+		dup2(cfg->start_err, 2);
+	die_exec(cfg->argv[0]);
+}
+
+/*
+ * A mistake gets one line on stderr and 125, as every error does; -h and
+ * --help print the whole usage on stdout and exit 0, as users expect.
+ */
+__attribute__((noreturn)) static void usage(int status)
+{
+	if (status != 0) {
+		fprintf(stderr,
+			"usage: %s run [OPTIONS] IMAGE [CMD [ARG...]], or ps, "
+			"exec, logs, stop, rm, images, import (see --help)\n",
+			program_invocation_short_name);
+		exit(status);
+	}
+	printf("usage: %s run [OPTIONS] IMAGE [CMD [ARG...]]\n"
+	       "  -m, --memory SIZE   memory: bytes, or k, m, g; 6m or more\n"
+	       "      --cpus N.N      CPUs' worth of time: 0.01 up to all\n"
+	       "      --pids-limit N  most processes and threads at once\n"
+	       "      --network MODE  bridge (the default), none or host\n"
+	       "  -p, --publish H:C   host port H to the container's port C;\n"
+	       "                      /udp after C for UDP; repeatable\n"
+	       "      --hostname NAME the container's hostname\n"
+	       "      --name NAME     the container's name (default: its id)\n"
+	       "  -d, --detach        run in the background, output to logs\n"
+	       "      --rm            remove the container when it ends\n"
+	       "  -v, --volume H:C[:ro] bind host directory H on C; "
+	       "repeatable\n"
+	       "  -e, --env K=V       set K in the command's environment;\n"
+	       "                      -e K passes the host's K; repeatable\n"
+	       "      --init          run a tiny init as PID 1\n"
+	       "      --cap-add CAP   keep CAP too (ALL: every one)\n"
+	       "      --cap-drop CAP  drop CAP of the default set (ALL: all)\n"
+	       "      --security-opt no-new-privileges=false | "
+	       "seccomp=unconfined\n"
+	       "  -h, --help          print this and exit\n"
+	       "An option left out, 0, or a pids limit of -1 is no limit, as "
+	       "with docker run.\n"
+	       "   or: %s ps [-a]               list running (-a: all) "
+	       "containers\n"
+	       "       %s exec ID CMD [ARG...]  run CMD in a running "
+	       "container\n"
+	       "       %s logs ID               print the output of a -d "
+	       "container\n"
+	       "       %s stop [-t SECONDS] ID  SIGTERM, SIGKILL after %d "
+	       "seconds\n"
+	       "       %s rm [-f] ID...         remove (-f: also running) "
+	       "containers\n"
+	       "       %s images                list the images\n"
+	       "       %s import TARBALL NAME   make image NAME of a root "
+	       "filesystem tarball\n"
+	       "ID is a container's id or name.\n",
+	       program_invocation_short_name, program_invocation_short_name,
+	       program_invocation_short_name, program_invocation_short_name,
+	       program_invocation_short_name, STOP_TIMEOUT,
+	       program_invocation_short_name, program_invocation_short_name,
+	       program_invocation_short_name);
+	exit(0);
+}
+
+/* --network: docker's three modes. */
+static int parse_network(const char *mode)
+{
+	if (strcmp(mode, "bridge") == 0)
+		return NET_BRIDGE;
+	if (strcmp(mode, "none") == 0)
+		return NET_NONE;
+	if (strcmp(mode, "host") == 0)
+		return NET_HOST;
+	diex("--network `%s`: expected bridge, none or host", mode);
+}
+
+/* -p HOSTPORT:PORT, with /tcp (the default) or /udp after it. */
+static void add_publish(struct config *cfg, const char *arg)
+{
+	struct publish *p = &cfg->publish[cfg->npublish];
+
+	if (cfg->npublish == MAX_PUBLISH)
+		diex("--publish: %d ports at most", MAX_PUBLISH);
+	if (parse_ports(arg, &p->host, &p->port, p->proto) == -1)
+		diex("--publish `%s`: expected HOSTPORT:PORT, such as 8080:80 "
+		     "or 5353:53/udp",
+		     arg);
+	cfg->npublish++;
+}
+
+/*
+ * Names of containers and images, and the ids we make: a letter or digit,
+ * then letters, digits, "_", "." or "-", as docker allows. Nothing else
+ * may reach a path: "../x", "a/b" and "" are not names.
+ */
+static int valid_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len > 0 && len <= NAME_LEN && isalnum((unsigned char)name[0]) &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX"
+			    "YZ"
+			    "0123456789_.-") == len;
+}
+
+/* -e KEY=VALUE, or -e KEY for the host's value of KEY, copied. */
+static void add_env(struct config *cfg, const char *arg)
+{
+	const char *value = getenv(arg);
+	size_t len = strcspn(arg, "=");
+
+	if (len == 0 || strchr(arg, '\n') != NULL)
+		diex("--env `%s`: expected KEY=VALUE or KEY", arg);
+	if (cfg->nenv == MAX_ENV)
+		diex("--env: %d variables at most", MAX_ENV);
+	if (arg[len] == '=')
+		cfg->env[cfg->nenv] = strdup(arg);
+	else if (value != NULL &&
+		 asprintf(&cfg->env[cfg->nenv], "%s=%s", arg, value) == -1)
+		cfg->env[cfg->nenv] = NULL;
+	else if (value == NULL)
+		return; /* unset on the host: left out, as docker does */
+	if (cfg->env[cfg->nenv] == NULL)
+		die("copy `%s`", arg);
+	cfg->nenv++;
+}
+
+/* The command's environment, unless -e gave them: PATH and HOSTNAME, as
+ * docker sets them, HOME, as runc adds it, and the host's TERM, as the
+ * command shares our terminal. The runtime's own goes nowhere. */
+static void default_env(struct config *cfg, const char *name, const char *value)
+{
+	int i;
+
+	if (value == NULL)
+		return;
+	for (i = 0; i < cfg->nenv; i++)
+		if (strncmp(cfg->env[i], name, strlen(name)) == 0 &&
+		    cfg->env[i][strlen(name)] == '=')
+			return;
+	if (asprintf(&cfg->env[cfg->nenv++], "%s=%s", name, value) == -1)
+		die("environment");
+}
+
+/* -v HOSTDIR:PATH[:ro]: HOSTDIR must exist; PATH is absolute, no "..". */
+static void add_volume(struct config *cfg, const char *arg)
+{
+	struct volume *v = &cfg->volume[cfg->nvolume];
+	char *copy = strdup(arg), *host, *path, *mode;
+	struct stat st;
+
+	if (cfg->nvolume == MAX_VOLUMES)
+		diex("--volume: %d volumes at most", MAX_VOLUMES);
+	if (copy == NULL)
+		die("copy `%s`", arg);
+	host = strtok(copy, ":");
+	path = strtok(NULL, ":");
+	mode = strtok(NULL, "");
+	if (host == NULL || path == NULL || path[0] != '/' || path[1] == '\0' ||
+	    !safe_member(path + 1) ||
+	    (mode != NULL && strcmp(mode, "ro") != 0 &&
+	     strcmp(mode, "rw") != 0))
+		diex("--volume `%s`: expected HOSTDIR:/PATH or "
+		     "HOSTDIR:/PATH:ro",
+		     arg);
+	v->host = realpath(host, NULL);
+	if (v->host == NULL || stat(v->host, &st) == -1 || !S_ISDIR(st.st_mode))
+		diex("--volume `%s`: `%s` is not a directory of the host", arg,
+		     host);
+	v->path = path;
+	v->ro = mode != NULL && strcmp(mode, "ro") == 0;
+	cfg->nvolume++;
+}
+
+/* --cap-add, --cap-drop NAME: docker's names, with or without CAP_, in
+ * any case, or ALL. Returns its bit. */
+static unsigned long long parse_capability(const char *arg)
+{
+	const char *name = strncasecmp(arg, "CAP_", 4) == 0 ? arg + 4 : arg;
+	size_t i;
+
+	if (strcasecmp(name, "ALL") == 0)
+		return ~0ULL;
+	for (i = 0; i < sizeof(capabilities) / sizeof(capabilities[0]); i++)
+		if (capabilities[i].name != NULL &&
+		    strcasecmp(name, capabilities[i].name) == 0)
+			return 1ULL << i;
+	diex("capability `%s`: unknown (such as NET_ADMIN, SYS_PTRACE, ALL)",
+	     arg);
+}
+
+/* --security-opt no-new-privileges[=true|false], seccomp=unconfined. */
+static void parse_security_opt(struct config *cfg, const char *arg)
+{
+	if (strcmp(arg, "no-new-privileges") == 0 || strcmp(arg, "no-new-"
+								 "privileges="
+								 "true") == 0)
+		cfg->no_new_privs = 1;
+	else if (strcmp(arg, "no-new-privileges=false") == 0)
+		cfg->no_new_privs = 0;
+	else if (strcmp(arg, "seccomp=unconfined") == 0)
+		cfg->seccomp = 0;
+	else
+		diex("--security-opt `%s`: expected no-new-privileges=true "
+		     "or false, or seccomp=unconfined",
+		     arg);
+}
+
+/*
+ * docker's option names and meanings: 0 is no limit, and so is a pids
+ * limit of -1; common/ reads the numbers. "+" stops at the first argument
+ * that is not an option, the IMAGE: what follows belongs to the command.
+ * ":" and opterr = 0 leave the report of a mistake to us, in one line.
+ * Returns the index of IMAGE.
+ */
+static int parse_options(int argc, char **argv, struct config *cfg)
+{
+	static const struct option options[] = {
+		{"memory", required_argument, NULL, 'm'},
+		{"cpus", required_argument, NULL, 'c'},
+		{"pids-limit", required_argument, NULL, 'P'},
+		{"network", required_argument, NULL, 'n'},
+		{"publish", required_argument, NULL, 'p'},
+		{"hostname", required_argument, NULL, 'H'},
+		{"name", required_argument, NULL, 'N'},
+		{"detach", no_argument, NULL, 'd'},
+		{"rm", no_argument, NULL, 'R'},
+		{"volume", required_argument, NULL, 'v'},
+		{"env", required_argument, NULL, 'e'},
+		{"init", no_argument, NULL, 'I'},
+		{"cap-add", required_argument, NULL, 'A'},
+		{"cap-drop", required_argument, NULL, 'D'},
+		{"security-opt", required_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	long long n;
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:m:p:dv:e:h", options, NULL)) !=
+	       -1) {
+		switch (opt) {
+		case 'm':
+			if (parse_size(optarg, &cfg->memory) == -1)
+				diex("--memory `%s`: not a size, such as 64m "
+				     "or 1g",
+				     optarg);
+			if (cfg->memory != 0 && cfg->memory < MIN_MEMORY)
+				diex("--memory `%s`: less than 6m", optarg);
+			break;
+		case 'c':
+			if (parse_decimal(optarg, CPU_PERIOD, &n) == -1 ||
+			    (n != 0 && n < CPU_PERIOD / 100) ||
+			    n > ncpu * CPU_PERIOD)
+				diex("--cpus `%s`: expected 0.01 to %ld, or 0",
+				     optarg, ncpu);
+			cfg->cpu_quota = n;
+			break;
+		case 'P':
+			if (parse_count(optarg, &n) == -1 || n < -1)
+				diex("--pids-limit `%s`: expected a whole "
+				     "number, or -1",
+				     optarg);
+			cfg->pids = n > 0 ? n : 0;
+			break;
+		case 'n':
+			cfg->network = parse_network(optarg);
+			break;
+		case 'p':
+			add_publish(cfg, optarg);
+			break;
+		case 'H':
+			if (optarg[0] == '\0' || strlen(optarg) > HOST_NAME_MAX)
+				diex("--hostname `%s`: 1 to %d characters",
+				     optarg, HOST_NAME_MAX);
+			cfg->hostname = optarg;
+			break;
+		case 'N':
+			if (!valid_name(optarg))
+				diex("--name `%s`: 1 to %d letters, digits, "
+				     "_ . -, starting with a letter or digit",
+				     optarg, NAME_LEN);
+			cfg->name = optarg;
+			break;
+		case 'd':
+			cfg->detach = 1;
+			break;
+		case 'R':
+			cfg->remove = 1;
+			break;
+		case 'v':
+			add_volume(cfg, optarg);
+			break;
+		case 'e':
+			add_env(cfg, optarg);
+			break;
+		case 'I':
+			cfg->init = 1;
+			break;
+		case 'A':
+			cfg->caps |= parse_capability(optarg);
+			break;
+		case 'D':
+			cfg->caps &= ~parse_capability(optarg);
+			break;
+		case 'S':
+			parse_security_opt(cfg, optarg);
+			break;
+		case 'h':
+			usage(0);
+		default: /* '?' or ':' */
+			die_option(opt, argv);
+		}
+	}
+	if (cfg->npublish > 0 && cfg->network != NET_BRIDGE)
+		diex("--publish needs --network bridge");
+	default_env(cfg, "PATH", DEFAULT_PATH);
+	default_env(cfg, "HOSTNAME", cfg->hostname);
+	default_env(cfg, "HOME", "/root");
+	default_env(cfg, "TERM", getenv("TERM"));
+	return optind;
+}
+
+/* Say plainly why we stop rather than fail half-way with EPERM. */
+static void need_root(void)
+{
+	if (geteuid() != 0)
+		diex("must be run as root: changing the root directory, "
+		     "mounting and creating namespaces need privileges");
+}
+
+/*
+ * The containers' directory: NUTSHELL_CONTAINERS, or containers/ in the
+ * repository. With create, made if missing, and checked: overlayfs cannot
+ * use a directory on overlayfs as an upper layer, which is what a course
+ * run inside a container (docker's root is an overlay) would offer it.
+ */
+static const char *containers_dir(int create)
+{
+	static char *dir;
+	struct statfs st;
+
+	if (dir == NULL) {
+		dir = getenv("NUTSHELL_CONTAINERS") != NULL
+			      ? strdup(getenv("NUTSHELL_CONTAINERS"))
+			      : repo_path(CONTAINERS);
+		if (dir == NULL)
+			die("path of the containers' directory");
+	}
+	if (create && ensure_dir(dir, 0700) == -1)
+		die("mkdir `%s`", dir);
+	if (create && statfs(dir, &st) == -1)
+		die("statfs `%s`", dir);
+	if (create && st.f_type == OVERLAYFS_SUPER_MAGIC)
+		diex("containers' directory `%s` is on overlayfs, which cannot "
+		     "hold an upper layer: set NUTSHELL_CONTAINERS to a "
+		     "directory on another filesystem (a tmpfs will do)",
+		     dir);
+	return dir;
+}
+
+/* CONTAINERS/<id>/<file> into buf (PATH_MAX bytes). */
+static char *container_file(char *buf, const char *id, const char *file)
+{
+	if (pathf(buf, "%s/%s/%s", containers_dir(0), id, file) == -1)
+		die("path of `%s` of container %s", file, id);
+	return buf;
+}
+
+/*
+ * The state file: "key=value" lines that ps, exec, stop and rm read.
+ * Replaced whole with each change (common/ writes a temporary file and
+ * renames it), so a reader never sees half of it.
+ */
+static void save_state(const struct config *cfg, const char *status, int code)
+{
+	char path[PATH_MAX], command[1024] = "", *p;
+	int i, n = 0;
+
+	for (i = 0; cfg->argv[i] != NULL && n < (int)sizeof(command); i++)
+		n += snprintf(command + n, sizeof(command) - n, "%s%s",
+			      i > 0 ? " " : "", cfg->argv[i]);
+	while ((p = strchr(command, '\n')) != NULL)
+		*p = ' ';
+	if (replace_file(container_file(path, cfg->id, "state"),
+			 "id=%s\nname=%s\nimage=%s\ncommand=%s\nstatus=%s\n"
+			 "exit_code=%d\npid=%d\nmonitor=%d\ncreated=%lld\n"
+			 "network=%s\naddress=%s\ncaps=%llx\nno_new_privs=%d\n"
+			 "seccomp=%d\n",
+			 cfg->id, cfg->name, cfg->image, command, status, code,
+			 (int)cfg->child, (int)cfg->runtime,
+			 (long long)cfg->created,
+			 cfg->network == NET_BRIDGE ? "bridge"
+			 : cfg->network == NET_NONE ? "none"
+						    : "host",
+			 cfg->lease_fd != -1 ? inet_ntoa(cfg->address) : "",
+			 cfg->caps, cfg->no_new_privs, cfg->seccomp) == -1)
+		die("write `%s`", path);
+}
+
+/*
+ * A new container: a fresh id, its directory with upper/, work/ and
+ * merged/, its environment (for exec, NUL-separated) and its state. Under
+ * a lock, so that of two runs with one --name, the second sees the first.
+ * From here on, a failure removes the directory again (cleanup_on_exit).
+ */
+static void create_container(struct config *cfg)
+{
+	static const char *const subdirs[] = {"upper", "work", "merged"};
+	char path[PATH_MAX], value[NAME_LEN + 1];
+	const char *dir = containers_dir(1);
+	struct dirent *e;
+	size_t i;
+	int lock, fd;
+	DIR *d;
+
+	if (pathf(path, "%s/.lock", dir) == -1)
+		die("path of the containers' lock");
+	lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock == -1 || flock(lock, LOCK_EX) == -1)
+		die("lock `%s`", path);
+	d = opendir(dir);
+	if (d == NULL)
+		die("opendir `%s`", dir);
+	while (cfg->name != NULL && (e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.' &&
+		    read_key(container_file(path, e->d_name, "state"), "name",
+			     value, sizeof(value)) == 0 &&
+		    strcmp(value, cfg->name) == 0)
+			diex("the name `%s` is taken by container %s",
+			     cfg->name, e->d_name);
+	closedir(d);
+	do {
+		if (random_hex(cfg->id, ID_LEN) == -1)
+			die("getrandom");
+		if (pathf(cfg->dir, "%s/%s", dir, cfg->id) == -1)
+			die("path of container %s", cfg->id);
+	} while (mkdir(cfg->dir, 0700) == -1 && errno == EEXIST);
+	if (access(cfg->dir, F_OK) == -1)
+		die("mkdir `%s`", cfg->dir);
+	cfg->runtime = getpid();
+	cleanup_cfg = cfg;
+	if (atexit(cleanup_on_exit) != 0)
+		diex("atexit: cannot register the cleanup");
+	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++)
+		if (mkdir(container_file(path, cfg->id, subdirs[i]), 0755) ==
+		    -1)
+			die("mkdir `%s`", path);
+	container_file(cfg->merged, cfg->id, "merged");
+	fd = open(container_file(path, cfg->id, "env"),
+		  O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1)
+		die("create `%s`", path);
+	for (i = 0; cfg->env[i] != NULL; i++)
+		if (write(fd, cfg->env[i], strlen(cfg->env[i]) + 1) == -1)
+			die("write `%s`", path);
+	close(fd);
+	if (cfg->name == NULL)
+		cfg->name = cfg->id;
+	cfg->created = time(NULL);
+	save_state(cfg, "created", 0);
+	close(lock);
+}
+
+/*
+ * -d: the runtime splits in two. The monitor, in a session of its own, away
+ * from the terminal, carries on as a foreground run would and stays to wait
+ * for the container, to record how it ended and to clean up: something must
+ * (docker's shim). The first half stays on the terminal until the command
+ * runs: the start's errors come to it through a pipe that is the monitor's
+ * stderr, and the child's until its output moves to the log. Then "1" on
+ * a second pipe means started: it prints the id. Without it, 125.
+ */
+static void detach(struct config *cfg)
+{
+	char path[PATH_MAX], buf[4096];
+	int err[2], ready[2], null;
+	ssize_t n;
+	pid_t pid;
+
+	cfg->log_fd = open(container_file(path, cfg->id, "log"),
+			   O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (cfg->log_fd == -1 || null == -1 || pipe(err) == -1 ||
+	    pipe2(ready, O_CLOEXEC) == -1 || pipe2(cfg->exec_pipe, O_CLOEXEC))
+		die("create `%s`", path);
+	fflush(NULL);
+	pid = fork();
+	if (pid == -1)
+		die("fork the monitor");
+	if (pid == 0) {
+		cfg->runtime = getpid(); /* the cleanup is ours now */
+		if (setsid() == -1 || dup2(null, 0) == -1 ||
+		    dup2(null, 1) == -1 || dup2(err[1], 2) == -1)
+			die("detach the monitor");
+		close(err[0]);
+		close(err[1]);
+		close(ready[0]);
+		cfg->ready_fd = ready[1];
+		return;
+	}
+	close(err[1]);
+	close(ready[1]);
+	close(cfg->exec_pipe[0]);
+	close(cfg->exec_pipe[1]);
+	while ((n = read(err[0], buf, sizeof(buf))) > 0 ||
+	       (n == -1 && errno == EINTR))
+		if (n > 0 && write(2, buf, n) == -1)
+			break;
+	if (read(ready[0], buf, 1) != 1) {
+		warnx("container %s did not start", cfg->id);
+		_exit(EXIT_RUNTIME);
+	}
+	printf("%s\n", cfg->id);
+	fflush(stdout);
+	_exit(0); /* not exit(): the cleanup is the monitor's */
+}
+
+/*
+ * -d, in the monitor, once the child runs: the child holds the write end
+ * of exec_pipe, close-on-exec, until its execvp(). End of file means it
+ * got that far; a byte, that it failed first (cleanup_on_exit() writes
+ * it). Started: say so, and from now on our messages go to the log. Not
+ * started: `run -d` has shown why and gave no id; the container goes.
+ */
+static void report_start(struct config *cfg)
+{
+	char byte;
+
+	close(cfg->exec_pipe[1]);
+	cfg->exec_pipe[1] = -1;
+	if (read(cfg->exec_pipe[0], &byte, 1) != 0)
+		cfg->remove = 1;
+	else if (write(cfg->ready_fd, "1", 1) != 1 ||
+		 dup2(cfg->log_fd, 2) == -1)
+		die("dup2 the log");
+	close(cfg->ready_fd);
+}
+
+/*
+ * run: 08's main(), with a container around it. The container's directory
+ * stays after the command ends, with its upper layer and its state, until
+ * rm (or --rm). The runtime keeps CONTAINERS/<id>/lock locked for as long
+ * as it runs: ps, stop and rm know from the lock whether it still does,
+ * whatever its pid has become since.
+ */
+static int run(int argc, char **argv)
+{
+	static char *shell[] = {"/bin/sh", NULL};
+	struct config cfg = {.hostname = HOSTNAME,
+			     .lease_fd = -1,
+			     .lock_fd = -1,
+			     .log_fd = -1,
+			     .exec_pipe = {-1, -1},
+			     .start_err = -1,
+			     .no_new_privs = 1,
+			     .seccomp = 1};
+	char path[PATH_MAX], *stack;
+	int first, status;
+	size_t i;
+
+	for (i = 0; i < sizeof(capabilities) / sizeof(capabilities[0]); i++)
+		if (capabilities[i].keep)
+			cfg.caps |= 1ULL << i;
+
+	first = parse_options(argc, argv, &cfg);
+	if (argc - first < 1)
+		usage(EXIT_RUNTIME);
+	need_root();
+	cfg.image = argv[first];
+	cfg.rootfs = resolve_rootfs(argv[first]);
+	if (cfg.rootfs == NULL)
+		die_rootfs(argv[first]);
+	if (strpbrk(cfg.rootfs, ",:\\") != NULL)
+		diex("image `%s`: overlayfs cannot take a lower layer whose "
+		     "path holds `,`, `:` or `\\`",
+		     cfg.rootfs);
+	cfg.argv = argc - first > 1 ? &argv[first + 1] : shell;
+
+	stack = alloc_stack(STACK_SIZE(argc));
+	if (stack == NULL)
+		die("mmap stack of %zu bytes", STACK_SIZE(argc));
+	create_container(&cfg);
+	if (cfg.detach)
+		detach(&cfg);
+	cfg.lock_fd = open(container_file(path, cfg.id, "lock"),
+			   O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (cfg.lock_fd == -1 || flock(cfg.lock_fd, LOCK_EX) == -1)
+		die("lock `%s`", path);
+	setup_cgroup(&cfg);
+	setup_network(&cfg);
+	if (sync_init(cfg.sync) == -1)
+		die("pipe");
+
+	/*
+	 * When stdout is a pipe, stdio keeps output in a buffer until it is
+	 * full. clone() copies that buffer, so anything not yet flushed would
+	 * be printed twice: once by each process.
+	 */
+	fflush(stdout);
+	/* --network host: the host's network namespace, not a new one */
+	cfg.child = clone(child, stack,
+			  cfg.network == NET_HOST ? clone_flags & ~CLONE_NEWNET
+						  : clone_flags,
+			  &cfg);
+	if (cfg.child == -1)
+		die("clone");
+	join_cgroup(&cfg);
+	connect_container(&cfg);
+	save_state(&cfg, "running", 0);
+	cfg.started = 1;
+	if (sync_release(cfg.sync) == -1)
+		die("release the child");
+	if (cfg.detach)
+		report_start(&cfg);
+
+	handle_signals(cfg.child);
+
+	/*
+	 * Report the command's fate as our own exit status: its exit code,
+	 * or 128 + N when signal N killed it, the convention shells use.
+	 * A failed cleanup is reported, but the status stays the command's.
+	 */
+	status = wait_child(cfg.child);
+	if (status == -1)
+		die("waitpid %d", (int)cfg.child);
+	cfg.child = 0; /* reaped: nothing left for cleanup_on_exit() to kill */
+	remove_cgroup(&cfg);
+	release_network(&cfg);
+	save_state(&cfg, "exited", status);
+	if (cfg.remove && remove_tree(cfg.dir) == -1)
+		warn("remove `%s`", cfg.dir);
+	return status;
+}
+
+/*
+ * Find a container by id or name: its id into id (ID_LEN + 1 bytes).
+ * Unknown: one line, 125.
+ */
+static void find_container(const char *arg, char *id)
+{
+	char path[PATH_MAX], name[NAME_LEN + 1];
+	struct dirent *e;
+	DIR *d;
+
+	if (!valid_name(arg))
+		diex("`%s` is not a container id or name", arg);
+	d = opendir(containers_dir(0));
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || strlen(e->d_name) != ID_LEN ||
+		    read_key(container_file(path, e->d_name, "state"), "name",
+			     name, sizeof(name)) == -1)
+			continue;
+		if (strcmp(e->d_name, arg) == 0 || strcmp(name, arg) == 0) {
+			strcpy(id, e->d_name);
+			closedir(d);
+			return;
+		}
+	}
+	diex("no such container: `%s`", arg);
+}
+
+/*
+ * A container's status: the state file's, unless it says "running" and
+ * no runtime holds the lock any more: then its monitor was killed
+ * (SIGKILL leaves no time to write anything), and with it, by
+ * PR_SET_PDEATHSIG, the container. That is "dead". Sets key from the
+ * state file into value, if key is not NULL.
+ */
+static const char *container_status(const char *id, const char *key,
+				    char *value, size_t size)
+{
+	static char status[16];
+	char path[PATH_MAX];
+	int fd;
+
+	if (read_key(container_file(path, id, "state"), "status", status,
+		     sizeof(status)) == -1)
+		return "unknown";
+	if (key != NULL && read_key(path, key, value, size) == -1)
+		die("read `%s` of `%s`", key, path);
+	if (strcmp(status, "running") != 0)
+		return status;
+	fd = open(container_file(path, id, "lock"), O_RDONLY | O_CLOEXEC);
+	if (fd == -1 || flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		if (fd != -1)
+			close(fd);
+		return "dead";
+	}
+	close(fd);
+	return status;
+}
+
+/* Wait until the container's runtime has cleaned up and let go of the
+ * lock, at most tenths tenths of a second (-1: as long as it takes).
+ * 0, or -1 if it still runs. */
+static int wait_stopped(const char *id, int tenths)
+{
+	char path[PATH_MAX];
+	int fd, ret;
+
+	fd = open(container_file(path, id, "lock"), O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return 0;
+	while ((ret = flock(fd, LOCK_SH | (tenths < 0 ? 0 : LOCK_NB))) == -1 &&
+	       (errno == EINTR || (tenths-- > 0 && usleep(100000) == 0)))
+		;
+	close(fd);
+	return ret;
+}
+
+/*
+ * ps [-a]: the running containers, or all of them. The state files are
+ * read one by one; a container removed meanwhile is left out.
+ */
+static int ps(int argc, char **argv)
+{
+	char path[PATH_MAX], when[32], key[11][1024];
+	static const char *const keys[] = {"name",    "image",	   "command",
+					   "created", "exit_code", "address"};
+	const char *status;
+	struct dirent *e;
+	time_t created;
+	size_t i;
+	DIR *d;
+	int all = argc == 2 && strcmp(argv[1], "-a") == 0;
+
+	if (argc > 2 || (argc == 2 && !all))
+		diex("usage: %s ps [-a]", program_invocation_short_name);
+	printf("%-12s  %-16s  %-10s  %-20s  %-19s  %-12s  %s\n", "ID", "NAME",
+	       "IMAGE", "COMMAND", "CREATED", "STATUS", "ADDRESS");
+	d = opendir(containers_dir(0));
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || strlen(e->d_name) != ID_LEN)
+			continue;
+		status = container_status(e->d_name, NULL, NULL, 0);
+		if (!all && strcmp(status, "running") != 0)
+			continue;
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (read_key(container_file(path, e->d_name, "state"),
+				     keys[i], key[i], sizeof(key[i])) == -1)
+				strcpy(key[i], "?");
+		created = atoll(key[3]);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
+			 localtime(&created));
+		if (strcmp(status, "exited") == 0)
+			snprintf(key[10], sizeof(key[10]), "exited (%.8s)",
+				 key[4]);
+		else
+			snprintf(key[10], sizeof(key[10]), "%s", status);
+		printf("%-12s  %-16s  %-10s  %-20.20s  %-19s  %-12s  %s\n",
+		       e->d_name, key[0], key[1], key[2], when, key[10],
+		       key[5]);
+	}
+	if (d != NULL)
+		closedir(d);
+	return 0;
+}
+
+/*
+ * exec: run a command in a running container. setns(2) joins each of its
+ * namespaces, named by the files in /proc/<pid>/ns of its PID 1; the mount
+ * namespace last, as it changes what our paths mean (it also moves our
+ * root and working directory to the container's root). A PID namespace is
+ * different: our own PID cannot change, so setns() only decides where our
+ * next child is born, hence the fork() after it. First of all, into the
+ * container's cgroup, so that the command is counted and limited with it.
+ */
+static int exec_in(int argc, char **argv)
+{
+	static const char *const namespaces[] = {"ipc", "uts",	  "net",
+						 "pid", "cgroup", "mnt"};
+	struct config cfg = {0};
+	char id[ID_LEN + 1], path[PATH_MAX], pid[16], monitor[16], caps[20],
+		no_new_privs[4], seccomp[4];
+	char *env[MAX_ENV + 5] = {NULL};
+	int fds[sizeof(namespaces) / sizeof(namespaces[0])], status, n;
+	size_t i, size = 0;
+	pid_t child;
+	FILE *f;
+
+	if (argc < 3)
+		diex("usage: %s exec ID CMD [ARG...]",
+		     program_invocation_short_name);
+	find_container(argv[1], id);
+	if (strcmp(container_status(id, "pid", pid, sizeof(pid)), "running") !=
+	    0)
+		diex("container `%s` is not running", argv[1]);
+	container_status(id, "monitor", monitor, sizeof(monitor));
+	container_status(id, "caps", caps, sizeof(caps));
+	container_status(id, "no_new_privs", no_new_privs,
+			 sizeof(no_new_privs));
+	container_status(id, "seccomp", seccomp, sizeof(seccomp));
+	/* from here on, no process of the container may open our
+	 * /proc/PID/exe or fds, the host's (CVE-2019-5736) */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		die("prctl PR_SET_DUMPABLE");
+	f = fopen(container_file(path, id, "env"), "re");
+	if (f == NULL)
+		die("open `%s`", path);
+	for (n = 0; n < MAX_ENV + 4 && getdelim(&env[n], &size, '\0', f) > 0;
+	     n++)
+		size = 0;
+	free(env[n]);
+	env[n] = NULL;
+	fclose(f);
+	for (i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
+		if (pathf(path, "/proc/%s/ns/%s", pid, namespaces[i]) == -1 ||
+		    (fds[i] = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			die("open `%s`", path);
+	cfg.cgroup_v2 = cgroup_is_v2();
+	snprintf(cfg.cgroup, sizeof(cfg.cgroup), "%s/%s", CGROUP_PARENT,
+		 monitor);
+	cfg.child = getpid();
+	join_cgroup(&cfg);
+	for (i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
+		if (setns(fds[i], 0) == -1)
+			die("setns %s namespace of container %s", namespaces[i],
+			    id);
+	fflush(stdout);
+	child = fork();
+	if (child == -1)
+		die("fork");
+	if (child == 0) {
+		harden(strtoull(caps, NULL, 16), atoi(no_new_privs),
+		       atoi(seccomp));
+		environ = env;
+		execvp(argv[2], &argv[2]);
+		die_exec(argv[2]);
+	}
+	handle_signals(child);
+	status = wait_child(child);
+	if (status == -1)
+		die("waitpid %d", (int)child);
+	return status;
+}
+
+/* logs: what a -d container wrote, from its log file. */
+static int logs(int argc, char **argv)
+{
+	char id[ID_LEN + 1], path[PATH_MAX], buf[65536];
+	ssize_t n;
+	int fd;
+
+	if (argc != 2)
+		diex("usage: %s logs ID", program_invocation_short_name);
+	find_container(argv[1], id);
+	fd = open(container_file(path, id, "log"), O_RDONLY | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT)
+		diex("container `%s` was not run with -d: its output went to "
+		     "its terminal",
+		     argv[1]);
+	if (fd == -1)
+		die("open `%s`", path);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (fwrite(buf, 1, n, stdout) != (size_t)n)
+			die("write the log");
+	if (n == -1)
+		die("read `%s`", path);
+	close(fd);
+	return 0;
+}
+
+/*
+ * stop [-t SECONDS]: SIGTERM to the container's PID 1, and SIGKILL if it
+ * has not ended when the time is up, as docker stop does. A PID 1 without
+ * a handler for SIGTERM never sees it (see --init): only SIGKILL, which
+ * the kernel delivers from an ancestor namespace whatever PID 1 wants,
+ * ends it. Returns once its runtime has cleaned up after it.
+ */
+static int stop(int argc, char **argv)
+{
+	char id[ID_LEN + 1], pid[16];
+	long long seconds = STOP_TIMEOUT;
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt(argc, argv, "+:t:")) != -1)
+		if (opt != 't')
+			die_option(opt, argv);
+		else if (parse_count(optarg, &seconds) == -1 || seconds < 0 ||
+			 seconds > 86400)
+			diex("-t `%s`: expected seconds, 0 to 86400", optarg);
+	if (argc - optind != 1)
+		diex("usage: %s stop [-t SECONDS] ID",
+		     program_invocation_short_name);
+	find_container(argv[optind], id);
+	if (strcmp(container_status(id, "pid", pid, sizeof(pid)), "running") ==
+	    0) {
+		if (kill(atoi(pid), SIGTERM) == -1 && errno != ESRCH)
+			die("kill SIGTERM %s", pid);
+		if (wait_stopped(id, seconds * 10) == -1) {
+			if (kill(atoi(pid), SIGKILL) == -1 && errno != ESRCH)
+				die("kill SIGKILL %s", pid);
+			wait_stopped(id, -1);
+		}
+	}
+	printf("%s\n", argv[optind]);
+	return 0;
+}
+
+/*
+ * What a killed runtime (monitor) left: its cgroup, named after its pid,
+ * and in bridge mode its lease and published ports, which every run's
+ * sweeps would find; rm removes them now. Its veth, its mounts and its
+ * processes went with the container's namespaces.
+ */
+static void remove_leftovers(const char *id)
+{
+	struct config cfg = {.lease_fd = -1};
+	char monitor[16];
+
+	container_status(id, "monitor", monitor, sizeof(monitor));
+	cfg.runtime = getpid();
+	cfg.cgroup_v2 = cgroup_is_v2();
+	snprintf(cfg.cgroup, sizeof(cfg.cgroup), "%s/%s", CGROUP_PARENT,
+		 monitor);
+	remove_cgroup(&cfg);
+	cfg.state = getenv_or("NUTSHELL_STATE", STATE_DIR);
+	cfg.bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
+	sweep_leases(&cfg);
+}
+
+/*
+ * rm [-f] ID...: remove containers, every trace of them. A running one
+ * only with -f, which kills it first (SIGKILL, as docker rm -f does).
+ */
+static int rm(int argc, char **argv)
+{
+	char id[ID_LEN + 1], path[PATH_MAX], pid[16];
+	const char *status;
+	int opt, force = 0, i;
+
+	opterr = 0;
+	while ((opt = getopt(argc, argv, "+:f")) != -1)
+		if (opt == 'f')
+			force = 1;
+		else
+			die_option(opt, argv);
+	if (optind == argc)
+		diex("usage: %s rm [-f] ID...", program_invocation_short_name);
+	for (i = optind; i < argc; i++) {
+		find_container(argv[i], id);
+		status = container_status(id, "pid", pid, sizeof(pid));
+		if (strcmp(status, "running") == 0 && !force)
+			diex("container `%s` is running: stop it first, or "
+			     "use rm -f",
+			     argv[i]);
+		if (strcmp(status, "running") == 0) {
+			if (kill(atoi(pid), SIGKILL) == -1 && errno != ESRCH)
+				die("kill SIGKILL %s", pid);
+			wait_stopped(id, -1);
+		}
+		if (strcmp(status, "dead") == 0)
+			remove_leftovers(id);
+		if (pathf(path, "%s/%s", containers_dir(0), id) == -1 ||
+		    remove_tree(path) == -1)
+			die("remove `%s`", path);
+		printf("%s\n", argv[i]);
+	}
+	return 0;
+}
+
+/* images: each image and the disk space its files take. */
+static long long image_bytes;
+
+static int add_size(const char *path, const struct stat *st, int type,
+		    struct FTW *ftw)
+{
+	(void)path;
+	(void)type;
+	(void)ftw;
+	image_bytes += (long long)st->st_blocks * 512;
+	return 0;
+}
+
+static int images(int argc, char **argv)
+{
+	char *dir = repo_path("images"), path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	if (argc != 1)
+		diex("usage: %s images", program_invocation_short_name);
+	(void)argv;
+	if (dir == NULL || (d = opendir(dir)) == NULL)
+		die("opendir `%s`", dir ? dir : "images");
+	printf("%-20s  %s\n", "IMAGE", "SIZE");
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || e->d_type != DT_DIR)
+			continue;
+		image_bytes = 0;
+		if (pathf(path, "%s/%s", dir, e->d_name) == -1 ||
+		    nftw(path, add_size, 16, FTW_PHYS | FTW_MOUNT) == -1)
+			die("size of `%s`", path);
+		printf("%-20s  %.1f MB\n", e->d_name, image_bytes / 1e6);
+	}
+	closedir(d);
+	return 0;
+}
+
+/*
+ * import TARBALL NAME: a root filesystem tarball, such as `docker export`
+ * writes, becomes images/NAME. First every member's name is checked: one
+ * that is absolute or climbs out with ".." is refused, so that nothing
+ * lands outside the new image (GNU tar strips such names too; we say so
+ * rather than unpack something else). tar(1) unpacks into a hidden
+ * directory, renamed into place when complete, never over an image.
+ */
+static int import(int argc, char **argv)
+{
+	char *images = repo_path("images"), *tarball, dest[PATH_MAX],
+	     tmp[PATH_MAX], bad[PATH_MAX];
+	const char *tar[] = {"tar", "-xf", NULL, "-C", tmp, "--numeric-owner",
+			     NULL};
+
+	if (argc != 3)
+		diex("usage: %s import TARBALL NAME",
+		     program_invocation_short_name);
+	if (!valid_name(argv[2]))
+		diex("image name `%s`: 1 to %d letters, digits, _ . -, "
+		     "starting with a letter or digit",
+		     argv[2], NAME_LEN);
+	tarball = realpath(argv[1], NULL);
+	if (tarball == NULL)
+		die("tarball `%s`", argv[1]);
+	tar[2] = tarball;
+	if (images == NULL || pathf(dest, "%s/%s", images, argv[2]) == -1 ||
+	    pathf(tmp, "%s/.%s.%d", images, argv[2], (int)getpid()) == -1)
+		die("path of image `%s`", argv[2]);
+	if (access(dest, F_OK) == 0)
+		diex("image `%s` exists: %s", argv[2], dest);
+	if (check_tar(tarball, bad, sizeof(bad)) == -1)
+		diex("`%s`: %s%s", argv[1],
+		     errno == EINVAL ? "a member would land outside the image: "
+				     : "",
+		     errno == EINVAL || errno == EIO ? bad : strerror(errno));
+	if (mkdir(tmp, 0755) == -1)
+		die("mkdir `%s`", tmp);
+	if (runv(tar, 0) != 0) {
+		remove_tree(tmp);
+		diex("tar could not unpack `%s`", argv[1]);
+	}
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_NOREPLACE) == -1) {
+		remove_tree(tmp);
+		die("rename `%s` to `%s`", tmp, dest);
+	}
+	printf("%s\n", argv[2]);
+	return 0;
+}
+
+/* The verbs, docker's names for what a runtime does with containers. */
+int main(int argc, char **argv)
+{
+	static const struct verb {
+		const char *name;
+		int (*run)(int argc, char **argv);
+	} verbs[] = {
+		{"run", run},	    {"ps", ps},		{"exec", exec_in},
+		{"logs", logs},	    {"stop", stop},	{"rm", rm},
+		{"images", images}, {"import", import},
+	};
+	size_t i;
+
+	runtime_argv = argv;
+	if (sigemptyset(&init_signals) == -1 ||
+	    sigaddset(&init_signals, SIGHUP) == -1 ||
+	    sigaddset(&init_signals, SIGINT) == -1 ||
+	    sigaddset(&init_signals, SIGQUIT) == -1 ||
+	    sigaddset(&init_signals, SIGTERM) == -1 ||
+	    sigaddset(&init_signals, SIGUSR1) == -1 ||
+	    sigaddset(&init_signals, SIGUSR2) == -1 ||
+	    sigaddset(&init_signals, SIGWINCH) == -1)
+		die("sigaddset");
+	if (argc < 2)
+		usage(EXIT_RUNTIME);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+		usage(0);
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strcmp(argv[1], verbs[i].name) != 0)
+			continue;
+		if (verbs[i].run != run)
+			need_root();
+		return verbs[i].run(argc - 1, argv + 1);
+	}
+	diex("unknown command `%s` (see --help)", argv[1]);
+}
