@@ -913,8 +913,7 @@ static void mask_paths(void)
 		if (stat(p, &st) == -1 && errno == ENOENT)
 			continue;
 		if (S_ISDIR(st.st_mode)
-			    ? mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0") ==
-				      -1
+			    ? mount("tmpfs", p, "tmpfs", MS_RDONLY, NULL) == -1
 			    : mount("/dev/null", p, NULL, MS_BIND, NULL) == -1)
 			die("mask `%s`", p);
 	}
