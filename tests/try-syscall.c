@@ -1,0 +1,105 @@
+/*
+ * try-syscall.c - make one system call with harmless or invalid arguments
+ * and print how it ended, for the tests of step 10: "ok", or the name of
+ * the errno. With every capability kept (--cap-add ALL), EPERM then comes
+ * from the seccomp filter, and any other errno (EFAULT, EBADF, EINVAL)
+ * from the kernel, which the call reached: bubblewrap's try-syscall idea.
+ * No call here can change anything: bad pointers, bad flags, bad fds.
+ *
+ * usage: try-syscall NAME...      (see the table below)
+ * Exit 0, or 2 for an unknown name. Built statically by the tests.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+
+#define BAD ((long)1) /* an address nothing is mapped at */
+
+static const struct probe {
+	const char *name;
+	long nr, a[6];
+} probes[] = {
+	{"getpid", __NR_getpid, {0}},
+	{"add_key", __NR_add_key, {BAD, BAD, 0, 0, 0}},
+	{"request_key", __NR_request_key, {BAD, BAD, 0, 0}},
+	{"keyctl", __NR_keyctl, {1000, 0, 0, 0, 0}},
+	{"init_module", __NR_init_module, {BAD, 0, BAD}},
+	{"finit_module", __NR_finit_module, {-1, BAD, 0}},
+	{"delete_module", __NR_delete_module, {BAD, 0}},
+	{"kexec_load", __NR_kexec_load, {0, 0, 0, 0xffff0000}},
+	{"kexec_file_load", __NR_kexec_file_load, {-1, -1, 0, 0, 0xffff}},
+	{"bpf", __NR_bpf, {-1, 0, 0}},
+	{"ptrace", __NR_ptrace, {0xffff, 0, 0, 0}},
+	{"process_vm_readv", __NR_process_vm_readv, {0, 0, 0, 0, 0, 1}},
+	{"process_vm_writev", __NR_process_vm_writev, {0, 0, 0, 0, 0, 1}},
+	{"perf_event_open", __NR_perf_event_open, {BAD, 0, -1, -1, 0}},
+	{"userfaultfd", __NR_userfaultfd, {0xffff}},
+	{"mount", __NR_mount, {BAD, BAD, BAD, 0, 0}},
+	{"umount2", __NR_umount2, {BAD, 0xffff}},
+	{"fsopen", __NR_fsopen, {BAD, 0xffff}},
+	{"open_tree", __NR_open_tree, {-1, BAD, 0xffffffff}},
+	{"move_mount", __NR_move_mount, {-1, BAD, -1, BAD, 0xffffffff}},
+	{"pivot_root", __NR_pivot_root, {BAD, BAD}},
+	{"swapon", __NR_swapon, {BAD, 0}},
+	{"swapoff", __NR_swapoff, {BAD}},
+	{"reboot", __NR_reboot, {0, 0, 0, 0}},
+	{"settimeofday", __NR_settimeofday, {BAD, 0}},
+	{"clock_settime", __NR_clock_settime, {-1, BAD}},
+	{"clock_adjtime", __NR_clock_adjtime, {-1, BAD}},
+	{"adjtimex", __NR_adjtimex, {BAD}},
+	{"open_by_handle_at", __NR_open_by_handle_at, {-1, BAD, 0}},
+	{"unshare", __NR_unshare, {0xffffffff}},
+	{"setns", __NR_setns, {-1, 0}},
+	/* CLONE_NEWUSER with CLONE_FS: EINVAL from the kernel, never a
+	 * new process */
+	{"clone-newuser", __NR_clone, {CLONE_NEWUSER | CLONE_FS, 0, 0, 0, 0}},
+	{"clone3", __NR_clone3, {0, 0}},
+	{"io_uring_setup", __NR_io_uring_setup, {0, BAD}},
+	{"acct", __NR_acct, {BAD}},
+	{"quotactl", __NR_quotactl, {-1, BAD, 0, BAD}},
+	{"personality", __NR_personality, {0x0400000}},
+	{"tiocsti", __NR_ioctl, {-1, TIOCSTI, 0}},
+	/* the same request with high bits set: the filter looks at the
+	 * low 32 bits only, as the kernel does */
+	{"tiocsti-high", __NR_ioctl, {-1, (long)(1UL << 32 | TIOCSTI), 0}},
+	{"tioclinux", __NR_ioctl, {-1, TIOCLINUX, 0}},
+	{"tiocgwinsz", __NR_ioctl, {-1, TIOCGWINSZ, 0}},
+#ifdef __NR_iopl
+	{"iopl", __NR_iopl, {4}},
+	{"ioperm", __NR_ioperm, {-1, 1, 0}},
+#endif
+#ifdef __X32_SYSCALL_BIT
+	{"x32-getpid", __X32_SYSCALL_BIT | __NR_getpid, {0}},
+#endif
+};
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	int n, ret = 0;
+
+	for (n = 1; n < argc; n++) {
+		for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
+			if (strcmp(argv[n], probes[i].name) == 0)
+				break;
+		if (i == sizeof(probes) / sizeof(probes[0])) {
+			fprintf(stderr, "try-syscall: unknown `%s`\n", argv[n]);
+			ret = 2;
+			continue;
+		}
+		const struct probe *p = &probes[i];
+
+		errno = 0;
+		if (syscall(p->nr, p->a[0], p->a[1], p->a[2], p->a[3], p->a[4],
+			    p->a[5]) == -1)
+			printf("%s %s\n", p->name, strerrorname_np(errno));
+		else
+			printf("%s ok\n", p->name);
+	}
+	return ret;
+}
