@@ -1,0 +1,181 @@
+#!/usr/bin/env bats
+# needs: root
+# 10-caps-seccomp: the complete runtime. Capabilities, no_new_privs, the
+# seccomp filter, masked /proc paths, the NOFILE limit, no leaked fds, no
+# usable device nodes, a safe exec. Each attack is shown to work in 09 and
+# to fail in 10. A probe (tests/try-syscall.c) makes one raw system call
+# with harmless or invalid arguments: with every capability kept, EPERM
+# comes from the filter, anything else from the kernel.
+# shellcheck disable=SC2016 # single-quoted $ is for the container's shell
+load helpers
+
+setup_file() {
+	cc -std=gnu11 -Wall -Wextra -Werror -O2 -static \
+		-o "$BATS_FILE_TMPDIR/try-syscall" "$REPO/tests/try-syscall.c"
+}
+
+setup() {
+	requires root
+	common_setup
+	net_setup 10-caps-seccomp
+	export NUTSHELL_CONTAINERS=$BATS_TEST_TMPDIR/containers
+	RUN=$BATS_TEST_TMPDIR/run-10
+	printf '#!/bin/sh\nexec %q run --rm "$@"\n' "$NET" >"$RUN"
+	chmod +x "$RUN"
+	# 09, for the attacks that work there
+	RUN09=$BATS_TEST_TMPDIR/run-09
+	printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %q run --rm "$@"\n' \
+		"$HOSTNS" "$REPO/bin/09-overlay" >"$RUN09"
+	chmod +x "$RUN09"
+	PROBE=(-v "$BATS_FILE_TMPDIR:/probe:ro")
+}
+teardown() { net_teardown; }
+
+# docker's default capabilities, as /proc/PID/status shows a set
+DEFAULT_CAPS=00000000a80425fb
+
+# The lines of /proc/self/status that tell the hardening.
+status_lines() {
+	grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp):' | tr -s '\t ' ' '
+}
+
+@test "make step-10 builds the program" {
+	run make step-10
+	[ "$status" -eq 0 ]
+	[ -x bin/10-caps-seccomp ]
+}
+
+@test "stdio and exit codes pass through" {
+	assert_stdio_passes "$RUN" busybox
+	assert_exit_codes "$RUN" busybox
+}
+
+@test "/proc/self/status: docker's capabilities, none inheritable or ambient, no_new_privs, a filter" {
+	run "$RUN" busybox cat /proc/self/status
+	[ "$status" -eq 0 ]
+	[ "$(status_lines <<<"$output")" = "$(printf '%s\n' "CapInh: 0000000000000000" \
+		"CapPrm: $DEFAULT_CAPS" "CapEff: $DEFAULT_CAPS" "CapBnd: $DEFAULT_CAPS" \
+		"CapAmb: 0000000000000000" "NoNewPrivs: 1" "Seccomp: 2")" ]
+}
+
+@test "--cap-add, --cap-drop ALL and --security-opt change exactly that" {
+	run "$RUN" --cap-add NET_ADMIN busybox grep CapEff /proc/self/status
+	[ "$(tr -s '\t ' ' ' <<<"$output")" = "CapEff: 00000000a80435fb" ]
+	run "$RUN" --cap-drop ALL busybox grep -E 'CapEff|CapBnd' /proc/self/status
+	[ "$(tr -s '\t ' ' ' <<<"$output")" = "$(printf 'CapEff: 0000000000000000\nCapBnd: 0000000000000000')" ]
+	run "$RUN" --cap-drop chown --cap-drop CAP_KILL busybox grep CapEff /proc/self/status
+	[ "$(tr -s '\t ' ' ' <<<"$output")" = "CapEff: 00000000a80425da" ]
+	run "$RUN" --security-opt no-new-privileges=false busybox grep -E 'NoNewPrivs|Seccomp' /proc/self/status
+	[ "$(tr -s '\t ' ' ' <<<"$output")" = "$(printf 'NoNewPrivs: 0\nSeccomp: 2')" ]
+	run "$RUN" --security-opt seccomp=unconfined busybox grep -E 'NoNewPrivs|Seccomp' /proc/self/status
+	[ "$(tr -s '\t ' ' ' <<<"$output")" = "$(printf 'NoNewPrivs: 1\nSeccomp: 0')" ]
+	run "$RUN" --cap-add NO_SUCH busybox true
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	run "$RUN" --security-opt apparmor=x busybox true
+	[ "$status" -eq 125 ]
+}
+
+# The calls the filter denies, each tried with every capability: EPERM
+# under the filter, something else without it.
+DENIED=(add_key request_key keyctl init_module finit_module delete_module
+	kexec_load kexec_file_load bpf ptrace process_vm_readv process_vm_writev
+	perf_event_open userfaultfd mount umount2 fsopen open_tree move_mount
+	pivot_root swapon swapoff reboot settimeofday clock_settime clock_adjtime
+	adjtimex open_by_handle_at unshare setns clone-newuser io_uring_setup
+	acct quotactl personality tiocsti tiocsti-high tioclinux)
+
+@test "the filter: EPERM for each denied call, which reaches the kernel without it" {
+	local probe expected
+	[ "$(uname -m)" != x86_64 ] || DENIED+=(iopl ioperm)
+	run "$RUN" --cap-add ALL "${PROBE[@]}" busybox /probe/try-syscall "${DENIED[@]}"
+	[ "$status" -eq 0 ]
+	expected=$(printf '%s EPERM\n' "${DENIED[@]}")
+	[ "$output" = "${expected%$'\n'}" ]
+	run "$RUN" --cap-add ALL --security-opt seccomp=unconfined "${PROBE[@]}" busybox \
+		/probe/try-syscall "${DENIED[@]}"
+	[ "$status" -eq 0 ]
+	for probe in "${lines[@]}"; do
+		[[ $probe != *" EPERM" ]] || { echo "the kernel said EPERM: $probe" >&2; false; }
+	done
+}
+
+@test "the filter: ordinary calls and ioctls reach the kernel; clone3 is ENOSYS; x32 is refused" {
+	run "$RUN" "${PROBE[@]}" busybox /probe/try-syscall getpid tiocgwinsz clone3
+	[ "$output" = "$(printf 'getpid ok\ntiocgwinsz EBADF\nclone3 ENOSYS')" ]
+	if [ "$(uname -m)" = x86_64 ]; then
+		run "$RUN" "${PROBE[@]}" busybox /probe/try-syscall x32-getpid
+		[ "$output" = "x32-getpid EPERM" ]
+	fi
+	# busybox's shell, tools and ping still work
+	run "$RUN" busybox sh -c 'ls / >/dev/null && ps >/dev/null && ping -c1 -W2 10.219.0.1 >/dev/null && echo fine'
+	[ "$output" = fine ]
+}
+
+@test "attack then fix: mknod and open a block device" {
+	run "$RUN09" busybox sh -c 'mknod /tmp/loop b 7 0 && dd if=/tmp/loop of=/dev/null count=0 && echo opened'
+	[ "$output" = opened ]
+	run "$RUN" busybox sh -c 'mknod /tmp/loop b 7 0 && dd if=/tmp/loop of=/dev/null count=0 && echo opened'
+	[[ $output == *"Permission denied"* ]]
+	run "$RUN" busybox sh -c 'mknod /dev/loop b 7 0'
+	[[ $output == *"Read-only file system"* ]]
+}
+
+@test "attack then fix: /proc/sysrq-trigger, /proc/sys, /proc/kcore" {
+	local value
+	value=$(cat /proc/sys/vm/overcommit_memory)
+	# open for writing (nothing written), and the same value written back
+	run "$RUN09" busybox sh -c ': >>/proc/sysrq-trigger && echo opened; cat /proc/sys/vm/overcommit_memory > /proc/sys/vm/overcommit_memory && echo written; head -c 4 /proc/kcore | od -c | head -n 1'
+	[[ $output == *opened*written*"E   L   F"* ]]
+	run "$RUN" busybox sh -c ': >>/proc/sysrq-trigger && echo opened; cat /proc/sys/vm/overcommit_memory > /proc/sys/vm/overcommit_memory && echo written; wc -c </proc/kcore'
+	[[ $output != *opened* && $output != *written* ]]
+	[[ $output == *"Read-only file system"* ]]
+	[ "${lines[-1]}" = 0 ]
+	[ "$(cat /proc/sys/vm/overcommit_memory)" = "$value" ]
+}
+
+@test "attack then fix: a directory fd inherited by the runtime leads to the host's files" {
+	assert_inherited_fd_reaches_host "$RUN09" busybox
+	run bash -c 'exec 7</ && "$@" /bin/cat "/proc/self/fd/7$0/Makefile"' "$REPO" "$RUN" busybox
+	[ "$status" -ne 0 ]
+	run bash -c 'exec 7</ && "$@" ls /proc/self/fd' "$REPO" "$RUN" busybox
+	[ "$output" = "$(printf '0\n1\n2\n3')" ]
+}
+
+@test "NOFILE: the hard limit is lower, and cannot be raised" {
+	run "$RUN" busybox sh -c 'ulimit -Hn; ulimit -Sn; ulimit -Hn 5000 && echo raised'
+	[ "${lines[0]}" = 4096 ]
+	[ "${lines[1]}" = 1024 ]
+	[[ $output != *raised* ]]
+}
+
+@test "exec: the same capabilities, no_new_privs, filter and fds" {
+	local id
+	id=$("$NET" run -d busybox sleep 1000)
+	run "$NET" exec "$id" cat /proc/self/status
+	[ "$(status_lines <<<"$output")" = "$(printf '%s\n' "CapInh: 0000000000000000" \
+		"CapPrm: $DEFAULT_CAPS" "CapEff: $DEFAULT_CAPS" "CapBnd: $DEFAULT_CAPS" \
+		"CapAmb: 0000000000000000" "NoNewPrivs: 1" "Seccomp: 2")" ]
+	run bash -c 'exec 7</ && "$@" ls /proc/self/fd' _ "$NET" exec "$id"
+	[ "$output" = "$(printf '0\n1\n2\n3')" ]
+	"$NET" rm -f "$id"
+}
+
+@test "--init: the init too is hardened, and its /proc/1/exe is out of reach" {
+	run "$RUN" --init busybox sh -c 'grep -E "CapEff|Seccomp" /proc/1/status; readlink /proc/1/exe || echo denied'
+	[[ $output == *"CapEff:"*"$DEFAULT_CAPS"* ]]
+	[[ $output == *denied* ]]
+}
+
+# The properties of earlier steps, carried.
+
+@test "carried from 08: --network none; bridge; /etc files" {
+	assert_network_none "$RUN"
+	assert_bridge_network "$RUN"
+	assert_etc_files "$RUN"
+}
+
+@test "carried from 09: the root is an overlay; the environment is docker's" {
+	assert_root_is_overlay "$RUN" busybox
+	assert_clean_environment "$RUN" busybox
+}
