@@ -1649,9 +1649,9 @@ static int child(void *arg)
 	enter_rootfs(cfg->merged);
 	mount_proc();
 	mount_sys();
-	mask_paths();
 	mount_dev();
 	make_dev_nodes();
+	mask_paths(); /* binds /dev/null */
 	seal_dev();
 	set_hostname(cfg->hostname);
 	if (cfg->log_fd != -1 &&
