@@ -472,6 +472,58 @@ assert_root_is_image() { # RUNNER... (ending with the image busybox)
 	[ "$(stat -c '%d:%i' "$IMAGE")" = "${lines[0]}" ]
 }
 
+# 10: the hardened state of a process, as /proc/PID/status shows it:
+# docker's default capabilities (CapPrm, CapEff, CapBnd), none inheritable
+# or ambient, no_new_privs, a seccomp filter. RUNNER... runs CMD.
+HARDENED_STATUS="CapInh: 0000000000000000
+CapPrm: 00000000a80425fb
+CapEff: 00000000a80425fb
+CapBnd: 00000000a80425fb
+CapAmb: 0000000000000000
+NoNewPrivs: 1
+Seccomp: 2"
+assert_hardened() { # RUNNER...
+	run "$@" cat /proc/self/status
+	[ "$status" -eq 0 ]
+	[ "$(grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp):' <<<"$output" |
+		tr -s '\t ' ' ')" = "$HARDENED_STATUS" ]
+}
+
+# 10: the seccomp filter. With every capability kept, each call of the
+# probe (tests/try-syscall.c, built statically into PROBE_DIR, bound
+# read-only at /probe) is EPERM; TIOCGWINSZ reaches the kernel; clone3 is
+# ENOSYS. BIN is a program whose verb `run --rm` starts containers.
+assert_filtered() { # RUNNER... (up to the image)
+	local expected calls=(keyctl init_module kexec_load bpf ptrace mount
+		pivot_root clock_settime open_by_handle_at unshare setns
+		clone-newuser io_uring_setup tiocsti tiocsti-high)
+	run "$@" /probe/try-syscall "${calls[@]}" tiocgwinsz clone3
+	[ "$status" -eq 0 ]
+	expected="$(printf '%s EPERM\n' "${calls[@]}")
+tiocgwinsz EBADF
+clone3 ENOSYS"
+	[ "$output" = "$expected" ]
+}
+
+# 10: a device node made inside is of no use: every writable mount is
+# nodev, and /dev is read-only. /dev/kmsg (1, 11) stands for any device.
+assert_devices_unusable() { # RUNNER...
+	run "$@" sh -c 'mknod /tmp/kmsg c 1 11 && (exec 3</tmp/kmsg) && echo opened; mknod /dev/kmsg2 c 1 11 || echo refused'
+	[[ $output == *"Permission denied"* ]]
+	[[ $output != *opened* ]]
+	[[ $output == *refused* ]]
+}
+
+# 10: PID 1 of --init is the runtime's code, a host binary: the
+# container cannot open it through /proc/1/exe (CVE-2019-5736), nor
+# reach its descriptors.
+assert_init_out_of_reach() { # RUNNER... (up to the image)
+	run "$@" sh -c '(exec 3</proc/1/exe) && echo opened; ls /proc/1/fd >/dev/null && echo listed; echo done'
+	[[ $output != *opened* ]]
+	[[ $output != *listed* ]]
+	[[ $output == *done ]]
+}
+
 # 09: the command's environment is docker's (PATH, HOSTNAME, HOME, and
 # TERM since the host has one), none of the runtime's.
 assert_clean_environment() { # RUNNER... (ending with the image)

@@ -194,3 +194,15 @@ carriers() { # FROM
 		fails assert_clean_environment "$(mutant "$nn" '/^\tenviron = cfg->env;$/d')" busybox
 	done
 }
+
+@test "10 on: capabilities kept, a call let through, /dev writable, PID 1 dumpable" {
+	local nn probe=$BATS_TEST_TMPDIR/probe
+	mkdir "$probe"
+	cc -std=gnu11 -O2 -static -o "$probe/try-syscall" "$REPO/tests/try-syscall.c"
+	for nn in $(carriers 10); do
+		fails assert_hardened "$(mutant "$nn" '/^\tdrop_capabilities(caps);$/d')" busybox
+		fails assert_filtered "$(mutant "$nn" '/^\tDENY(keyctl),/d')" --cap-add ALL -v "$probe:/probe:ro" busybox
+		fails assert_devices_unusable "$(mutant "$nn" '/^\tseal_dev();$/d')" busybox
+		fails assert_init_out_of_reach "$(mutant "$nn" '/^\tif (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)$/,+1d')" --init busybox
+	done
+}
