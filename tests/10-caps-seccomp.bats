@@ -190,3 +190,106 @@ DENIED=(add_key request_key keyctl init_module finit_module delete_module
 	assert_root_is_overlay "$RUN" busybox
 	assert_clean_environment "$RUN" busybox
 }
+
+# The chapter's commands. Each script runs in a mount namespace of its own,
+# where tmpfs mounts cover /tmp, /run (the state directory) and containers/,
+# and images/ holds busybox alone: the scratch directories, the containers
+# and the probe are the test's, and vanish with it.
+# (A script is an argument, not stdin: the containers would read it.)
+try_it() { # SCRIPT
+	env -u NUTSHELL_STATE -u NUTSHELL_CONTAINERS unshare -m bash -c '
+		set -e
+		repo=$PWD
+		exec 9<"$repo"
+		mount -t tmpfs tmpfs /run
+		mount -t tmpfs tmpfs /tmp
+		# a repository under /tmp or /run (a CI clone) is hidden now:
+		# back at its path, from the descriptor (not canonicalized,
+		# which would resolve its path again, to the tmpfs)
+		if [ ! -d "$repo/images" ]; then
+			mkdir -p "$repo"
+			mount --no-canonicalize --bind /proc/self/fd/9 "$repo"
+		fi
+		exec 9<&-
+		cd "$repo"
+		mkdir -p containers /run/busybox
+		mount --bind images/busybox /run/busybox
+		mount -t tmpfs tmpfs images
+		mkdir images/busybox
+		mount --bind /run/busybox images/busybox
+		mount -t tmpfs tmpfs containers
+		exec unshare -n bash -c "$0"' "$1" </dev/null
+}
+
+@test "Try it: 09's root keeps the caller's capabilities and has no filter; 10's has docker's fourteen, no_new_privs and a filter" {
+	make step-09 step-10 >/dev/null
+	run try_it "$(
+		cat <<'EOF'
+./bin/09-overlay run --rm busybox grep -E 'Cap|NoNewPrivs|Seccomp' /proc/self/status
+./bin/10-caps-seccomp run --rm busybox grep -E 'Cap|NoNewPrivs|Seccomp' /proc/self/status
+EOF
+	)"
+	echo "$output" >&2
+	[ "$status" -eq 0 ]
+	# 09 keeps whatever the caller has: every capability, from a root shell
+	local all
+	all=$(awk '$1 == "CapBnd:" { print $2 }' /proc/self/status)
+	[ "$(tr -s '\t ' ' ' <<<"$output")" = "$(printf '%s\n' \
+		"CapInh: 0000000000000000" "CapPrm: $all" "CapEff: $all" \
+		"CapBnd: $all" "CapAmb: 0000000000000000" "NoNewPrivs: 0" \
+		"Seccomp: 0" "Seccomp_filters: 0" \
+		"CapInh: 0000000000000000" "CapPrm: $DEFAULT_CAPS" \
+		"CapEff: $DEFAULT_CAPS" "CapBnd: $DEFAULT_CAPS" \
+		"CapAmb: 0000000000000000" "NoNewPrivs: 1" "Seccomp: 2" \
+		"Seccomp_filters: 1")" ]
+}
+
+@test "Try it: mount, unshare -U, a device node, /proc/sys and an inherited fd: in 09, then in 10" {
+	run try_it "$(
+		cat <<'EOF'
+./bin/09-overlay run --rm busybox sh -c 'mount -t tmpfs tmpfs /mnt && echo mounted; unshare -U true && echo unshared; mknod /tmp/kmsg c 1 11 && true </tmp/kmsg && echo opened; cat /proc/sys/vm/overcommit_memory > /proc/sys/vm/overcommit_memory && echo written'
+./bin/10-caps-seccomp run --rm busybox sh -c 'mount -t tmpfs tmpfs /mnt && echo mounted; unshare -U true && echo unshared; mknod /tmp/kmsg c 1 11 && true </tmp/kmsg && echo opened; cat /proc/sys/vm/overcommit_memory > /proc/sys/vm/overcommit_memory && echo written'
+exec 7</
+./bin/09-overlay run --rm busybox cat /proc/self/fd/7/etc/hostname
+./bin/10-caps-seccomp run --rm busybox cat /proc/self/fd/7/etc/hostname
+exec 7<&-
+EOF
+	)"
+	echo "$output" >&2
+	local first=${output%%$'\n'mount:*}
+	[ "$first" = "$(printf 'mounted\nunshared\nopened\nwritten')" ]
+	[[ $output == *$'\nmount: permission denied (are you root?)\nunshare: unshare(0x10000000): Operation not permitted\n'* ]]
+	[[ $output == *$'\nsh: can\'t open /tmp/kmsg: Permission denied\n'* ]]
+	[[ $output == *$'\nsh: can\'t create /proc/sys/vm/overcommit_memory: Read-only file system\n'* ]]
+	[[ $output == *$'\n'"$(cat /etc/hostname)"$'\ncat: can\'t open \'/proc/self/fd/7/etc/hostname\': No such file or directory' ]]
+	[ "$(cat /etc/hostname)" != nutshell ]
+	[[ $output != *mounted*mounted* && $output != *written*written* ]]
+}
+
+@test "Try it: the probe in 09 and in 10; --security-opt seccomp=unconfined; NOFILE; ping and NET_RAW; exec; --init" {
+	run try_it "$(
+		cat <<'EOF'
+mkdir /tmp/probe
+cc -static -o /tmp/probe/try-syscall tests/try-syscall.c
+./bin/09-overlay run --rm -v /tmp/probe:/probe:ro busybox /probe/try-syscall keyctl tiocsti clone3 getpid
+./bin/10-caps-seccomp run --rm -v /tmp/probe:/probe:ro busybox /probe/try-syscall keyctl tiocsti clone3 getpid
+./bin/10-caps-seccomp run --rm --security-opt seccomp=unconfined -v /tmp/probe:/probe:ro busybox /probe/try-syscall keyctl tiocsti clone3 getpid
+./bin/10-caps-seccomp run --rm busybox sh -c 'ulimit -Sn; ulimit -Hn; ulimit -Hn 8192'
+./bin/10-caps-seccomp run --rm busybox ping -c 1 -W 2 10.219.0.1
+./bin/10-caps-seccomp run --rm --cap-drop NET_RAW busybox ping -c 1 -W 2 10.219.0.1
+./bin/10-caps-seccomp run -d --name box busybox sleep 1000
+./bin/10-caps-seccomp exec box grep -E 'CapEff|NoNewPrivs|Seccomp:' /proc/self/status
+./bin/10-caps-seccomp rm -f box
+./bin/10-caps-seccomp run --rm --init busybox ls -l /proc/1/exe
+EOF
+	)"
+	echo "$output" >&2
+	[[ $output == $'keyctl EOPNOTSUPP\ntiocsti EBADF\nclone3 EINVAL\ngetpid ok\n'* ]]
+	[[ $output == *$'\nkeyctl EPERM\ntiocsti EPERM\nclone3 ENOSYS\ngetpid ok\n'* ]]
+	[[ $output == *$'\ngetpid ok\nkeyctl EOPNOTSUPP\ntiocsti EBADF\nclone3 EINVAL\ngetpid ok\n'* ]]
+	[[ $output == *$'\n1024\n4096\nsh: error setting limit: Operation not permitted\n'* ]]
+	[[ $output == *$'\n1 packets transmitted, 1 packets received, 0% packet loss\n'* ]]
+	[[ $output == *$'\nping: permission denied (are you root?)\n'* ]]
+	[[ $output =~ $'\n'[0-9a-f]{12}$'\nCapEff:\t00000000a80425fb\nNoNewPrivs:\t1\nSeccomp:\t2\nbox\n' ]]
+	[[ $output == *"ls: /proc/1/exe: cannot read link: Permission denied"* ]]
+}
