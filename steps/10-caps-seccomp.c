@@ -755,9 +755,9 @@ static const struct sock_filter filter[] = {
 	IF_EQ(__NR_personality, 0, 8),
 	LOAD(ARG_LO(0)),
 	IF_EQ(0x0, 5, 0), /* PER_LINUX */
-	IF_EQ(0x8, 4, 0), /* UNAME26 */
-	IF_EQ(0x20000, 3, 0), /* PER_LINUX | ADDR_NO_RANDOMIZE */
-	IF_EQ(0x20008, 2, 0), /* both */
+	IF_EQ(0x8, 4, 0), /* PER_LINUX32 */
+	IF_EQ(0x20000, 3, 0), /* UNAME26 */
+	IF_EQ(0x20008, 2, 0), /* PER_LINUX32 | UNAME26 */
 	IF_EQ(0xffffffff, 1, 0), /* a query */
 	RETURN(SECCOMP_RET_ERRNO | EPERM),
 	RETURN(SECCOMP_RET_ALLOW),
@@ -910,8 +910,11 @@ static void mask_paths(void)
 	for (i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++) {
 		const char *p = masked_paths[i];
 
-		if (stat(p, &st) == -1 && errno == ENOENT)
-			continue;
+		if (stat(p, &st) == -1) {
+			if (errno == ENOENT)
+				continue; /* not in this kernel */
+			die("stat `%s`", p);
+		}
 		if (S_ISDIR(st.st_mode)
 			    ? mount("tmpfs", p, "tmpfs", MS_RDONLY, NULL) == -1
 			    : mount("/dev/null", p, NULL, MS_BIND, NULL) == -1)

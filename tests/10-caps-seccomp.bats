@@ -108,8 +108,8 @@ DENIED=(add_key request_key keyctl init_module finit_module delete_module
 	run "$RUN09" busybox sh -c 'mount -t tmpfs tmpfs /mnt && echo mounted'
 	[ "$output" = mounted ]
 	run "$RUN" busybox sh -c 'mount -t tmpfs tmpfs /mnt && echo mounted'
+	[ "$status" -ne 0 ]
 	[[ $output != *mounted* ]]
-	[[ $output == *"Operation not permitted"* ]]
 }
 
 @test "the filter: ordinary calls and ioctls reach the kernel; clone3 is ENOSYS; x32 is refused" {
