@@ -841,13 +841,15 @@ static void drop_capabilities(unsigned long long caps)
 	struct __user_cap_header_struct head = {
 		.version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct data[2] = {{0}};
-	int cap;
+	int cap, in;
 
-	for (cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
-		if (!(caps >> cap & 1) &&
-		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1)
+	for (cap = 0; (in = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) >= 0; cap++)
+		if (in == 0) /* not ours to give (--cap-add ALL) */
+			caps &= ~(1ULL << cap);
+		else if (!(caps >> cap & 1) &&
+			 prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1)
 			die("drop capability %d from the bounding set", cap);
-	caps &= (1ULL << cap) - 1; /* those this kernel has (ALL) */
+	caps &= (1ULL << cap) - 1; /* those this kernel has */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1)
 		die("clear the ambient capabilities");
 	data[0].effective = data[0].permitted = caps & 0xffffffff;
