@@ -457,36 +457,6 @@ PY
 	assert_etc_files "$RUN"
 }
 
-# The chapter's commands. Each script runs in a mount namespace of its own,
-# where tmpfs mounts cover /tmp, /run (the state directory) and containers/,
-# and images/ holds busybox alone: the scratch directories, the containers
-# and the imported image are the test's, and vanish with it.
-# (A script is an argument, not stdin: the containers would read it.)
-try_it() { # SCRIPT
-	env -u NUTSHELL_STATE -u NUTSHELL_CONTAINERS unshare -m bash -c '
-		set -e
-		repo=$PWD
-		exec 9<"$repo"
-		mount -t tmpfs tmpfs /run
-		mount -t tmpfs tmpfs /tmp
-		# a repository under /tmp or /run (a CI clone) is hidden now:
-		# back at its path, from the descriptor (not canonicalized,
-		# which would resolve its path again, to the tmpfs)
-		if [ ! -d "$repo/images" ]; then
-			mkdir -p "$repo"
-			mount --no-canonicalize --bind /proc/self/fd/9 "$repo"
-		fi
-		exec 9<&-
-		cd "$repo"
-		mkdir -p containers /run/busybox
-		mount --bind images/busybox /run/busybox
-		mount -t tmpfs tmpfs images
-		mkdir images/busybox
-		mount --bind /run/busybox images/busybox
-		mount -t tmpfs tmpfs containers
-		exec unshare -n bash -c "$0"' "$1" </dev/null
-}
-
 @test "Try it: the problem: two runs of 08 on one copied rootfs see each other's writes" {
 	make -s step-08
 	run try_it "$(

@@ -203,36 +203,6 @@ DENIED=(add_key request_key keyctl init_module finit_module delete_module
 	assert_clean_environment "$RUN" busybox
 }
 
-# The chapter's commands. Each script runs in a mount namespace of its own,
-# where tmpfs mounts cover /tmp, /run (the state directory) and containers/,
-# and images/ holds busybox alone: the scratch directories, the containers
-# and the probe are the test's, and vanish with it.
-# (A script is an argument, not stdin: the containers would read it.)
-try_it() { # SCRIPT
-	env -u NUTSHELL_STATE -u NUTSHELL_CONTAINERS unshare -m bash -c '
-		set -e
-		repo=$PWD
-		exec 9<"$repo"
-		mount -t tmpfs tmpfs /run
-		mount -t tmpfs tmpfs /tmp
-		# a repository under /tmp or /run (a CI clone) is hidden now:
-		# back at its path, from the descriptor (not canonicalized,
-		# which would resolve its path again, to the tmpfs)
-		if [ ! -d "$repo/images" ]; then
-			mkdir -p "$repo"
-			mount --no-canonicalize --bind /proc/self/fd/9 "$repo"
-		fi
-		exec 9<&-
-		cd "$repo"
-		mkdir -p containers /run/busybox
-		mount --bind images/busybox /run/busybox
-		mount -t tmpfs tmpfs images
-		mkdir images/busybox
-		mount --bind /run/busybox images/busybox
-		mount -t tmpfs tmpfs containers
-		exec unshare -n bash -c "$0"' "$1" </dev/null
-}
-
 @test "Try it: 09's root keeps the caller's capabilities and has no filter; 10's has docker's fourteen, no_new_privs and a filter" {
 	make step-09 step-10 >/dev/null
 	run try_it "$(

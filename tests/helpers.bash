@@ -914,3 +914,34 @@ assert_etc_files() { # BIN
 	[ "${lines[-1]}" = 3 ] # three bind mounts
 	[ "$(tree_state "$IMAGE")" = "$before" ]
 }
+
+# Run a chapter's Try-it SCRIPT (09 on), as a learner would, in a mount
+# namespace of its own, where tmpfs mounts cover /tmp, /run (the state
+# directory) and containers/, and images/ holds busybox alone: the scratch
+# directories, the containers and the imported images are the test's, and
+# vanish with it; then in a network namespace of its own. (A script is an
+# argument, not stdin: the containers would read it.)
+try_it() { # SCRIPT
+	env -u NUTSHELL_STATE -u NUTSHELL_CONTAINERS unshare -m bash -c '
+		set -e
+		repo=$PWD
+		exec 9<"$repo"
+		mount -t tmpfs tmpfs /run
+		mount -t tmpfs tmpfs /tmp
+		# a repository under /tmp or /run (a CI clone) is hidden now:
+		# back at its path, from the descriptor (not canonicalized,
+		# which would resolve its path again, to the tmpfs)
+		if [ ! -d "$repo/images" ]; then
+			mkdir -p "$repo"
+			mount --no-canonicalize --bind /proc/self/fd/9 "$repo"
+		fi
+		exec 9<&-
+		cd "$repo"
+		mkdir -p containers /run/busybox
+		mount --bind images/busybox /run/busybox
+		mount -t tmpfs tmpfs images
+		mkdir images/busybox
+		mount --bind /run/busybox images/busybox
+		mount -t tmpfs tmpfs containers
+		exec unshare -n bash -c "$0"' "$1" </dev/null
+}
