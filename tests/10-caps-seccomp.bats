@@ -192,6 +192,65 @@ DENIED=(add_key request_key keyctl init_module finit_module delete_module
 
 # The properties of earlier steps, carried.
 
+@test "carried from 02: a script without \"#!\" and 150000 arguments runs: the stack fits them" {
+	copy_image "$BATS_TEST_TMPDIR/rootfs"
+	assert_big_argv "$RUN" "$BATS_TEST_TMPDIR/rootfs"
+}
+
+@test "carried from 04: /proc is a proc mount, nosuid, nodev, noexec" {
+	assert_proc_mounted "$RUN" busybox
+}
+
+@test "carried from 04: SIGTERM and SIGHUP are passed on; the runtime exits as the command did" {
+	assert_forwards_signals "$RUN" busybox
+}
+
+@test "carried from 05: its own IPC, mount, network, PID, UTS and cgroup namespaces" {
+	assert_own_namespaces "cgroup ipc mnt net pid uts" "$RUN" busybox
+}
+
+@test "carried from 05: PID 1, and a hostname of its own" {
+	assert_pid1_and_hostname "$RUN" busybox
+}
+
+@test "carried from 06: under a shared /, a mount made inside stays inside" {
+	assert_mounts_stay_inside "$RUN" busybox
+}
+
+@test "carried from 06: pivot_root: the chroot escape finds no way out" {
+	assert_no_chroot_escape "$RUN"
+}
+
+@test "carried from 06: its own private mounts: /proc, read-only /sys, a /dev with its nodes" {
+	assert_standard_mounts "$RUN" busybox
+}
+
+@test "carried from 06: the image is left exactly as it was" {
+	assert_image_unchanged "$RUN" busybox
+}
+
+@test "carried from 07: a cgroup of its own, with every limit asked for" {
+	assert_cgroup_limits "$RUN"
+}
+
+@test "carried from 07: in its cgroup before it runs anything: the order of system calls" {
+	assert_cgroup_before_exec "$RUN"
+}
+
+@test "carried from 07: its cgroup namespace shows its own cgroup as /" {
+	assert_cgroupns_root "$RUN" busybox
+}
+
+@test "carried from 07: a runtime killed with SIGKILL takes its container along" {
+	assert_dies_with_runtime "$RUN"
+}
+
+@test "make diff STEP=10 shows the filter" {
+	run make diff STEP=10
+	[ "$status" -eq 0 ]
+	[[ $output == *'+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) == -1)'* ]]
+}
+
 @test "carried from 08: --network none; bridge; /etc files" {
 	assert_network_none "$RUN"
 	assert_bridge_network "$RUN"

@@ -650,9 +650,10 @@ assert_standard_mounts() { # RUNNER...
 	[[ $output != *shared:* && $output != *master:* ]]
 	# mount point and type; "/" is the image, on whatever the host has;
 	# from 08 on, the runtime's three /etc files come on top of them (08:
-	# from a tmpfs; 09 on: from the container's directory)
+	# from a tmpfs; 09 on: from the container's directory); from 10 on,
+	# the masked and read-only paths below /proc and /sys
 	[ "$(awk '{ for (i = 7; $i != "-"; i++) ; print $5, ($5 == "/" ? "image" : $(i + 1)) }' <<<"$output" |
-		grep -Ev '^/etc/(hosts|hostname|resolv.conf) ' | sort | tr '\n' ' ')" = \
+		grep -Ev '^/etc/(hosts|hostname|resolv.conf) |^/(proc|sys)/' | sort | tr '\n' ' ')" = \
 		"/ image /dev tmpfs /dev/pts devpts /dev/shm tmpfs /proc proc /sys sysfs " ]
 	[[ $(awk '$5 == "/sys" { print $6 }' <<<"$output") == ro,* ]]
 	run "$@" /bin/sh -c 'for d in null zero full random urandom tty; do stat -c "%n %F %t:%T %a" /dev/$d; done; for l in fd stdin stdout stderr ptmx; do readlink /dev/$l; done; ls /dev/pts'
