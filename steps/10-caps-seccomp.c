@@ -10,8 +10,8 @@
  * docker's masked /proc paths are hidden and /proc/sys is read-only; the
  * open-files limit is lower, and cannot be raised; the command starts with
  * fds 0, 1 and 2 only; device nodes it makes are of no use (nodev, a
- * read-only /dev). exec gives a joining process the same, and the
- * runtime's own binary is out of the container's reach meanwhile.
+ * read-only /dev). exec gives a joining process the same, and joins
+ * non-dumpable, so that the container cannot open its /proc/PID/exe.
  *
  * Usage:   10-caps-seccomp run [OPTIONS] IMAGE [CMD [ARG...]] (see --help)
  *          --cap-add CAP, --cap-drop CAP (ALL too), --security-opt
