@@ -246,3 +246,28 @@ in_other_root() { # PID
 	[[ $output == *"the test renamed the host: $(hostname) -> renamed-by-a-test"* ]]
 	[[ ${lines[-1]} == "status 1 hostname $(hostname)" ]]
 }
+
+# shellcheck disable=SC2016 # expanded by the inner bash
+@test "a bridge made in the test's network namespace is reported and removed, ip_forward put back" {
+	# in a network namespace of its own: the host's network stays as it is
+	run unshare --net bash -c '
+		bats_require_minimum_version() { :; }
+		BATS_TEST_DIRNAME=$1 BATS_TEST_TMPDIR=$2
+		. "$1/helpers.bash"
+		common_setup
+		echo "ip_forward before: $FORWARD_BEFORE"
+		./bin/09-overlay run --rm busybox true
+		echo "ip_forward during: $(</proc/sys/net/ipv4/ip_forward)"
+		common_teardown
+		echo "status $?"
+		ip -o link show dev nutshell0 || echo "no bridge"
+		echo "rules: $(iptables-save | grep -c -- "--comment nutshell")"
+		echo "ip_forward after: $(</proc/sys/net/ipv4/ip_forward)"' _ "$BATS_TEST_DIRNAME" "$BATS_TEST_TMPDIR"
+	[[ $output == *"ip_forward during: 1"* ]]
+	[[ $output == *"the test made a bridge in the host's network namespace"* ]]
+	[[ $output == *"status 1"* ]]
+	[[ $output == *"no bridge"* ]]
+	[[ $output == *"rules: 0"* ]]
+	[[ $output == *"ip_forward after: ${lines[0]#ip_forward before: }"* ]]
+	[[ ${lines[0]} == "ip_forward before: "[01] ]]
+}

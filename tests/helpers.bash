@@ -178,18 +178,28 @@ remove_cgroups() { # DIR...
 	done
 }
 
+# The index of the runtime's bridge in this network namespace, if any.
+bridge_index() {
+	ip -o link show dev nutshell0 2>/dev/null | cut -d: -f1
+}
+
 common_setup() {
 	cd "$REPO" || return 1
 	HOST_PIDNS=$(readlink /proc/self/ns/pid)
 	CGROUPS_BEFORE=$(nutshell_cgroups)
 	MOUNTS_BEFORE=$(mount_table)
 	HOSTNAME_BEFORE=$(</proc/sys/kernel/hostname)
+	BRIDGE_BEFORE=$(bridge_index)
+	FORWARD_BEFORE=$(</proc/sys/net/ipv4/ip_forward)
 	STARTED_RUNTIMES=" "
+	# leases and locks of a runtime that makes a network, in the test's
+	# own directory (net_setup and try_it set their own)
+	export NUTSHELL_STATE=$BATS_TEST_TMPDIR/state
 	export NUTSHELL_TEST_MARK=$BASHPID.${BATS_SUITE_TEST_NUMBER:-0}.$SRANDOM
 }
 
 common_teardown() {
-	local procs cgroups after renamed cg pid target _
+	local procs cgroups after renamed bridged cg pid target _
 	# the test was skipped before common_setup: nothing to look for
 	[ -n "${NUTSHELL_TEST_MARK:-}" ] || return 0
 	# what the teardown itself runs is not the test's
@@ -216,7 +226,11 @@ common_teardown() {
 	# a container that shares the host's UTS namespace renames the host
 	renamed=$(</proc/sys/kernel/hostname)
 	[ "$renamed" != "$HOSTNAME_BEFORE" ] || renamed=
-	[ -n "$procs$cgroups$renamed" ] || [ "$after" != "$MOUNTS_BEFORE" ] || return 0
+	# a runtime run outside the test's network namespaces (net_setup)
+	# makes its bridge, NAT rules and ip_forward in the host's
+	bridged=$(bridge_index)
+	[ "$bridged" != "$BRIDGE_BEFORE" ] || bridged=
+	[ -n "$procs$cgroups$renamed$bridged" ] || [ "$after" != "$MOUNTS_BEFORE" ] || return 0
 
 	# Say what was left, then undo it: processes first (they may hold the
 	# cgroups and mounts), then the cgroups, then the mounts, deepest first.
@@ -229,6 +243,11 @@ common_teardown() {
 	if [ -n "$renamed" ]; then
 		echo "the test renamed the host: $HOSTNAME_BEFORE -> $renamed" >&2
 		echo "$HOSTNAME_BEFORE" >/proc/sys/kernel/hostname
+	fi
+	if [ -n "$bridged" ]; then
+		echo "the test made a bridge in the host's network namespace" >&2
+		"$REPO/scripts/cleanup" --network >&2 || true
+		echo "$FORWARD_BEFORE" >/proc/sys/net/ipv4/ip_forward
 	fi
 	if [ "$after" != "$MOUNTS_BEFORE" ]; then
 		echo "the test changed the mount table under $REPO:" >&2

@@ -61,10 +61,12 @@ fails() { # HELPER ARG...
 		[ $# -lt 2 ] || printf ' %q' "${@:2}"
 		printf '\n}\n'
 	} >"$file"
-	# in a UTS and IPC namespace of its own: a mutant without CLONE_NEWUTS
-	# would otherwise set the host's hostname. Its name there is not the
-	# containers' own, whatever the host's is.
-	run unshare --uts --ipc bash -c 'hostname mutants && exec "$@"' _ \
+	# In a UTS, IPC and network namespace of its own: a mutant without
+	# CLONE_NEWUTS would otherwise set the host's hostname, and from 09 on
+	# `run` makes its bridge, NAT rules and ip_forward in the caller's
+	# network namespace. Its name there is not the containers' own,
+	# whatever the host's is.
+	run unshare --uts --ipc --net bash -c 'hostname mutants && exec "$@"' _ \
 		env NUTSHELL_REPO="$REPO" bats --tap "$file"
 	echo "$output" >&2
 	[ "$status" -eq 1 ]
