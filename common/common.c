@@ -619,6 +619,13 @@ char *repo_path(const char *name)
 		return NULL;
 	}
 	exe[n] = '\0';
+	/* step 10 runs from a sealed copy in memory, argv[0] its file */
+	if (strncmp(exe, "/memfd:", 7) == 0 &&
+	    snprintf(exe, sizeof(exe), "%s", program_invocation_name) >=
+		    (int)sizeof(exe)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
 	if (asprintf(&path, "%s/%s", dirname(dirname(exe)), name) == -1)
 		return NULL;
 	return path;

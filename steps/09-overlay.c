@@ -51,7 +51,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -455,21 +454,31 @@ static void mount_overlay(const struct config *cfg)
  * -v HOSTDIR:PATH[:ro]: bind-mount a host directory into the root, before
  * the pivot, while the host's tree is in view. PATH is made, in the upper
  * layer, where the image lacks it; never through a symlink of the image,
- * which would resolve against the host's "/" here. A read-only bind takes
- * two calls: the first ignores MS_RDONLY, a remount applies it, and sets
- * every flag anew: keep the source's nosuid, nodev and noexec.
+ * which would resolve against the host's "/" here. The bind is recursive,
+ * so the host's mounts below HOSTDIR come along, and :ro must reach them
+ * too: a remount with MS_RDONLY changes the top mount only, and sets its
+ * every flag anew. mount_setattr(2) with AT_RECURSIVE (Linux 5.12; no
+ * glibc wrapper before 2.36) sets ATTR on the whole tree, and no other.
  */
-static unsigned long locked_flags(unsigned long st_flags)
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#endif
+static int set_tree_attr(const char *path, unsigned long long attr)
 {
-	return (st_flags & ST_NOSUID ? MS_NOSUID : 0) |
-	       (st_flags & ST_NODEV ? MS_NODEV : 0) |
-	       (st_flags & ST_NOEXEC ? MS_NOEXEC : 0);
+	struct {
+		unsigned long long attr_set, attr_clr, propagation, userns_fd;
+	} ma = {.attr_set = attr};
+
+	return syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &ma,
+		       sizeof(ma));
 }
 
 static void mount_volumes(const struct config *cfg)
 {
 	char to[PATH_MAX], *p;
-	struct statvfs vfs;
 	struct stat st;
 	int i;
 
@@ -494,12 +503,8 @@ static void mount_volumes(const struct config *cfg)
 		} while (p != NULL);
 		if (mount(v->host, to, NULL, MS_BIND | MS_REC, NULL) == -1)
 			die("mount `%s` on `%s`", v->host, v->path);
-		if (v->ro && (statvfs(v->host, &vfs) == -1 ||
-			      mount(NULL, to, NULL,
-				    MS_REMOUNT | MS_BIND | MS_RDONLY |
-					    locked_flags(vfs.f_flag),
-				    NULL) == -1))
-			die("remount `%s` read-only", v->path);
+		if (v->ro && set_tree_attr(to, MOUNT_ATTR_RDONLY) == -1)
+			die("make `%s` read-only", v->path);
 	}
 }
 

@@ -11,7 +11,8 @@
  * open-files limit is lower, and cannot be raised; the command starts with
  * fds 0, 1 and 2 only; device nodes it makes are of no use (nodev, a
  * read-only /dev). exec gives a joining process the same, and joins
- * non-dumpable, so that the container cannot open its /proc/PID/exe.
+ * non-dumpable; run and exec run from a sealed copy of the binary in
+ * memory, so that no /proc/PID/exe in the container is a host file.
  *
  * Usage:   10-caps-seccomp run [OPTIONS] IMAGE [CMD [ARG...]] (see --help)
  *          --cap-add CAP, --cap-drop CAP (ALL too), --security-opt
@@ -50,11 +51,12 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -296,6 +298,7 @@ struct config {
 	int exec_pipe[2]; /* -d: the child writes a byte if it fails */
 	int start_err; /* -d: the child's stderr before the log, or -1 */
 	unsigned long long caps; /* the capabilities kept, a bit each */
+	unsigned long long cap_add, cap_drop; /* as given, CAP_ALL for ALL */
 	int no_new_privs; /* 1 unless --security-opt no-new-privileges=false */
 	int seccomp; /* 1 unless --security-opt seccomp=unconfined */
 	int started; /* state says "running": keep the directory */
@@ -543,21 +546,32 @@ static void mount_overlay(const struct config *cfg)
  * -v HOSTDIR:PATH[:ro]: bind-mount a host directory into the root, before
  * the pivot, while the host's tree is in view. PATH is made, in the upper
  * layer, where the image lacks it; never through a symlink of the image,
- * which would resolve against the host's "/" here. A read-only bind takes
- * two calls: the first ignores MS_RDONLY, a remount applies it, and sets
- * every flag anew: keep the source's nosuid, nodev and noexec.
+ * which would resolve against the host's "/" here. The bind is recursive,
+ * so the host's mounts below HOSTDIR come along, and :ro must reach them
+ * too: a remount with MS_RDONLY changes the top mount only, and sets its
+ * every flag anew. mount_setattr(2) with AT_RECURSIVE (Linux 5.12; no
+ * glibc wrapper before 2.36) sets ATTR on the whole tree, and no other.
  */
-static unsigned long locked_flags(unsigned long st_flags)
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NODEV 0x00000004
+#endif
+static int set_tree_attr(const char *path, unsigned long long attr)
 {
-	return (st_flags & ST_NOSUID ? MS_NOSUID : 0) |
-	       (st_flags & ST_NODEV ? MS_NODEV : 0) |
-	       (st_flags & ST_NOEXEC ? MS_NOEXEC : 0);
+	struct {
+		unsigned long long attr_set, attr_clr, propagation, userns_fd;
+	} ma = {.attr_set = attr};
+
+	return syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &ma,
+		       sizeof(ma));
 }
 
 static void mount_volumes(const struct config *cfg)
 {
 	char to[PATH_MAX], *p;
-	struct statvfs vfs;
 	struct stat st;
 	int i;
 
@@ -582,13 +596,10 @@ static void mount_volumes(const struct config *cfg)
 		} while (p != NULL);
 		if (mount(v->host, to, NULL, MS_BIND | MS_REC, NULL) == -1)
 			die("mount `%s` on `%s`", v->host, v->path);
-		if (statvfs(v->host, &vfs) == -1 ||
-		    mount(NULL, to, NULL,
-			  MS_REMOUNT | MS_BIND | MS_NODEV |
-				  (v->ro ? MS_RDONLY : 0) |
-				  locked_flags(vfs.f_flag),
-			  NULL) == -1)
-			die("remount `%s` nodev", v->path);
+		if (set_tree_attr(to,
+				  v->ro ? MOUNT_ATTR_NODEV | MOUNT_ATTR_RDONLY
+					: MOUNT_ATTR_NODEV) == -1)
+			die("make `%s` nodev", v->path);
 	}
 }
 
@@ -887,7 +898,8 @@ static void harden(unsigned long long caps, int no_new_privs, int seccomp)
 /*
  * Device nodes: the container keeps CAP_MKNOD, as with docker, but a
  * node it makes is of no use: every filesystem it can write to is
- * mounted nodev (the root, volumes, /dev/shm), except /dev, which is
+ * mounted nodev (the root, volumes and what is below them, /dev/shm),
+ * except /dev, which is
  * made read-only here, once its standard nodes are in. (Docker uses the
  * device cgroup instead, a BPF program on v2.)
  */
@@ -1842,14 +1854,15 @@ static void add_volume(struct config *cfg, const char *arg)
 }
 
 /* --cap-add, --cap-drop NAME: docker's names, with or without CAP_, in
- * any case, or ALL. Returns its bit. */
+ * any case, or ALL. Returns its bit, CAP_ALL for ALL. */
+#define CAP_ALL (1ULL << 63)
 static unsigned long long parse_capability(const char *arg)
 {
 	const char *name = strncasecmp(arg, "CAP_", 4) == 0 ? arg + 4 : arg;
 	size_t i;
 
 	if (strcasecmp(name, "ALL") == 0)
-		return ~0ULL;
+		return CAP_ALL;
 	for (i = 0; i < sizeof(capabilities) / sizeof(capabilities[0]); i++)
 		if (capabilities[i].name != NULL &&
 		    strcasecmp(name, capabilities[i].name) == 0)
@@ -1969,10 +1982,10 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 			cfg->init = 1;
 			break;
 		case 'A':
-			cfg->caps |= parse_capability(optarg);
+			cfg->cap_add |= parse_capability(optarg);
 			break;
 		case 'D':
-			cfg->caps &= ~parse_capability(optarg);
+			cfg->cap_drop |= parse_capability(optarg);
 			break;
 		case 'S':
 			parse_security_opt(cfg, optarg);
@@ -1985,6 +1998,14 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 	}
 	if (cfg->npublish > 0 && cfg->network != NET_BRIDGE)
 		diex("--publish needs --network bridge");
+	/* docker's rules, in any order: ALL added keeps all but the dropped,
+	 * ALL dropped keeps only the added, else the added win */
+	if (cfg->cap_add & CAP_ALL)
+		cfg->caps = ~(cfg->cap_drop | CAP_ALL);
+	else if (cfg->cap_drop & CAP_ALL)
+		cfg->caps = cfg->cap_add;
+	else
+		cfg->caps = (cfg->caps & ~cfg->cap_drop) | cfg->cap_add;
 	default_env(cfg, "PATH", DEFAULT_PATH);
 	default_env(cfg, "HOSTNAME", cfg->hostname);
 	default_env(cfg, "HOME", "/root");
@@ -2721,6 +2742,56 @@ static int import(int argc, char **argv)
 }
 
 /* The verbs, docker's names for what a runtime does with containers. */
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+/*
+ * CVE-2019-5736 by the other door: a program of the container's that our
+ * execve() starts as `#!/proc/self/exe` gets our binary as interpreter,
+ * dumpable again, and its /proc/PID/exe is then a way to a host file
+ * (chmod it, or write it once no runtime runs it). So run and exec run
+ * from a copy in memory, sealed against writes, as runc does; argv[0]
+ * becomes the file's path, where repo_path() finds the repository.
+ */
+static void run_sealed_copy(char **argv)
+{
+	char exe[PATH_MAX];
+	off_t off = 0;
+	ssize_t n;
+	struct stat st;
+	int from, copy;
+
+	from = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (from == -1 || fstat(from, &st) == -1)
+		die("open /proc/self/exe");
+	if (fcntl(from, F_GET_SEALS) != -1) { /* the copy already */
+		close(from);
+		return;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n == -1 || n == sizeof(exe) - 1)
+		die("readlink /proc/self/exe");
+	exe[n] = '\0';
+	copy = memfd_create("nutshell",
+			    MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (copy == -1 && errno == EINVAL) /* MFD_EXEC: Linux 6.3 */
+		copy = memfd_create("nutshell",
+				    MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (copy == -1)
+		die("memfd_create");
+	while (off < st.st_size)
+		if (sendfile(copy, from, &off, st.st_size - off) <= 0)
+			die("copy `%s` to memory", exe);
+	if (fcntl(copy, F_ADD_SEALS,
+		  F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) ==
+	    -1)
+		die("seal the copy of `%s`", exe);
+	argv[0] = exe;
+	fexecve(copy, argv, environ);
+	die("fexecve the copy of `%s`", exe);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct verb {
@@ -2752,6 +2823,8 @@ int main(int argc, char **argv)
 			continue;
 		if (verbs[i].run != run)
 			need_root();
+		if (verbs[i].run == run || verbs[i].run == exec_in)
+			run_sealed_copy(argv);
 		return verbs[i].run(argc - 1, argv + 1);
 	}
 	diex("unknown command `%s` (see --help)", argv[1]);

@@ -11,7 +11,7 @@ load helpers
 setup() {
 	requires root
 	common_setup
-	net_setup 09-overlay
+	net_setup "$(step_under_test 09-overlay)"
 	export NUTSHELL_CONTAINERS=$BATS_TEST_TMPDIR/containers
 	# RUN: a foreground `run --rm`, as the helpers of earlier steps call it
 	RUN=$BATS_TEST_TMPDIR/run-09
@@ -40,6 +40,7 @@ assert_no_containers() {
 }
 
 @test "make step-09 builds the program" {
+	own_program 09-overlay
 	run make step-09
 	[ "$status" -eq 0 ]
 	[ -x bin/09-overlay ]
@@ -212,6 +213,13 @@ assert_no_containers() {
 		_ "$BATS_TEST_TMPDIR/vol" "$RUN"
 	[ "$status" -eq 0 ]
 	[[ $output == *" /d ro,nosuid,nodev,noexec"* ]]
+	# and so is a mount below the directory, which the bind brings along
+	mkdir "$BATS_TEST_TMPDIR/vol/sub"
+	run unshare -m sh -c 'mount -t tmpfs sub "$1/sub" && exec "$2" -v "$1:/d:ro" busybox sh -c "grep \" /d/sub \" /proc/self/mountinfo; touch /d/sub/x"' \
+		_ "$BATS_TEST_TMPDIR/vol" "$RUN"
+	[ "$status" -eq 1 ]
+	[[ ${lines[0]} == *" /d/sub ro,"* ]]
+	[[ ${lines[1]} == *"/d/sub/x"*"Read-only file system" ]]
 }
 
 @test "--init: sleep ends on SIGINT and on stop at once; an orphan is reaped; PID 1 keeps no host environment" {
@@ -368,6 +376,7 @@ PY
 }
 
 @test "-h: the usage with every verb; without root: one line, 125" {
+	own_program 09-overlay
 	run "$NET" --help
 	[ "$status" -eq 0 ]
 	local verb
@@ -380,10 +389,12 @@ PY
 }
 
 @test "property of 09: the command's environment is docker's, not the runtime's" {
+	carried
 	assert_clean_environment "$RUN" busybox
 }
 
 @test "make diff STEP=09 shows the overlay" {
+	own_program 09-overlay
 	run make diff STEP=09
 	[ "$status" -eq 0 ]
 	[[ $output == *'+	if (mount("overlay", cfg->merged, "overlay", 0, options) == -1)'* ]]
@@ -393,71 +404,88 @@ PY
 # with `run --rm` in the test's network namespace.
 
 @test "carried from 02: a script without \"#!\" and 150000 arguments runs: the stack fits them" {
+	carried
 	copy_image "$BATS_TEST_TMPDIR/rootfs"
 	assert_big_argv "$RUN" "$BATS_TEST_TMPDIR/rootfs"
 }
 
 @test "carried from 04: /proc is a proc mount, nosuid, nodev, noexec" {
+	carried
 	assert_proc_mounted "$RUN" busybox
 }
 
 @test "carried from 04: SIGTERM and SIGHUP are passed on; the runtime exits as the command did" {
+	carried
 	assert_forwards_signals "$RUN" busybox
 }
 
 @test "carried from 05: its own IPC, mount, network, PID, UTS and cgroup namespaces" {
+	carried
 	assert_own_namespaces "cgroup ipc mnt net pid uts" "$RUN" busybox
 }
 
 @test "carried from 05: PID 1, and a hostname of its own" {
+	carried
 	assert_pid1_and_hostname "$RUN" busybox
 }
 
 @test "carried from 06: under a shared /, a mount made inside stays inside" {
+	carried
 	assert_mounts_stay_inside "$RUN" busybox
 }
 
 @test "carried from 06: pivot_root: the chroot escape finds no way out" {
+	carried
 	assert_no_chroot_escape "$RUN"
 }
 
 @test "carried from 06: its own private mounts: /proc, read-only /sys, a /dev with its nodes" {
+	carried
 	assert_standard_mounts "$RUN" busybox
 }
 
 @test "carried from 06: the image is left exactly as it was" {
+	carried
 	assert_image_unchanged "$RUN" busybox
 }
 
 @test "carried from 07: a cgroup of its own, with every limit asked for" {
+	carried
 	assert_cgroup_limits "$RUN"
 }
 
 @test "carried from 07: in its cgroup before it runs anything: the order of system calls" {
+	carried
 	assert_cgroup_before_exec "$RUN"
 }
 
 @test "carried from 07: its cgroup namespace shows its own cgroup as /" {
+	carried
 	assert_cgroupns_root "$RUN" busybox
 }
 
 @test "carried from 07: a runtime killed with SIGKILL takes its container along" {
+	carried
 	assert_dies_with_runtime "$RUN"
 }
 
 @test "carried from 08: --network none: lo alone, and up" {
+	carried
 	assert_network_none "$RUN"
 }
 
 @test "carried from 08: bridge: eth0, its address, the default route; a neighbour answers" {
+	carried
 	assert_bridge_network "$RUN"
 }
 
 @test "carried from 08: /etc/hosts, hostname and resolv.conf are the runtime's; the image's stay as they are" {
+	carried
 	assert_etc_files "$RUN"
 }
 
 @test "Try it: the problem: two runs of 08 on one copied rootfs see each other's writes" {
+	own_program 09-overlay
 	make -s step-08
 	run try_it "$(
 		cat <<'EOF'
@@ -472,6 +500,7 @@ EOF
 }
 
 @test "Try it: overlayfs by hand: a new file, a changed file, a copy-up, a whiteout, an opaque directory, one workdir for two mounts" {
+	own_program 09-overlay
 	run try_it "$(
 		cat <<'EOF'
 mkdir /tmp/ovl && cd /tmp/ovl
@@ -521,6 +550,7 @@ EOF
 }
 
 @test "Try it: the chapter's commands: run, ps, exec, the upper layer, stop, --init, logs, rm, -e and -v, import" {
+	own_program 09-overlay
 	run try_it "$(
 		cat <<'EOF'
 ./bin/09-overlay run --name web -d busybox httpd -f -p 80 -h /etc
@@ -588,6 +618,7 @@ EOF
 }
 
 @test "Try it: PID 1 without --init keeps a zombie and makes stop wait for SIGKILL; --init reaps it and stops at once" {
+	own_program 09-overlay
 	run try_it "$(
 		cat <<'EOF'
 id=$(./bin/09-overlay run -d --network none busybox sleep 1000)

@@ -34,6 +34,17 @@ teardown() { net_teardown; }
 # docker's default capabilities, as /proc/PID/status shows a set
 DEFAULT_CAPS=00000000a80425fb
 
+# 10 does all 08 and 09 do: their files, run against bin/10-caps-seccomp
+# (NUTSHELL_STEP), each in a bats run of its own. Their tests of 08's and
+# 09's own programs, and the properties this file carries below, are
+# skipped there; at least MIN tests must have run.
+assert_earlier_file_passes() { # FILE MIN
+	run env NUTSHELL_STEP=10-caps-seccomp bats --tap "$REPO/tests/$1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep '^ok ' <<<"$output" | grep -vc ' # skip')" -ge "$2" ]
+}
+
 @test "make step-10 builds the program" {
 	run make step-10
 	[ "$status" -eq 0 ]
@@ -53,13 +64,24 @@ DEFAULT_CAPS=00000000a80425fb
 		"$(awk '$1 == "CapBnd:" { print $2 }' /proc/self/status)")" ]
 }
 
-@test "--cap-add, --cap-drop ALL and --security-opt change exactly that" {
+@test "--cap-add, --cap-drop ALL and --security-opt change exactly that, in any order" {
 	run "$RUN" --cap-add NET_ADMIN busybox grep CapEff /proc/self/status
 	[ "$(tr -s '\t ' ' ' <<<"$output")" = "CapEff: 00000000a80435fb" ]
 	run "$RUN" --cap-drop ALL busybox grep -E 'CapEff|CapBnd' /proc/self/status
 	[ "$(tr -s '\t ' ' ' <<<"$output")" = "$(printf 'CapEff: 0000000000000000\nCapBnd: 0000000000000000')" ]
 	run "$RUN" --cap-drop chown --cap-drop CAP_KILL busybox grep CapEff /proc/self/status
 	[ "$(tr -s '\t ' ' ' <<<"$output")" = "CapEff: 00000000a80425da" ]
+	# docker's rules, whatever the order: ALL dropped keeps the added
+	run "$RUN" --cap-add NET_ADMIN --cap-drop ALL busybox grep CapEff /proc/self/status
+	[ "$(tr -s '\t ' ' ' <<<"$output")" = "CapEff: 0000000000001000" ]
+	# a name both dropped and added is kept
+	run "$RUN" --cap-add NET_RAW --cap-drop NET_RAW busybox grep CapEff /proc/self/status
+	[ "$(tr -s '\t ' ' ' <<<"$output")" = "CapEff: 00000000a80425fb" ]
+	# ALL added keeps every capability the runtime has, but the dropped
+	local bnd
+	bnd=$(awk '/^CapBnd:/ { print $2 }' /proc/self/status)
+	run "$RUN" --cap-drop SYS_ADMIN --cap-add ALL busybox grep CapEff /proc/self/status
+	[ "$(tr -s '\t ' ' ' <<<"$output")" = "CapEff: $(printf '%016x' $((0x$bnd & ~(1 << 21))))" ]
 	run "$RUN" --security-opt no-new-privileges=false busybox grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status
 	[ "$(tr -s '\t ' ' ' <<<"$output")" = "$(printf 'NoNewPrivs: 0\nSeccomp: 2')" ]
 	run "$RUN" --security-opt seccomp=unconfined busybox grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status
@@ -130,6 +152,17 @@ DENIED=(add_key request_key keyctl init_module finit_module delete_module
 	run "$RUN09" busybox sh -c 'mknod /tmp/kmsg c 1 11 && (exec 3</tmp/kmsg) && echo opened'
 	[ "$output" = opened ]
 	assert_devices_unusable "$RUN" busybox
+	# in a volume, on a tmpfs the host mounted below its directory (in a
+	# mount namespace of the test's own), which allows device nodes
+	mkdir -p "$BATS_TEST_TMPDIR/vol/sub"
+	local script='mknod /d/sub/kmsg c 1 11 && (exec 3</d/sub/kmsg) && echo opened'
+	run unshare -m sh -c 'mount -t tmpfs sub "$1/sub" && exec "$2" -v "$1:/d" busybox sh -c "$3"' \
+		_ "$BATS_TEST_TMPDIR/vol" "$RUN09" "$script"
+	[ "$output" = opened ]
+	run unshare -m sh -c 'mount -t tmpfs sub "$1/sub" && exec "$2" -v "$1:/d" busybox sh -c "$3"' \
+		_ "$BATS_TEST_TMPDIR/vol" "$RUN" "$script"
+	[[ $output == *"Permission denied"* ]]
+	[[ $output != *opened* ]]
 }
 
 @test "attack then fix: /proc/sysrq-trigger, /proc/sys, /proc/kcore" {
@@ -188,6 +221,68 @@ DENIED=(add_key request_key keyctl init_module finit_module delete_module
 	assert_init_out_of_reach "$RUN" --init busybox
 	run "$RUN" --init busybox grep -E '^(CapEff|Seccomp):' /proc/1/status
 	[ "$(tr -s '\t ' ' ' <<<"$output")" = "$(printf 'CapEff: %s\nSeccomp: 2' "$DEFAULT_CAPS")" ]
+}
+
+# `exec` of a script whose interpreter is /proc/self/exe: the kernel starts
+# the joining runtime's own binary again, dumpable, as the container's
+# process. Its stderr is a full pipe, so it waits in its first write (the
+# error message about its argument) while another process of the
+# container reads its /proc/PID/exe. Prints what that process saw: the
+# link, then the result of TRY (in the container's shell, P the link).
+# The image is busybox with the host's loader and C library: the runtime's
+# binary is dynamic, and its loader is looked for in the container's root
+# (in a static image, the kernel's execve() fails with ENOENT).
+exe_attack() { # RUNTIME TRY
+	local id front full=$BATS_TEST_TMPDIR/full img=$BATS_TEST_TMPDIR/glibc lib
+	if [ ! -d "$img" ]; then
+		copy_image "$img"
+		for lib in $(ldd "$REPO/bin/10-caps-seccomp" | grep -o '/[^ ]*'); do
+			mkdir -p "$img${lib%/*}"
+			cp -L "$lib" "$img$lib"
+		done
+	fi
+	id=$("$1" run -d "$img" sh -c 'printf "#!/proc/self/exe\n" >/x && chmod +x /x && exec sleep 1000')
+	rm -f "$full"
+	mkfifo "$full"
+	exec 8<>"$full"
+	head -c 65536 /dev/zero >&8
+	"$1" exec "$id" /x 2>&8 3>&- &
+	front=$!
+	run "$1" exec "$id" sh -c 'for i in $(seq 100); do
+		p=$(grep -l "^/proc/self/exe" /proc/[0-9]*/cmdline 2>/dev/null) && break
+		sleep 0.1
+	done
+	P=${p%/cmdline}/exe
+	readlink "$P"
+	eval "$0"' "$2"
+	head -c 65536 <&8 >/dev/null
+	exec 8>&-
+	wait "$front" || true
+	"$1" rm -f "$id"
+}
+
+@test "attack then fix: exec of a #!/proc/self/exe script hands the container the runtime's binary" {
+	local net09=$BATS_TEST_TMPDIR/net-09-overlay
+	printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %q "$@"\n' \
+		"$HOSTNS" "$REPO/bin/09-overlay" >"$net09"
+	chmod +x "$net09"
+	# in 09, the host's file itself (to chmod, or to write once no 09
+	# runs it; the test only reads it)
+	exe_attack "$net09" 'stat -Lc %i "$P"'
+	[ "${lines[0]}" = "$(realpath "$REPO/bin/09-overlay")" ]
+	[ "${lines[1]}" = "$(stat -c %i "$REPO/bin/09-overlay")" ]
+	# in 10, a copy in memory, sealed: no file of the host's, not writable
+	exe_attack "$NET" '(echo x >>"$P") 2>/dev/null && echo written || echo refused'
+	[ "${lines[0]}" = "/memfd:nutshell (deleted)" ]
+	[ "${lines[1]}" = refused ]
+}
+
+@test "08-net's tests pass against 10" {
+	assert_earlier_file_passes 08-net.bats 15
+}
+
+@test "09-overlay's tests pass against 10" {
+	assert_earlier_file_passes 09-overlay.bats 18
 }
 
 # The properties of earlier steps, carried.

@@ -822,6 +822,25 @@ assert_inherited_fd_reaches_host() { # RUNNER...
 # (NUTSHELL_STATE). NET is the runtime to call, a script that runs bin/STEP
 # in the host namespace; it execs all the way, so the runtime keeps the pid
 # start_container sees.
+# NUTSHELL_STEP=NN-name runs an earlier step's file against a later step's
+# program, which does all the earlier one does (tests/10-caps-seccomp.bats
+# runs 08's and 09's files so). step_under_test prints the program's name,
+# DEFAULT without NUTSHELL_STEP; own_program skips a test of the file's own
+# program (its build, its diff, its Try it), which the later step's file
+# has its own of; carried skips one that the later step's file carries
+# already (the helpers of 02-07).
+step_under_test() { # DEFAULT
+	echo "${NUTSHELL_STEP:-$1}"
+}
+own_program() { # DEFAULT
+	[ -z "${NUTSHELL_STEP:-}" ] || [ "$NUTSHELL_STEP" = "$1" ] ||
+		skip "$1's own program; tests/$NUTSHELL_STEP.bats tests $NUTSHELL_STEP's"
+}
+carried() {
+	[ -z "${NUTSHELL_STEP:-}" ] ||
+		skip "tests/$NUTSHELL_STEP.bats carries this property itself"
+}
+
 net_setup() { # STEP (08-net: bin/08-net), or the path of a program
 	local program=$1
 	[[ $program == /* ]] || program=$REPO/bin/$program
