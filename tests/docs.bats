@@ -146,3 +146,26 @@ stale_head() {
 	done
 	[ "$missing" -eq 0 ]
 }
+
+@test "docs/security.md names only tests that exist, each in the file it names" {
+	# a cell of the last column: `FILE.bats`: "name"; "name"; `FILE.bats`: ...
+	run python3 - docs/security.md <<'PY'
+import re, sys
+names = 0
+for row in open(sys.argv[1]):
+    if not row.startswith("| ") or " | " not in row:
+        continue
+    file = None
+    for m in re.finditer(r'`([0-9a-z-]+\.bats)`: |"([^"]+)"', row.rsplit(" | ", 1)[1]):
+        if m.group(1):
+            file = m.group(1)
+        elif file:
+            names += 1
+            if '@test "%s"' % m.group(2) not in open("tests/" + file).read():
+                print("%s has no test \"%s\"" % (file, m.group(2)))
+print(names, "names")
+PY
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" != "0 names" ]
+	[ "${#lines[@]}" -eq 1 ]
+}
