@@ -2760,12 +2760,14 @@ static void run_sealed_copy(char **argv)
 	off_t off = 0;
 	ssize_t n;
 	struct stat st;
-	int from, copy;
+	int from, copy, seals;
 
 	from = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (from == -1 || fstat(from, &st) == -1)
 		die("open /proc/self/exe");
-	if (fcntl(from, F_GET_SEALS) != -1) { /* the copy already */
+	/* the copy already? (a binary on tmpfs has seals too, not these) */
+	seals = fcntl(from, F_GET_SEALS);
+	if (seals != -1 && (seals & F_SEAL_WRITE)) {
 		close(from);
 		return;
 	}

@@ -285,6 +285,18 @@ exe_attack() { # RUNTIME TRY
 	assert_earlier_file_passes 09-overlay.bats 18
 }
 
+@test "the sealed copy, also of a binary on a tmpfs, whose files have a seal of their own" {
+	local dir=$BATS_TEST_TMPDIR/tmpfs id monitor
+	mkdir "$dir"
+	# in a mount namespace of its own, where the monitor stays
+	id=$(unshare -m sh -c 'mount -t tmpfs tmpfs "$1" && mkdir "$1/bin" &&
+		cp "$2/bin/10-caps-seccomp" "$1/bin/" && ln -s "$2/images" "$1/images" &&
+		exec "$1/bin/10-caps-seccomp" run -d --network none busybox sleep 1000' _ "$dir" "$REPO")
+	monitor=$(sed -n 's/^monitor=//p' "$NUTSHELL_CONTAINERS/$id/state")
+	[ "$(readlink "/proc/$monitor/exe")" = "/memfd:nutshell (deleted)" ]
+	./bin/10-caps-seccomp rm -f "$id"
+}
+
 # The properties of earlier steps, carried.
 
 @test "carried from 02: a script without \"#!\" and 150000 arguments runs: the stack fits them" {
