@@ -37,6 +37,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
 #include <net/if.h>
 #include <sched.h>
@@ -301,9 +302,163 @@ struct config {
 	unsigned long long cap_add, cap_drop; /* as given, CAP_ALL for ALL */
 	int no_new_privs; /* 1 unless --security-opt no-new-privileges=false */
 	int seccomp; /* 1 unless --security-opt seccomp=unconfined */
+	int userns; /* --userns: root inside is uid_base on the host */
+	unsigned int uid_base, gid_base; /* where container uid/gid 0 land */
+	int image_tree; /* --userns: the image, idmapped (a detached mount) */
 	int started; /* state says "running": keep the directory */
 	time_t created;
 };
+
+/*
+ * --userns: container uids and gids 0-65535 are host ids BASE to
+ * BASE+65535. The range is root's line of /etc/subuid and /etc/subgid
+ * (NAME:FIRST:COUNT, subuid(5)), where the administrator keeps such
+ * ranges apart, or else USERNS_BASE, far above the ids useradd hands
+ * out (login.defs: UID_MAX 60000, SUB_UID_MAX 600100000).
+ */
+#define USERNS_BASE 1000000000U
+#define USERNS_SIZE 65536U
+#ifndef MOUNT_ATTR_IDMAP
+#define MOUNT_ATTR_IDMAP 0x00100000
+#endif
+#ifndef OPEN_TREE_CLONE /* glibc before 2.36 */
+#define OPEN_TREE_CLONE 1
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+
+static unsigned int userns_base(const char *file)
+{
+	char *line = NULL, *colon;
+	unsigned long first, count;
+	size_t size = 0;
+	FILE *f = fopen(file, "re");
+
+	while (f != NULL && getline(&line, &size, f) != -1) {
+		colon = strchr(line, ':');
+		if (colon == NULL || colon - line != 4 ||
+		    strncmp(line, "root", 4) != 0 ||
+		    sscanf(colon, ":%lu:%lu", &first, &count) != 2 ||
+		    count < USERNS_SIZE || first == 0 ||
+		    first > 0xffffffffUL - USERNS_SIZE)
+			continue;
+		free(line);
+		fclose(f);
+		return first;
+	}
+	free(line);
+	if (f != NULL)
+		fclose(f);
+	return USERNS_BASE;
+}
+
+/* Write "0 BASE 65536" into /proc/PID/{uid,gid}_map (user_namespaces(7)):
+ * only a process with CAP_SETUID in the parent namespace, we, may map a
+ * range other than its own id; setgroups may then stay "allow". */
+static void write_id_maps(pid_t pid, const struct config *cfg)
+{
+	char path[64], map[64];
+
+	snprintf(map, sizeof(map), "0 %u %u\n", cfg->uid_base, USERNS_SIZE);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	if (write_file(path, map) == -1)
+		die("write `%s`", path);
+	snprintf(map, sizeof(map), "0 %u %u\n", cfg->gid_base, USERNS_SIZE);
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+	if (write_file(path, map) == -1)
+		die("write `%s`", path);
+}
+
+/*
+ * The image, as the container's root sees it: owned by host uid 0, it
+ * must look owned by container uid 0. An idmapped mount (mount_setattr(2)
+ * with MOUNT_ATTR_IDMAP, Linux 5.12) shows it through the mapping of a
+ * user namespace, without a chown. That needs a user namespace with the
+ * container's mapping now, before the container's own exists: a helper,
+ * forked into one, waits while we map it and take its namespace. The
+ * mount stays detached, an fd the child inherits and attaches in its own
+ * mount namespace (move_mount(2)): the host never sees it.
+ */
+static void make_image_tree(struct config *cfg)
+{
+	struct {
+		unsigned long long attr_set, attr_clr, propagation, userns_fd;
+	} ma = {.attr_set = MOUNT_ATTR_IDMAP};
+	char path[64];
+	pid_t helper;
+	int sync[2], userns;
+
+	if (sync_init(sync) == -1)
+		die("pipe");
+	helper = fork();
+	if (helper == -1)
+		die("fork");
+	if (helper == 0) { /* mapped by the parent, then killed */
+		if (unshare(CLONE_NEWUSER) == -1)
+			die("unshare CLONE_NEWUSER");
+		sync_release(sync);
+		pause();
+		_exit(0);
+	}
+	if (sync_wait(sync) == -1)
+		diex("--userns: no user namespace for the image's mapping");
+	write_id_maps(helper, cfg);
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)helper);
+	userns = open(path, O_RDONLY | O_CLOEXEC);
+	kill(helper, SIGKILL);
+	waitpid(helper, NULL, 0);
+	if (userns == -1)
+		die("open `%s`", path);
+	cfg->image_tree = syscall(SYS_open_tree, AT_FDCWD, cfg->rootfs,
+				  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (cfg->image_tree == -1)
+		die("open_tree `%s`", cfg->rootfs);
+	ma.userns_fd = userns;
+	if (syscall(SYS_mount_setattr, cfg->image_tree, "", AT_EMPTY_PATH, &ma,
+		    sizeof(ma)) == -1)
+		die("--userns: idmapped mount of `%s` (its filesystem may not "
+		    "support one)",
+		    cfg->rootfs);
+	close(userns);
+}
+
+/*
+ * The mapped root holds no capability over host files, so it reaches a
+ * path, to mount on it, only where every directory above lets others
+ * search it (o+x). A home directory of mode 0750 does not: say so.
+ */
+static void check_reachable(const char *path)
+{
+	char dir[PATH_MAX], *slash;
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	while ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		if (stat(dir[0] != '\0' ? dir : "/", &st) == 0 &&
+		    !(st.st_mode & S_IXOTH))
+			diex("--userns: `%s` (mode %03o) keeps the container's "
+			     "root, an unprivileged uid of the host, out of "
+			     "`%s`: chmod o+x it, or use NUTSHELL_CONTAINERS "
+			     "and volumes below a directory others can search",
+			     dir[0] != '\0' ? dir : "/", st.st_mode & 07777,
+			     path);
+	}
+}
+
+/*
+ * The child, mapped, becomes uid and gid 0 of its namespace (host
+ * uid_base): until now it ran as host root, an id its namespace does not
+ * map. Capabilities in the namespace stay: an id change towards the
+ * namespace's root keeps them (capabilities(7)).
+ */
+static void become_root(void)
+{
+	if (setresgid(0, 0, 0) == -1 || setresuid(0, 0, 0) == -1)
+		die("setresuid 0 in the user namespace");
+	if (setgroups(0, NULL) == -1)
+		die("setgroups");
+}
 
 /*
  * Wait until the parent has put us into our cgroup, then take a cgroup
@@ -319,6 +474,8 @@ static void wait_for_cgroup(struct config *cfg)
 		die("prctl PR_SET_PDEATHSIG");
 	if (sync_wait(cfg->sync) == -1)
 		die("wait for the runtime to set up the cgroup");
+	if (cfg->userns)
+		become_root();
 	if (unshare(CLONE_NEWCGROUP) == -1)
 		die("unshare CLONE_NEWCGROUP");
 }
@@ -501,7 +658,6 @@ static void mount_etc_files(const struct config *cfg)
 	size_t i;
 	int fd;
 
-	write_etc_files(cfg, cfg->dir);
 	if (pathf(to, "%s/etc", cfg->merged) == -1 ||
 	    ensure_dir(to, 0755) == -1)
 		die("mkdir `%s`", to);
@@ -531,11 +687,17 @@ static void mount_etc_files(const struct config *cfg)
  */
 static void mount_overlay(const struct config *cfg)
 {
-	char options[3 * PATH_MAX];
+	char options[3 * PATH_MAX], lower[PATH_MAX];
 
+	snprintf(lower, sizeof(lower), "%s", cfg->rootfs);
+	if (cfg->userns &&
+	    (pathf(lower, "%s/lower", cfg->dir) == -1 ||
+	     syscall(SYS_move_mount, cfg->image_tree, "", AT_FDCWD, lower,
+		     MOVE_MOUNT_F_EMPTY_PATH) == -1))
+		die("mount the idmapped image on `%s`", lower);
 	if (snprintf(options, sizeof(options),
-		     "lowerdir=%s,upperdir=%s/upper,workdir=%s/work",
-		     cfg->rootfs, cfg->dir, cfg->dir) >= (int)sizeof(options))
+		     "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", lower,
+		     cfg->dir, cfg->dir) >= (int)sizeof(options))
 		diex("overlay options for `%s` are too long", cfg->dir);
 	if (mount("overlay", cfg->merged, "overlay", MS_NODEV, options) == -1)
 		die("mount `overlay` on `%s` (lowerdir `%s`)", cfg->merged,
@@ -634,10 +796,16 @@ static void enter_rootfs(const char *rootfs)
  * Mount a proc filesystem on the image's /proc. nosuid, nodev and noexec
  * because nothing in /proc needs them, as docker and runc mount it. The
  * child is in the new PID namespace, so this /proc shows its processes.
+ * Before the pivot, under ROOT, as runc does: in a user namespace the
+ * kernel allows a new proc or sysfs only while the host's is in view
+ * (mount_too_revealing()), lest it reveal what the host's hides.
  */
-static void mount_proc(void)
+static void mount_proc(const char *root)
 {
-	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	char path[PATH_MAX];
+
+	if (pathf(path, "%s/proc", root) == -1 ||
+	    mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  NULL) == -1)
 		die("mount `proc` on `/proc`");
 }
@@ -648,9 +816,12 @@ static void mount_proc(void)
  * settings. Mounted from inside the new network namespace, its class/net
  * lists the container's network devices only.
  */
-static void mount_sys(void)
+static void mount_sys(const char *root)
 {
-	if (mount("sysfs", "/sys", "sysfs",
+	char path[PATH_MAX];
+
+	if (pathf(path, "%s/sys", root) == -1 ||
+	    mount("sysfs", path, "sysfs",
 		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
 		die("mount `sysfs` on `/sys`");
 }
@@ -678,18 +849,47 @@ static void mount_dev(void)
 }
 
 /*
- * Make the device nodes with mknod(2) rather than bind-mounting the host's:
- * the host's /dev is gone after pivot_root, and as real root we may create
- * nodes (inside a user namespace we could not, and would have to bind).
- * mknod() applies our umask, so chmod() sets the mode we meant.
+ * --userns: in a user namespace mknod(2) of a device is EPERM, whatever
+ * the capabilities (the kernel asks for CAP_MKNOD in the initial one).
+ * So bind the host's own nodes instead, as LXC and rootless podman do:
+ * here, before the pivot, each is cloned into a detached mount
+ * (open_tree(2)); make_dev_nodes() attaches them in the new /dev.
  */
-static void make_dev_nodes(void)
+static void open_dev_nodes(int trees[])
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+		trees[i] = syscall(SYS_open_tree, AT_FDCWD, dev_nodes[i].path,
+				   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (trees[i] == -1)
+			die("open_tree the host's `%s`", dev_nodes[i].path);
+	}
+}
+
+/*
+ * Make the device nodes with mknod(2) rather than bind-mounting the host's:
+ * the host's /dev is gone after pivot_root, and as real root we may create
+ * nodes. mknod() applies our umask, so chmod() sets the mode we meant.
+ * With TREES (--userns), attach the host's nodes on empty files instead.
+ */
+static void make_dev_nodes(const int trees[])
+{
+	size_t i;
+	int fd;
+
+	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
 		const struct dev_node *n = &dev_nodes[i];
 
+		if (trees != NULL) {
+			fd = open(n->path, O_WRONLY | O_CREAT | O_CLOEXEC,
+				  0666);
+			if (fd == -1 || close(fd) == -1 ||
+			    syscall(SYS_move_mount, trees[i], "", AT_FDCWD,
+				    n->path, MOVE_MOUNT_F_EMPTY_PATH) == -1)
+				die("bind the host's `%s`", n->path);
+			continue;
+		}
 		if (mknod(n->path, S_IFCHR | 0666,
 			  makedev(n->major, n->minor)) == -1)
 			die("mknod `%s`", n->path);
@@ -1654,6 +1854,7 @@ static void run_init(struct config *cfg)
 static int child(void *arg)
 {
 	struct config *cfg = arg;
+	int dev_trees[sizeof(dev_nodes) / sizeof(dev_nodes[0])];
 
 	if (cfg->init && sigprocmask(SIG_BLOCK, &init_signals, NULL) == -1)
 		die("sigprocmask");
@@ -1663,11 +1864,13 @@ static int child(void *arg)
 	mount_overlay(cfg);
 	mount_etc_files(cfg);
 	mount_volumes(cfg);
+	mount_proc(cfg->merged);
+	mount_sys(cfg->merged);
+	if (cfg->userns)
+		open_dev_nodes(dev_trees);
 	enter_rootfs(cfg->merged);
-	mount_proc();
-	mount_sys();
 	mount_dev();
-	make_dev_nodes();
+	make_dev_nodes(cfg->userns ? dev_trees : NULL);
 	mask_paths(); /* binds /dev/null */
 	seal_dev();
 	set_hostname(cfg->hostname);
@@ -1718,6 +1921,8 @@ __attribute__((noreturn)) static void usage(int status)
 	       "      --cap-drop CAP  drop CAP of the default set (ALL: all)\n"
 	       "      --security-opt no-new-privileges=false | "
 	       "seccomp=unconfined\n"
+	       "      --userns        root inside is an unprivileged uid of "
+	       "the host\n"
 	       "  -h, --help          print this and exit\n"
 	       "An option left out, 0, or a pids limit of -1 is no limit, as "
 	       "with docker run.\n"
@@ -1913,6 +2118,7 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		{"cap-add", required_argument, NULL, 'A'},
 		{"cap-drop", required_argument, NULL, 'D'},
 		{"security-opt", required_argument, NULL, 'S'},
+		{"userns", no_argument, NULL, 'U'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -1990,6 +2196,9 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		case 'S':
 			parse_security_opt(cfg, optarg);
 			break;
+		case 'U':
+			cfg->userns = 1;
+			break;
 		case 'h':
 			usage(0);
 		default: /* '?' or ':' */
@@ -1998,6 +2207,9 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 	}
 	if (cfg->npublish > 0 && cfg->network != NET_BRIDGE)
 		diex("--publish needs --network bridge");
+	if (cfg->userns && cfg->network == NET_HOST)
+		diex("--userns cannot share the host's network namespace "
+		     "(--network host): it belongs to the host's root");
 	/* docker's rules, in any order: ALL added keeps all but the dropped,
 	 * ALL dropped keeps only the added, else the added win */
 	if (cfg->cap_add & CAP_ALL)
@@ -2078,7 +2290,7 @@ static void save_state(const struct config *cfg, const char *status, int code)
 			 "id=%s\nname=%s\nimage=%s\ncommand=%s\nstatus=%s\n"
 			 "exit_code=%d\npid=%d\nmonitor=%d\ncreated=%lld\n"
 			 "network=%s\naddress=%s\ncaps=%llx\nno_new_privs=%d\n"
-			 "seccomp=%d\n",
+			 "seccomp=%d\nuserns=%d\n",
 			 cfg->id, cfg->name, cfg->image, command, status, code,
 			 (int)cfg->child, (int)cfg->runtime,
 			 (long long)cfg->created,
@@ -2086,7 +2298,8 @@ static void save_state(const struct config *cfg, const char *status, int code)
 			 : cfg->network == NET_NONE ? "none"
 						    : "host",
 			 cfg->lease_fd != -1 ? inet_ntoa(cfg->address) : "",
-			 cfg->caps, cfg->no_new_privs, cfg->seccomp) == -1)
+			 cfg->caps, cfg->no_new_privs, cfg->seccomp,
+			 cfg->userns) == -1)
 		die("write `%s`", path);
 }
 
@@ -2098,7 +2311,8 @@ static void save_state(const struct config *cfg, const char *status, int code)
  */
 static void create_container(struct config *cfg)
 {
-	static const char *const subdirs[] = {"upper", "work", "merged"};
+	static const char *const subdirs[] = {"upper", "work", "merged",
+					      "lower"};
 	char path[PATH_MAX], value[NAME_LEN + 1];
 	const char *dir = containers_dir(1);
 	struct dirent *e;
@@ -2134,10 +2348,18 @@ static void create_container(struct config *cfg)
 	cleanup_cfg = cfg;
 	if (atexit(cleanup_on_exit) != 0)
 		diex("atexit: cannot register the cleanup");
-	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++)
+	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]) - !cfg->userns;
+	     i++)
 		if (mkdir(container_file(path, cfg->id, subdirs[i]), 0755) ==
-		    -1)
+			    -1 ||
+		    (cfg->userns && i < 2 &&
+		     chown(path, cfg->uid_base, cfg->gid_base) == -1))
 			die("mkdir `%s`", path);
+	/* --userns: the mapped root mounts under here, without any
+	 * capability over host files: it may pass through, not look */
+	if (cfg->userns &&
+	    (chmod(dir, 0711) == -1 || chmod(cfg->dir, 0711) == -1))
+		die("chmod `%s`", cfg->dir);
 	container_file(cfg->merged, cfg->id, "merged");
 	fd = open(container_file(path, cfg->id, "env"),
 		  O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -2272,6 +2494,14 @@ static int run(int argc, char **argv)
 	stack = alloc_stack(STACK_SIZE(argc));
 	if (stack == NULL)
 		die("mmap stack of %zu bytes", STACK_SIZE(argc));
+	if (cfg.userns) {
+		cfg.uid_base = userns_base("/etc/subuid");
+		cfg.gid_base = userns_base("/etc/subgid");
+		check_reachable(containers_dir(0));
+		for (i = 0; i < (size_t)cfg.nvolume; i++)
+			check_reachable(cfg.volume[i].host);
+		make_image_tree(&cfg);
+	}
 	create_container(&cfg);
 	if (cfg.detach)
 		detach(&cfg);
@@ -2281,6 +2511,9 @@ static int run(int argc, char **argv)
 		die("lock `%s`", path);
 	setup_cgroup(&cfg);
 	setup_network(&cfg);
+	/* here, not in the child: a mapped root (--userns) may not write
+	 * in the container's directory */
+	write_etc_files(&cfg, cfg.dir);
 	if (sync_init(cfg.sync) == -1)
 		die("pipe");
 
@@ -2292,11 +2525,16 @@ static int run(int argc, char **argv)
 	fflush(stdout);
 	/* --network host: the host's network namespace, not a new one */
 	cfg.child = clone(child, stack,
-			  cfg.network == NET_HOST ? clone_flags & ~CLONE_NEWNET
-						  : clone_flags,
+			  (cfg.network == NET_HOST ? clone_flags & ~CLONE_NEWNET
+						   : clone_flags) |
+				  (cfg.userns ? CLONE_NEWUSER : 0),
 			  &cfg);
 	if (cfg.child == -1)
 		die("clone");
+	if (cfg.userns) {
+		write_id_maps(cfg.child, &cfg);
+		close(cfg.image_tree);
+	}
 	join_cgroup(&cfg);
 	connect_container(&cfg);
 	save_state(&cfg, "running", 0);
@@ -2460,11 +2698,11 @@ static int ps(int argc, char **argv)
  */
 static int exec_in(int argc, char **argv)
 {
-	static const char *const namespaces[] = {"ipc", "uts",	  "net",
-						 "pid", "cgroup", "mnt"};
+	static const char *const namespaces[] = {"user", "ipc",	   "uts", "net",
+						 "pid",	 "cgroup", "mnt"};
 	struct config cfg = {0};
 	char id[ID_LEN + 1], path[PATH_MAX], pid[16], monitor[16], caps[20],
-		no_new_privs[4], seccomp[4];
+		no_new_privs[4], seccomp[4], userns[4];
 	char *env[MAX_ENV + 5] = {NULL};
 	int fds[sizeof(namespaces) / sizeof(namespaces[0])], status, n;
 	size_t i, size = 0;
@@ -2483,6 +2721,7 @@ static int exec_in(int argc, char **argv)
 	container_status(id, "no_new_privs", no_new_privs,
 			 sizeof(no_new_privs));
 	container_status(id, "seccomp", seccomp, sizeof(seccomp));
+	container_status(id, "userns", userns, sizeof(userns));
 	/* from here on, no process of the container may open our
 	 * /proc/PID/exe or fds, the host's (CVE-2019-5736) */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
@@ -2496,9 +2735,13 @@ static int exec_in(int argc, char **argv)
 	free(env[n]);
 	env[n] = NULL;
 	fclose(f);
+	/* --userns: the user namespace first, then those it owns */
 	for (i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
-		if (pathf(path, "/proc/%s/ns/%s", pid, namespaces[i]) == -1 ||
-		    (fds[i] = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		if (i == 0 && strcmp(userns, "1") != 0)
+			fds[i] = -1;
+		else if (pathf(path, "/proc/%s/ns/%s", pid, namespaces[i]) ==
+				 -1 ||
+			 (fds[i] = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 			die("open `%s`", path);
 	cfg.cgroup_v2 = cgroup_is_v2();
 	snprintf(cfg.cgroup, sizeof(cfg.cgroup), "%s/%s", CGROUP_PARENT,
@@ -2506,7 +2749,7 @@ static int exec_in(int argc, char **argv)
 	cfg.child = getpid();
 	join_cgroup(&cfg);
 	for (i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
-		if (setns(fds[i], 0) == -1)
+		if (fds[i] != -1 && setns(fds[i], 0) == -1)
 			die("setns %s namespace of container %s", namespaces[i],
 			    id);
 	fflush(stdout);
@@ -2514,6 +2757,8 @@ static int exec_in(int argc, char **argv)
 	if (child == -1)
 		die("fork");
 	if (child == 0) {
+		if (fds[0] != -1)
+			become_root();
 		harden(strtoull(caps, NULL, 16), atoi(no_new_privs),
 		       atoi(seccomp));
 		environ = env;

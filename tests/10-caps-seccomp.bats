@@ -297,6 +297,89 @@ exe_attack() { # RUNTIME TRY
 	./bin/10-caps-seccomp rm -f "$id"
 }
 
+# --userns: the host ids that container uid and gid 0 map to, as the
+# runtime chooses them (root's line of /etc/subuid, or 1000000000).
+userns_base() { # /etc/subuid or /etc/subgid
+	local base
+	base=$(awk -F: '$1 == "root" && $3 >= 65536 && $2 > 0 { print $2; exit }' "$1" 2>/dev/null)
+	echo "${base:-1000000000}"
+}
+
+# --userns: the container's root, an unprivileged uid of the host, must be
+# able to pass through the directories above its own (bats makes its
+# temporary directories 0700).
+userns_reachable() {
+	chmod o+x "$BATS_RUN_TMPDIR" "$BATS_RUN_TMPDIR/test" "$BATS_TEST_TMPDIR"
+}
+
+@test "--userns: root inside is the mapped uid outside; the image stays root's; a volume's new file is the mapped uid's" {
+	userns_reachable
+	local uid gid vol=$BATS_TEST_TMPDIR/vol before
+	uid=$(userns_base /etc/subuid)
+	gid=$(userns_base /etc/subgid)
+	before=$(tree_state "$IMAGE")
+	mkdir "$vol"
+	chmod 777 "$vol"
+	run "$RUN" --userns -v "$vol:/vol" busybox sh -c 'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map; stat -c %u:%g /bin/busybox /etc/passwd; touch /vol/made /etc/changed'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0 ]
+	[ "${lines[1]}" = 0 ]
+	[ "$(tr -s " " <<<"${lines[2]}" | sed "s/^ //")" = "0 $uid 65536" ]
+	[ "$(tr -s " " <<<"${lines[3]}" | sed "s/^ //")" = "0 $gid 65536" ]
+	[ "${lines[4]}" = 0:0 ]
+	[ "${lines[5]}" = 0:0 ]
+	[ "$(stat -c %u:%g "$vol/made")" = "$uid:$gid" ]
+	[ "$(tree_state "$IMAGE")" = "$before" ]
+	# the same hardening, the same filter
+	assert_hardened "$RUN" --userns busybox
+	assert_filtered "$RUN" --userns --cap-add ALL "${PROBE[@]}" busybox
+}
+
+@test "--userns: its processes run as the mapped uid on the host; exec joins its user namespace" {
+	userns_reachable
+	local uid id pid
+	uid=$(userns_base /etc/subuid)
+	id=$("$NET" run -d --userns busybox sleep 1000)
+	pid=$(sed -n 's/^pid=//p' "$NUTSHELL_CONTAINERS/$id/state")
+	[ "$(ps -o uid= -p "$pid" | tr -d ' ')" = "$uid" ]
+	run "$NET" exec "$id" sh -c 'id -u; cat /proc/self/uid_map'
+	[ "${lines[0]}" = 0 ]
+	[ "$(tr -s " " <<<"${lines[1]}" | sed "s/^ //")" = "0 $uid 65536" ]
+	assert_hardened "$NET" exec "$id"
+	"$NET" rm -f "$id"
+}
+
+@test "--userns: capabilities hold in the namespace only: host objects refuse them" {
+	userns_reachable
+	local vol=$BATS_TEST_TMPDIR/vol
+	mkdir "$vol"
+	touch "$vol/hosts-file"
+	chown 1234:1234 "$vol/hosts-file"
+	# with every capability and no filter, as root of the host's user
+	# namespace: a device node, and the owner of a host file
+	local try='mknod /tmp/null c 1 3 && echo mknod; chown 0:0 /vol/hosts-file && echo chown'
+	run "$RUN" --cap-add ALL --security-opt seccomp=unconfined -v "$vol:/vol" busybox sh -c "$try"
+	[ "$output" = "$(printf 'mknod\nchown')" ]
+	chown 1234:1234 "$vol/hosts-file"
+	# the same, in a user namespace: its capabilities reach its own ids only
+	run "$RUN" --userns --cap-add ALL --security-opt seccomp=unconfined -v "$vol:/vol" busybox sh -c "$try"
+	[[ $output == *"mknod: /tmp/null: Operation not permitted"* ]]
+	[[ $output == *"chown: /vol/hosts-file: Operation not permitted"* ]]
+	[ "$(stat -c %u:%g "$vol/hosts-file")" = 1234:1234 ]
+	# --network host is the host root's: refused
+	run "$RUN" --userns --network host busybox true
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	# a containers' directory the mapped root cannot reach: refused,
+	# before anything is made
+	mkdir -m 0700 "$BATS_TEST_TMPDIR/closed"
+	run env NUTSHELL_CONTAINERS="$BATS_TEST_TMPDIR/closed/containers" "$RUN" --userns busybox true
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $output == *"closed"*"(mode 700)"* ]]
+	[ -z "$(ls "$BATS_TEST_TMPDIR/closed")" ]
+}
+
 # The properties of earlier steps, carried.
 
 @test "carried from 02: a script without \"#!\" and 150000 arguments runs: the stack fits them" {
