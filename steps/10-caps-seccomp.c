@@ -13,11 +13,12 @@
  * read-only /dev). exec gives a joining process the same, and joins
  * non-dumpable; run and exec run from a sealed copy of the binary in
  * memory, so that no /proc/PID/exe in the container is a host file.
+ * --userns maps root inside to an unprivileged uid of the host.
  *
  * Usage:   10-caps-seccomp run [OPTIONS] IMAGE [CMD [ARG...]] (see --help)
  *          --cap-add CAP, --cap-drop CAP (ALL too), --security-opt
  *          no-new-privileges=false, --security-opt seccomp=unconfined,
- *          and 09's verbs and options
+ *          --userns, and 09's verbs and options
  * Try it:  sudo ./bin/10-caps-seccomp run --rm busybox \
  *              grep -E 'Cap|NoNewPrivs|Seccomp' /proc/self/status
  * Exit:    run and exec: CMD's own status (137 when the OOM killer ended
@@ -27,7 +28,8 @@
  * Man:     capabilities(7), capset(2), prctl(2) (PR_CAPBSET_DROP,
  *          PR_SET_NO_NEW_PRIVS, PR_SET_DUMPABLE), seccomp(2), bpf filters
  *          in Documentation/userspace-api/seccomp_filter.rst,
- *          setrlimit(2), close_range(2), proc(5)
+ *          setrlimit(2), close_range(2), proc(5), user_namespaces(7),
+ *          mount_setattr(2), open_tree(2), move_mount(2)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
