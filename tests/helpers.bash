@@ -227,9 +227,12 @@ common_teardown() {
 	renamed=$(</proc/sys/kernel/hostname)
 	[ "$renamed" != "$HOSTNAME_BEFORE" ] || renamed=
 	# a runtime run outside the test's network namespaces (net_setup)
-	# makes its bridge, NAT rules and ip_forward in the host's
+	# makes its bridge, NAT rules and ip_forward in the host's; it is the
+	# test's only if its lock is in the test's state directory (another
+	# user's container may make one meanwhile)
 	bridged=$(bridge_index)
-	[ "$bridged" != "$BRIDGE_BEFORE" ] || bridged=
+	[ "$bridged" != "$BRIDGE_BEFORE" ] &&
+		[ -e "${NUTSHELL_STATE:-/nonexistent}/net/nutshell0.lock" ] || bridged=
 	[ -n "$procs$cgroups$renamed$bridged" ] || [ "$after" != "$MOUNTS_BEFORE" ] || return 0
 
 	# Say what was left, then undo it: processes first (they may hold the
