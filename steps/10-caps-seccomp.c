@@ -41,6 +41,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -261,8 +262,11 @@ struct config {
 	long long cpu_quota; /* microseconds of CPU per CPU_PERIOD; 0: none */
 	long long pids; /* most tasks at once; 0: none */
 	int cgroup_v2; /* 1: unified hierarchy, 0: v1 controllers */
+	char controllers[32]; /* v2: for subtree_control, "+memory ..." */
 	pid_t runtime; /* our pid: names the cgroup, guards the cleanup */
-	char cgroup[32]; /* CGROUP_PARENT/<runtime pid> */
+	char cgroup_parent[PATH_MAX]; /* CGROUP_PARENT, rootless below ours;
+					 "": no cgroup (rootless) */
+	char cgroup[PATH_MAX]; /* <cgroup_parent>/<runtime pid> */
 	pid_t child; /* the container's init, as the host sees it */
 	int sync[2]; /* the child waits on it until it is in its cgroup */
 	int network; /* NET_BRIDGE (docker's default), NET_NONE, NET_HOST */
@@ -311,6 +315,9 @@ struct config {
 	time_t created;
 };
 
+/* Run by a user other than root: see enter_userns(). */
+static int rootless;
+
 /*
  * --userns: container uids and gids 0-65535 are host ids BASE to
  * BASE+65535. The range is root's line of /etc/subuid and /etc/subgid
@@ -329,29 +336,147 @@ struct config {
 #define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
 #endif
 
-static unsigned int userns_base(const char *file)
+/* The first line of file for user name (or uid, as subuid(5) allows)
+ * whose range holds at least need ids: its first into *first, its count,
+ * at most USERNS_SIZE, into *count. -1 if there is none. */
+static int id_range(const char *file, const char *name, unsigned long uid,
+		    unsigned long need, unsigned long *first,
+		    unsigned long *count)
 {
-	char *line = NULL, *colon;
-	unsigned long first, count;
+	char *line = NULL, *colon, number[16];
 	size_t size = 0;
 	FILE *f = fopen(file, "re");
 
+	snprintf(number, sizeof(number), "%lu", uid);
 	while (f != NULL && getline(&line, &size, f) != -1) {
 		colon = strchr(line, ':');
-		if (colon == NULL || colon - line != 4 ||
-		    strncmp(line, "root", 4) != 0 ||
-		    sscanf(colon, ":%lu:%lu", &first, &count) != 2 ||
-		    count < USERNS_SIZE || first == 0 ||
-		    first > 0xffffffffUL - USERNS_SIZE)
+		if (colon == NULL) /* the line's name is line up to colon */
 			continue;
+		*colon = '\0';
+		if ((strcmp(line, name) != 0 && strcmp(line, number) != 0) ||
+		    sscanf(colon + 1, "%lu:%lu", first, count) != 2 ||
+		    *count < need || *first == 0 ||
+		    *first > 0xffffffffUL - USERNS_SIZE)
+			continue;
+		if (*count > USERNS_SIZE)
+			*count = USERNS_SIZE;
 		free(line);
 		fclose(f);
-		return first;
+		return 0;
 	}
 	free(line);
 	if (f != NULL)
 		fclose(f);
-	return USERNS_BASE;
+	return -1;
+}
+
+static unsigned int userns_base(const char *file)
+{
+	unsigned long first, count;
+
+	if (id_range(file, "root", 0, USERNS_SIZE, &first, &count) == -1)
+		return USERNS_BASE;
+	return first;
+}
+
+/*
+ * Rootless: why the kernel may refuse us a user namespace, where a
+ * distribution restricts them; a hint for the error line, or "".
+ */
+static const char *userns_hint(void)
+{
+	char value[16] = "";
+	FILE *f;
+
+	f = fopen("/proc/sys/kernel/apparmor_restrict_unprivileged_userns",
+		  "re");
+	if (f != NULL && fgets(value, sizeof(value), f) != NULL &&
+	    value[0] == '1') {
+		fclose(f);
+		return " (kernel.apparmor_restrict_unprivileged_userns is 1: "
+		       "AppArmor gives unprivileged user namespaces no "
+		       "capabilities; docs/10-caps-seccomp.md, \"Rootless\", "
+		       "says how to allow this program)";
+	}
+	if (f != NULL)
+		fclose(f);
+	f = fopen("/proc/sys/kernel/unprivileged_userns_clone", "re");
+	if (f != NULL && fgets(value, sizeof(value), f) != NULL &&
+	    value[0] == '0') {
+		fclose(f);
+		return " (kernel.unprivileged_userns_clone is 0: sysctl -w "
+		       "kernel.unprivileged_userns_clone=1 allows them)";
+	}
+	if (f != NULL)
+		fclose(f);
+	return "";
+}
+
+/*
+ * Rootless: we move into a user namespace of our own, where we are root
+ * with every capability, before we make anything: the container's other
+ * namespaces, made from there, are owned by it, and so are the files we
+ * make (as our uid, on the host). Mapping more than our own uid takes a
+ * privileged writer: newuidmap(1) and newgidmap(1), set-uid root, map 0
+ * to us and 1-65535 to our range in /etc/subuid and /etc/subgid. Without
+ * them, or without a range, our own ids become 0, and nothing else is
+ * mapped; the kernel then wants setgroups(2) denied first, or a group we
+ * are in could be dropped to open what it is denied (user_namespaces(7)).
+ */
+static void enter_userns(void)
+{
+	unsigned long uid = getuid(), gid = getgid(), sub_uid, n_uid, sub_gid,
+		      n_gid;
+	struct passwd *pw = getpwuid(uid);
+	char map[6][16];
+	const char *newuidmap[] = {"newuidmap", map[0], "0", map[1],
+				   "1",	        "1",	map[2], map[3],
+				   NULL},
+		   *newgidmap[] = {"newgidmap", map[0], "0", map[4],
+				   "1",	        "1",	map[5], map[3],
+				   NULL};
+	int full, sync[2], status;
+	pid_t helper = 0;
+
+	full = pw != NULL &&
+	       id_range("/etc/subuid", pw->pw_name, uid, 1, &sub_uid, &n_uid) ==
+		       0 &&
+	       id_range("/etc/subgid", pw->pw_name, uid, 1, &sub_gid, &n_gid) ==
+		       0 &&
+	       runv((const char *const[]){"newuidmap", NULL}, 1) != 127 &&
+	       runv((const char *const[]){"newgidmap", NULL}, 1) != 127;
+	if (full) { /* a helper outside maps us, once we are inside */
+		snprintf(map[0], sizeof(map[0]), "%d", (int)getpid());
+		snprintf(map[1], sizeof(map[1]), "%lu", uid);
+		snprintf(map[2], sizeof(map[2]), "%lu", sub_uid);
+		snprintf(map[3], sizeof(map[3]), "%lu",
+			 (n_uid < n_gid ? n_uid : n_gid) - 1);
+		snprintf(map[4], sizeof(map[4]), "%lu", gid);
+		snprintf(map[5], sizeof(map[5]), "%lu", sub_gid);
+		if (sync_init(sync) == -1)
+			die("pipe");
+		helper = fork();
+		if (helper == -1)
+			die("fork");
+		if (helper == 0)
+			_exit(sync_wait(sync) == -1 || runv(newuidmap, 0) != 0 ||
+			      runv(newgidmap, 0) != 0);
+	}
+	if (unshare(CLONE_NEWUSER) == -1)
+		die("rootless: unshare CLONE_NEWUSER%s", userns_hint());
+	if (full) {
+		if (sync_release(sync) == -1 || waitpid(helper, &status, 0) == -1)
+			die("wait for newuidmap");
+		if (status != 0)
+			diex("rootless: newuidmap or newgidmap failed (see "
+			     "above): check %s's lines in /etc/subuid and "
+			     "/etc/subgid",
+			     pw->pw_name);
+	} else if (write_file("/proc/self/setgroups", "deny") == -1 ||
+		   write_file("/proc/self/uid_map", "0 %lu 1\n", uid) == -1 ||
+		   write_file("/proc/self/gid_map", "0 %lu 1\n", gid) == -1)
+		die("rootless: map uid %lu to root in a user namespace%s", uid,
+		    userns_hint());
 }
 
 /* Write "0 BASE 65536" into /proc/PID/{uid,gid}_map (user_namespaces(7)):
@@ -697,9 +822,12 @@ static void mount_overlay(const struct config *cfg)
 	     syscall(SYS_move_mount, cfg->image_tree, "", AT_FDCWD, lower,
 		     MOVE_MOUNT_F_EMPTY_PATH) == -1))
 		die("mount the idmapped image on `%s`", lower);
+	/* rootless: overlayfs's own xattrs in user.overlay.*, as trusted.*
+	 * are the host root's (userxattr, Linux 5.11) */
 	if (snprintf(options, sizeof(options),
-		     "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", lower,
-		     cfg->dir, cfg->dir) >= (int)sizeof(options))
+		     "lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s", lower,
+		     cfg->dir, cfg->dir,
+		     rootless ? ",userxattr" : "") >= (int)sizeof(options))
 		diex("overlay options for `%s` are too long", cfg->dir);
 	if (mount("overlay", cfg->merged, "overlay", MS_NODEV, options) == -1)
 		die("mount `overlay` on `%s` (lowerdir `%s`)", cfg->merged,
@@ -1081,8 +1209,15 @@ static void drop_capabilities(unsigned long long caps)
  */
 static void harden(unsigned long long caps, int no_new_privs, int seccomp)
 {
-	struct rlimit nofile = {NOFILE_SOFT, NOFILE_HARD};
+	struct rlimit nofile;
 
+	/* rootless, the user's hard limit may be lower already */
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == -1)
+		die("getrlimit RLIMIT_NOFILE");
+	if (nofile.rlim_max > NOFILE_HARD)
+		nofile.rlim_max = NOFILE_HARD;
+	nofile.rlim_cur = NOFILE_SOFT < nofile.rlim_max ? NOFILE_SOFT
+							: nofile.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &nofile) == -1)
 		die("setrlimit RLIMIT_NOFILE");
 	/* fds 3 and up, the caller's included, close at the exec */
@@ -1209,7 +1344,7 @@ static void remove_stale_cgroups(const struct config *cfg)
 	DIR *d;
 
 	for (i = 0; i < cgroup_trees(cfg); i++) {
-		d = opendir(cgroup_path(dir, cfg, i, CGROUP_PARENT, ""));
+		d = opendir(cgroup_path(dir, cfg, i, cfg->cgroup_parent, ""));
 		if (d == NULL)
 			continue; /* no parent yet: nothing can be stale */
 		while ((e = readdir(d)) != NULL) {
@@ -1241,16 +1376,17 @@ static int try_create_cgroup(const struct config *cfg, size_t i)
 	char parent[PATH_MAX], path[PATH_MAX];
 	int err;
 
-	cgroup_path(parent, cfg, i, CGROUP_PARENT, "");
+	cgroup_path(parent, cfg, i, cfg->cgroup_parent, "");
 	if (mkdir(parent, 0755) == -1 && errno != EEXIST)
 		die("mkdir `%s`", parent);
-	cgroup_path(path, cfg, i, CGROUP_PARENT, "cgroup.subtree_control");
-	if (cfg->cgroup_v2 && write_file(path, "+memory +cpu +pids") == -1) {
+	cgroup_path(path, cfg, i, cfg->cgroup_parent, "cgroup.subtree_control");
+	if (cfg->cgroup_v2 && cfg->controllers[0] != '\0' &&
+	    write_file(path, "%s", cfg->controllers) == -1) {
 		err = errno;
 		if (access(parent, F_OK) == -1)
 			return -1;
 		errno = err;
-		die("enable memory, cpu, pids in `%s`", path);
+		die("enable `%s` in `%s`", cfg->controllers, path);
 	}
 	/*
 	 * On many v1 hosts cpu and cpuacct are one mount ("cpu,cpuacct", the
@@ -1271,13 +1407,14 @@ static void create_cgroup(const struct config *cfg)
 	int tries;
 	size_t i;
 
-	if (cfg->cgroup_v2 && write_file(root, "+memory +cpu +pids") == -1)
+	if (cfg->cgroup_v2 && !rootless &&
+	    write_file(root, "%s", cfg->controllers) == -1)
 		die("enable memory, cpu, pids in `%s`", root);
 	for (i = 0; i < cgroup_trees(cfg); i++)
 		for (tries = 0; try_create_cgroup(cfg, i) == -1; tries++)
 			if (tries == 100)
 				diex("parent cgroup `%s` keeps vanishing",
-				     CGROUP_PARENT);
+				     cfg->cgroup_parent);
 }
 
 /* Write one limit to a file of the container's cgroup; tree is a V1_*
@@ -1339,7 +1476,7 @@ static void join_cgroup(const struct config *cfg)
 	char path[PATH_MAX];
 	size_t i;
 
-	for (i = 0; i < cgroup_trees(cfg); i++)
+	for (i = 0; cfg->cgroup[0] != '\0' && i < cgroup_trees(cfg); i++)
 		if (write_file(cgroup_path(path, cfg, i, cfg->cgroup,
 					   "cgroup.procs"),
 			       "%d", (int)cfg->child) == -1)
@@ -1359,7 +1496,7 @@ static int remove_cgroup(const struct config *cfg)
 	int tries, ret = 0;
 	size_t i;
 
-	for (i = 0; i < cgroup_trees(cfg); i++) {
+	for (i = 0; cfg->cgroup[0] != '\0' && i < cgroup_trees(cfg); i++) {
 		cgroup_path(path, cfg, i, cfg->cgroup, "");
 		for (tries = 0; rmdir(path) == -1 && errno == EBUSY; tries++)
 			if (tries == 200 || usleep(10000) == -1)
@@ -1369,7 +1506,7 @@ static int remove_cgroup(const struct config *cfg)
 			ret = -1;
 		}
 		/* fails, as it should, while other containers run */
-		rmdir(cgroup_path(path, cfg, i, CGROUP_PARENT, ""));
+		rmdir(cgroup_path(path, cfg, i, cfg->cgroup_parent, ""));
 	}
 	return ret;
 }
@@ -1707,6 +1844,83 @@ static void cleanup_on_exit(void)
 }
 
 /*
+ * Rootless, a limit needs a cgroup we may write to: on v2, a subtree that
+ * systemd delegated to the user (user@UID.service, whose Delegate= hands
+ * down memory, cpu and pids: systemd.resource-control(5)). That is the
+ * topmost cgroup, from ours upwards, that we own. Our parent goes in it,
+ * so that moving the child from our cgroup to its own stays inside it,
+ * where the kernel lets the owner move processes (cgroups(7) v2,
+ * "delegation containment"). Without one, or without a limit's controller,
+ * the limit is dropped with a warning: not an error, as a rootless run is
+ * of use without limits, and podman's does the same.
+ */
+static void drop_limit(long long *limit, const char *option,
+		       const char *controller, const char *delegated)
+{
+	char word[16];
+
+	snprintf(word, sizeof(word), "+%s ", controller);
+	if (*limit <= 0 || strstr(delegated, word) != NULL)
+		return;
+	warnx("rootless: %s ignored: no cgroup with the %s controller is "
+	      "delegated to this user",
+	      option, controller);
+	*limit = 0;
+}
+
+static void find_delegated_cgroup(struct config *cfg)
+{
+	char line[PATH_MAX], dir[PATH_MAX], owned[PATH_MAX] = "", *slash,
+					    *word;
+	struct stat st;
+	FILE *f;
+
+	f = fopen("/proc/self/cgroup", "re");
+	if (f == NULL)
+		die("open /proc/self/cgroup");
+	while (cfg->cgroup_v2 && fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "0::/", 4) != 0)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		/* up from ours, while we own it: inside our namespace, our
+		 * uid is 0, and another's, unmapped, the overflow uid */
+		while (pathf(dir, "%s%s", CGROUP_ROOT, line + 3) == 0 &&
+		       stat(dir, &st) == 0 && st.st_uid == geteuid() &&
+		       access(dir, W_OK) == 0) {
+			snprintf(owned, sizeof(owned), "%s", line + 4);
+			slash = strrchr(line, '/');
+			if (slash == line + 3)
+				break;
+			*slash = '\0';
+		}
+	}
+	fclose(f);
+	cfg->cgroup_parent[0] = '\0';
+	cfg->controllers[0] = '\0';
+	if (owned[0] != '\0' &&
+	    pathf(cfg->cgroup_parent, "%s/%s", owned, CGROUP_PARENT) == 0 &&
+	    pathf(dir, "%s/%s/cgroup.subtree_control", CGROUP_ROOT, owned) ==
+		    0 &&
+	    (f = fopen(dir, "re")) != NULL) { /* "cpu memory pids" */
+		if (fgets(line, sizeof(line), f) != NULL)
+			for (word = strtok(line, " \n"); word != NULL;
+			     word = strtok(NULL, " \n"))
+				if (strcmp(word, "memory") == 0 ||
+				    strcmp(word, "cpu") == 0 ||
+				    strcmp(word, "pids") == 0)
+					snprintf(cfg->controllers +
+							 strlen(cfg->controllers),
+						 sizeof(cfg->controllers) -
+							 strlen(cfg->controllers),
+						 "+%s ", word);
+		fclose(f);
+	}
+	drop_limit(&cfg->memory, "--memory", "memory", cfg->controllers);
+	drop_limit(&cfg->cpu_quota, "--cpus", "cpu", cfg->controllers);
+	drop_limit(&cfg->pids, "--pids-limit", "pids", cfg->controllers);
+}
+
+/*
  * Everything the parent does before the child may start: name the cgroup
  * after our pid, find the kind of cgroup tree, sweep away what killed
  * runtimes left behind, then make the cgroup and write its limits.
@@ -1714,9 +1928,18 @@ static void cleanup_on_exit(void)
 static void setup_cgroup(struct config *cfg)
 {
 	cfg->runtime = getpid();
-	snprintf(cfg->cgroup, sizeof(cfg->cgroup), "%s/%d", CGROUP_PARENT,
-		 (int)cfg->runtime);
 	cfg->cgroup_v2 = cgroup_is_v2();
+	snprintf(cfg->controllers, sizeof(cfg->controllers),
+		 "+memory +cpu +pids");
+	snprintf(cfg->cgroup_parent, sizeof(cfg->cgroup_parent), "%s",
+		 CGROUP_PARENT);
+	if (rootless)
+		find_delegated_cgroup(cfg);
+	if (cfg->cgroup_parent[0] == '\0')
+		return;
+	if (pathf(cfg->cgroup, "%s/%d", cfg->cgroup_parent,
+		  (int)cfg->runtime) == -1)
+		diex("cgroup path under `%s` is too long", cfg->cgroup_parent);
 	remove_stale_cgroups(cfg);
 	create_cgroup(cfg);
 	set_cgroup_limits(cfg);
@@ -1868,11 +2091,11 @@ static int child(void *arg)
 	mount_volumes(cfg);
 	mount_proc(cfg->merged);
 	mount_sys(cfg->merged);
-	if (cfg->userns)
+	if (cfg->userns || rootless)
 		open_dev_nodes(dev_trees);
 	enter_rootfs(cfg->merged);
 	mount_dev();
-	make_dev_nodes(cfg->userns ? dev_trees : NULL);
+	make_dev_nodes(cfg->userns || rootless ? dev_trees : NULL);
 	mask_paths(); /* binds /dev/null */
 	seal_dev();
 	set_hostname(cfg->hostname);
@@ -2231,27 +2454,57 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 static void need_root(void)
 {
 	if (geteuid() != 0)
-		diex("must be run as root: changing the root directory, "
-		     "mounting and creating namespaces need privileges");
+		diex("must be run as root: tar must give an image's files "
+		     "their owners");
 }
 
 /*
  * The containers' directory: NUTSHELL_CONTAINERS, or containers/ in the
- * repository. With create, made if missing, and checked: overlayfs cannot
+ * repository; rootless, the user's own, under the XDG base directory for
+ * data: $XDG_DATA_HOME, or ~/.local/share. With create, made if missing,
+ * and checked: overlayfs cannot
  * use a directory on overlayfs as an upper layer, which is what a course
  * run inside a container (docker's root is an overlay) would offer it.
  */
+static char *user_containers_dir(void)
+{
+	const char *data = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	char *dir;
+
+	if (data != NULL && data[0] == '/')
+		return asprintf(&dir, "%s/nutshell/containers", data) == -1
+			       ? NULL
+			       : dir;
+	if (home != NULL && home[0] == '/')
+		return asprintf(&dir, "%s/.local/share/nutshell/containers",
+				home) == -1
+			       ? NULL
+			       : dir;
+	diex("rootless: no HOME to keep containers in: set HOME, "
+	     "XDG_DATA_HOME or NUTSHELL_CONTAINERS");
+}
+
 static const char *containers_dir(int create)
 {
 	static char *dir;
 	struct statfs st;
+	char *slash;
 
 	if (dir == NULL) {
 		dir = getenv("NUTSHELL_CONTAINERS") != NULL
 			      ? strdup(getenv("NUTSHELL_CONTAINERS"))
-			      : repo_path(CONTAINERS);
+		      : rootless ? user_containers_dir()
+				 : repo_path(CONTAINERS);
 		if (dir == NULL)
 			die("path of the containers' directory");
+	}
+	/* rootless: its parents too (mkdir -p), the user's own */
+	for (slash = dir; create && rootless &&
+			  (slash = strchr(slash + 1, '/')) != NULL;
+	     *slash = '/') {
+		*slash = '\0';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+			die("mkdir `%s`", dir);
 	}
 	if (create && ensure_dir(dir, 0700) == -1)
 		die("mkdir `%s`", dir);
@@ -2292,7 +2545,7 @@ static void save_state(const struct config *cfg, const char *status, int code)
 			 "id=%s\nname=%s\nimage=%s\ncommand=%s\nstatus=%s\n"
 			 "exit_code=%d\npid=%d\nmonitor=%d\ncreated=%lld\n"
 			 "network=%s\naddress=%s\ncaps=%llx\nno_new_privs=%d\n"
-			 "seccomp=%d\nuserns=%d\n",
+			 "seccomp=%d\nuserns=%d\ncgroup=%s\n",
 			 cfg->id, cfg->name, cfg->image, command, status, code,
 			 (int)cfg->child, (int)cfg->runtime,
 			 (long long)cfg->created,
@@ -2301,7 +2554,7 @@ static void save_state(const struct config *cfg, const char *status, int code)
 						    : "host",
 			 cfg->lease_fd != -1 ? inet_ntoa(cfg->address) : "",
 			 cfg->caps, cfg->no_new_privs, cfg->seccomp,
-			 cfg->userns) == -1)
+			 cfg->userns || rootless, cfg->cgroup) == -1)
 		die("write `%s`", path);
 }
 
@@ -2482,7 +2735,11 @@ static int run(int argc, char **argv)
 	first = parse_options(argc, argv, &cfg);
 	if (argc - first < 1)
 		usage(EXIT_RUNTIME);
-	need_root();
+	if (rootless && cfg.network != NET_NONE)
+		diex("rootless: --network %s needs root (the host's network "
+		     "namespace is root's): use --network none, loopback only",
+		     cfg.network == NET_BRIDGE ? "bridge" : "host");
+	cfg.userns &= !rootless; /* rootless is in a user namespace anyway */
 	cfg.image = argv[first];
 	cfg.rootfs = resolve_rootfs(argv[first]);
 	if (cfg.rootfs == NULL)
@@ -2496,6 +2753,8 @@ static int run(int argc, char **argv)
 	stack = alloc_stack(STACK_SIZE(argc));
 	if (stack == NULL)
 		die("mmap stack of %zu bytes", STACK_SIZE(argc));
+	if (rootless)
+		enter_userns();
 	if (cfg.userns) {
 		cfg.uid_base = userns_base("/etc/subuid");
 		cfg.gid_base = userns_base("/etc/subgid");
@@ -2703,7 +2962,7 @@ static int exec_in(int argc, char **argv)
 	static const char *const namespaces[] = {"user", "ipc",	   "uts", "net",
 						 "pid",	 "cgroup", "mnt"};
 	struct config cfg = {0};
-	char id[ID_LEN + 1], path[PATH_MAX], pid[16], monitor[16], caps[20],
+	char id[ID_LEN + 1], path[PATH_MAX], pid[16], caps[20],
 		no_new_privs[4], seccomp[4], userns[4];
 	char *env[MAX_ENV + 5] = {NULL};
 	int fds[sizeof(namespaces) / sizeof(namespaces[0])], status, n;
@@ -2718,7 +2977,6 @@ static int exec_in(int argc, char **argv)
 	if (strcmp(container_status(id, "pid", pid, sizeof(pid)), "running") !=
 	    0)
 		diex("container `%s` is not running", argv[1]);
-	container_status(id, "monitor", monitor, sizeof(monitor));
 	container_status(id, "caps", caps, sizeof(caps));
 	container_status(id, "no_new_privs", no_new_privs,
 			 sizeof(no_new_privs));
@@ -2746,8 +3004,7 @@ static int exec_in(int argc, char **argv)
 			 (fds[i] = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 			die("open `%s`", path);
 	cfg.cgroup_v2 = cgroup_is_v2();
-	snprintf(cfg.cgroup, sizeof(cfg.cgroup), "%s/%s", CGROUP_PARENT,
-		 monitor);
+	container_status(id, "cgroup", cfg.cgroup, sizeof(cfg.cgroup));
 	cfg.child = getpid();
 	join_cgroup(&cfg);
 	for (i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
@@ -2759,7 +3016,7 @@ static int exec_in(int argc, char **argv)
 	if (child == -1)
 		die("fork");
 	if (child == 0) {
-		if (fds[0] != -1)
+		if (fds[0] != -1 && !rootless) /* rootless: root inside now */
 			become_root();
 		harden(strtoull(caps, NULL, 16), atoi(no_new_privs),
 		       atoi(seccomp));
@@ -2847,14 +3104,17 @@ static int stop(int argc, char **argv)
 static void remove_leftovers(const char *id)
 {
 	struct config cfg = {.lease_fd = -1};
-	char monitor[16];
 
-	container_status(id, "monitor", monitor, sizeof(monitor));
 	cfg.runtime = getpid();
 	cfg.cgroup_v2 = cgroup_is_v2();
-	snprintf(cfg.cgroup, sizeof(cfg.cgroup), "%s/%s", CGROUP_PARENT,
-		 monitor);
+	container_status(id, "cgroup", cfg.cgroup, sizeof(cfg.cgroup));
+	snprintf(cfg.cgroup_parent, sizeof(cfg.cgroup_parent), "%s",
+		 cfg.cgroup);
+	if (strrchr(cfg.cgroup_parent, '/') != NULL)
+		*strrchr(cfg.cgroup_parent, '/') = '\0';
 	remove_cgroup(&cfg);
+	if (rootless) /* no bridge, no leases */
+		return;
 	cfg.state = getenv_or("NUTSHELL_STATE", STATE_DIR);
 	cfg.bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
 	sweep_leases(&cfg);
@@ -2878,6 +3138,9 @@ static int rm(int argc, char **argv)
 			die_option(opt, argv);
 	if (optind == argc)
 		diex("usage: %s rm [-f] ID...", program_invocation_short_name);
+	/* rootless: files the container's users made are of ids we map */
+	if (rootless)
+		enter_userns();
 	for (i = optind; i < argc; i++) {
 		find_container(argv[i], id);
 		status = container_status(id, "pid", pid, sizeof(pid));
@@ -3054,6 +3317,7 @@ int main(int argc, char **argv)
 	size_t i;
 
 	runtime_argv = argv;
+	rootless = geteuid() != 0;
 	if (sigemptyset(&init_signals) == -1 ||
 	    sigaddset(&init_signals, SIGHUP) == -1 ||
 	    sigaddset(&init_signals, SIGINT) == -1 ||
@@ -3070,7 +3334,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
 		if (strcmp(argv[1], verbs[i].name) != 0)
 			continue;
-		if (verbs[i].run != run)
+		if (verbs[i].run == import)
 			need_root();
 		if (verbs[i].run == run || verbs[i].run == exec_in)
 			run_sealed_copy(argv);

@@ -29,7 +29,14 @@ setup() {
 	chmod +x "$RUN09"
 	PROBE=(-v "$BATS_FILE_TMPDIR:/probe:ro")
 }
-teardown() { net_teardown; }
+teardown() {
+	local failed=0
+	net_teardown || failed=1
+	# after net_teardown, which kills what the test left running
+	[ -z "${DELEGATED:-}" ] || rmdir "$DELEGATED/session" "$DELEGATED" || failed=1
+	rootless_teardown || failed=1
+	return "$failed"
+}
 
 # docker's default capabilities, as /proc/PID/status shows a set
 DEFAULT_CAPS=00000000a80425fb
@@ -378,6 +385,178 @@ userns_reachable() {
 	[ "${#lines[@]}" -eq 1 ]
 	[[ $output == *"closed"*"(mode 700)"* ]]
 	[ -z "$(ls "$BATS_TEST_TMPDIR/closed")" ]
+}
+
+# Rootless: a user made for the test (useradd, without a home or a range
+# of subordinate ids; userdel in rootless_teardown), the program, the
+# image and the probe where it can reach them, and ROOTLESS, a runner
+# that runs the program as the user, with a clean environment: the
+# containers go to the user's XDG data directory, under ROOTLESS_HOME.
+rootless_setup() {
+	userns_reachable
+	local dir=$BATS_TEST_TMPDIR/rootless file
+	ROOTLESS_USER=nutshell-test-$$
+	for file in /etc/subuid /etc/subgid /etc/subuid- /etc/subgid-; do
+		[ -e "$file" ] || ROOTLESS_MADE+=" $file"
+	done
+	useradd -M -d "$dir/home" -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$ROOTLESS_USER"
+	ROOTLESS_UID=$(id -u "$ROOTLESS_USER")
+	ROOTLESS_GID=$(id -g "$ROOTLESS_USER")
+	mkdir -p "$dir/bin" "$dir/images" "$dir/home" "$dir/probe"
+	cp "$REPO/bin/10-caps-seccomp" "$dir/bin/"
+	cp "$BATS_FILE_TMPDIR/try-syscall" "$dir/probe/"
+	cp -a "$IMAGE" "$dir/images/busybox" # root's, as the repository's is
+	chown "$ROOTLESS_USER:" "$dir/home"
+	chmod 755 "$dir"
+	ROOTLESS_HOME=$dir/home
+	ROOTLESS_CONTAINERS=$dir/home/.local/share/nutshell/containers
+	ROOTLESS=$BATS_TEST_TMPDIR/as-user
+	printf '#!/bin/sh\nexec setpriv --reuid=%s --regid=%s --clear-groups -- env -i PATH=/usr/bin:/bin HOME=%q NUTSHELL_TEST_MARK=%q %q "$@"\n' \
+		"$ROOTLESS_UID" "$ROOTLESS_GID" "$dir/home" "$NUTSHELL_TEST_MARK" \
+		"$dir/bin/10-caps-seccomp" >"$ROOTLESS"
+	chmod +x "$ROOTLESS"
+	ROOTLESS_RUN=$BATS_TEST_TMPDIR/run-as-user
+	printf '#!/bin/sh\nexec %q run --rm --network none "$@"\n' "$ROOTLESS" >"$ROOTLESS_RUN"
+	chmod +x "$ROOTLESS_RUN"
+}
+
+# The user goes, and with it its lines in /etc/subuid and /etc/subgid,
+# and those files and their backups, if the test made them.
+rootless_teardown() {
+	[ -n "${ROOTLESS_USER:-}" ] || return 0
+	userdel "$ROOTLESS_USER"
+	local file
+	for file in ${ROOTLESS_MADE:-}; do
+		[ -s "${file%-}" ] || rm -f "$file"
+	done
+}
+
+@test "rootless: a user without root runs a container: root inside, the user outside; the image is nobody's inside and unchanged" {
+	rootless_setup
+	local vol=$BATS_TEST_TMPDIR/vol before
+	mkdir "$vol"
+	chown "$ROOTLESS_USER:" "$vol"
+	before=$(tree_state "$BATS_TEST_TMPDIR/rootless/images/busybox")
+	run "$ROOTLESS_RUN" -v "$vol:/vol" busybox sh -c 'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map; stat -c %u:%g /bin/busybox; hostname; touch /vol/made; touch /bin/busybox 2>/dev/null || echo refused; ls /proc/1/ns/ >/dev/null && echo proc'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0 ]
+	[ "${lines[1]}" = 0 ]
+	[ "$(tr -s " " <<<"${lines[2]}" | sed "s/^ //")" = "0 $ROOTLESS_UID 1" ]
+	[ "$(tr -s " " <<<"${lines[3]}" | sed "s/^ //")" = "0 $ROOTLESS_GID 1" ]
+	# the host's root is mapped to nothing: the kernel's overflow ids
+	[ "${lines[4]}" = "$(</proc/sys/kernel/overflowuid):$(</proc/sys/kernel/overflowgid)" ]
+	[ "${lines[5]}" = nutshell ]
+	[ "${lines[6]}" = refused ]
+	[ "${lines[7]}" = proc ]
+	[ "$(stat -c %u:%g "$vol/made")" = "$ROOTLESS_UID:$ROOTLESS_GID" ]
+	[ "$(tree_state "$BATS_TEST_TMPDIR/rootless/images/busybox")" = "$before" ]
+	# the same hardening and filter as root's containers
+	assert_hardened "$ROOTLESS_RUN" busybox
+	assert_filtered "$ROOTLESS_RUN" --cap-add ALL -v "$BATS_TEST_TMPDIR/rootless/probe:/probe:ro" busybox
+	# --rm: nothing stays
+	[ -z "$(ls "$ROOTLESS_CONTAINERS")" ]
+}
+
+@test "rootless: an image the user owns is root's inside, and writable through the overlay" {
+	rootless_setup
+	chown -R "$ROOTLESS_USER:" "$BATS_TEST_TMPDIR/rootless/images/busybox"
+	run "$ROOTLESS_RUN" busybox sh -c 'stat -c %u:%g /bin/busybox; touch /bin/busybox /tmp/new && echo written; rm -r /usr && echo removed'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '0:0\nwritten\nremoved')" ]
+	[ -d "$BATS_TEST_TMPDIR/rootless/images/busybox/usr" ]
+}
+
+@test "rootless: -d, ps, exec, stop and rm; its processes are the user's on the host" {
+	rootless_setup
+	local id pid
+	id=$("$ROOTLESS" run -d --network none busybox sleep 1000)
+	pid=$(sed -n 's/^pid=//p' "$ROOTLESS_CONTAINERS/$id/state")
+	[ "$(ps -o uid= -p "$pid" | tr -d ' ')" = "$ROOTLESS_UID" ]
+	run "$ROOTLESS" ps
+	[[ ${lines[1]} == "$id "* ]]
+	run "$ROOTLESS" exec "$id" sh -c 'id -u; cat /proc/self/uid_map; readlink /proc/1/ns/user; readlink /proc/self/ns/user'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0 ]
+	[ "$(tr -s " " <<<"${lines[1]}" | sed "s/^ //")" = "0 $ROOTLESS_UID 1" ]
+	[ "${lines[2]}" = "${lines[3]}" ]
+	[ "${lines[2]}" = "$(readlink "/proc/$pid/ns/user")" ]
+	assert_hardened "$ROOTLESS" exec "$id"
+	run "$ROOTLESS" stop -t 1 "$id"
+	[ "$status" -eq 0 ]
+	gone "$pid"
+	run "$ROOTLESS" rm "$id"
+	[ "$status" -eq 0 ]
+	[ -z "$(ls "$ROOTLESS_CONTAINERS")" ]
+}
+
+@test "rootless: with newuidmap and a range in /etc/subuid, 65536 ids; rm removes what they own" {
+	rootless_setup
+	local first=1500000000 id
+	chown -R "$ROOTLESS_USER:" "$BATS_TEST_TMPDIR/rootless/images/busybox"
+	touch /etc/subuid /etc/subgid # usermod adds to them only
+	usermod --add-subuids "$first-$((first + 65535))" --add-subgids "$first-$((first + 65535))" "$ROOTLESS_USER"
+	run "$ROOTLESS" run --network none --name ids busybox sh -c 'cat /proc/self/uid_map /proc/self/gid_map; mkdir -m 700 /tmp/own && touch /tmp/own/file && chown -R 1000:1000 /tmp/own'
+	[ "$status" -eq 0 ]
+	[ "$(tr -s " " <<<"$output" | sed "s/^ //")" = "$(printf '0 %s 1\n1 %s 65535\n0 %s 1\n1 %s 65535' \
+		"$ROOTLESS_UID" "$first" "$ROOTLESS_GID" "$first")" ]
+	id=$(ls "$ROOTLESS_CONTAINERS")
+	[ "$(stat -c %u:%g "$ROOTLESS_CONTAINERS/$id/upper/tmp/own")" = "$((first + 999)):$((first + 999))" ]
+	# owned by an id of the range, not the user's: rm removes it from
+	# inside a user namespace mapped the same way
+	run "$ROOTLESS" rm ids
+	[ "$status" -eq 0 ]
+	[ -z "$(ls "$ROOTLESS_CONTAINERS")" ]
+}
+
+@test "rootless: limits need a delegated cgroup: without one, a warning each and the command runs; in one (v2), they hold" {
+	rootless_setup
+	run "$ROOTLESS_RUN" --memory 64m --cpus 0.5 --pids-limit 20 busybox echo ran
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+	[[ ${lines[0]} == *--memory* ]]
+	[[ ${lines[1]} == *--cpus* ]]
+	[[ ${lines[2]} == *--pids-limit* ]]
+	[ "${lines[3]}" = ran ]
+	cgroup_is_v2 || return 0
+	# a delegated subtree, as systemd's user@UID.service is: the user owns
+	# it and a leaf in it that holds the caller; controllers handed down
+	local deleg=/sys/fs/cgroup/nutshell-test-$$ id cg pid
+	mkdir "$deleg"
+	DELEGATED=$deleg
+	echo "+memory +cpu +pids" >/sys/fs/cgroup/cgroup.subtree_control
+	echo "+memory +cpu +pids" >"$deleg/cgroup.subtree_control"
+	mkdir "$deleg/session"
+	chown "$ROOTLESS_USER" "$deleg" "$deleg"/cgroup.{procs,subtree_control,threads} \
+		"$deleg/session" "$deleg"/session/cgroup.{procs,subtree_control,threads}
+	id=$(sh -c 'echo $$ >"$1/session/cgroup.procs" && shift && exec "$@"' sh "$deleg" \
+		"$ROOTLESS" run -d --network none --memory 64m --cpus 0.5 --pids-limit 20 busybox sleep 1000)
+	cg=$(sed -n 's/^cgroup=//p' "$ROOTLESS_CONTAINERS/$id/state")
+	[ "$cg" = "${deleg#/sys/fs/cgroup/}/nutshell/$(sed -n 's/^monitor=//p' "$ROOTLESS_CONTAINERS/$id/state")" ]
+	pid=$(sed -n 's/^pid=//p' "$ROOTLESS_CONTAINERS/$id/state")
+	[ "$(cat "/proc/$pid/cgroup")" = "0::/$cg" ]
+	[ "$(cat "/sys/fs/cgroup/$cg/memory.max")" = 67108864 ]
+	[ "$(cat "/sys/fs/cgroup/$cg/cpu.max")" = "50000 100000" ]
+	[ "$(cat "/sys/fs/cgroup/$cg/pids.max")" = 20 ]
+	"$ROOTLESS" rm -f "$id"
+	[ ! -e "/sys/fs/cgroup/$cg" ]
+	[ ! -e "$deleg/nutshell" ]
+}
+
+@test "rootless: bridge and host networking, and import, are refused in one line; nothing is made" {
+	rootless_setup
+	local args
+	for args in "busybox true" "--network host busybox true" "-p 8080:80 busybox true"; do
+		# word splitting: the arguments
+		# shellcheck disable=SC2086
+		run "$ROOTLESS" run $args
+		[ "$status" -eq 125 ]
+		[ "${#lines[@]}" -eq 1 ]
+	done
+	[ ! -e "$ROOTLESS_HOME/.local" ]
+	run "$ROOTLESS" import "$BATS_TEST_TMPDIR/none.tar" mine
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $output == *root* ]]
 }
 
 # The properties of earlier steps, carried.
