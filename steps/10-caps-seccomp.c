@@ -13,7 +13,9 @@
  * read-only /dev). exec gives a joining process the same, and joins
  * non-dumpable; run and exec run from a sealed copy of the binary in
  * memory, so that no /proc/PID/exe in the container is a host file.
- * --userns maps root inside to an unprivileged uid of the host.
+ * --userns maps root inside to an unprivileged uid of the host. Run by
+ * a user other than root, it is rootless: in a user namespace of its own,
+ * without a bridge, with limits only where a cgroup is delegated.
  *
  * Usage:   10-caps-seccomp run [OPTIONS] IMAGE [CMD [ARG...]] (see --help)
  *          --cap-add CAP, --cap-drop CAP (ALL too), --security-opt
@@ -21,6 +23,7 @@
  *          --userns, and 09's verbs and options
  * Try it:  sudo ./bin/10-caps-seccomp run --rm busybox \
  *              grep -E 'Cap|NoNewPrivs|Seccomp' /proc/self/status
+ *          ./bin/10-caps-seccomp run --rm --network none busybox id
  * Exit:    run and exec: CMD's own status (137 when the OOM killer ended
  *          it); 128+N if signal N killed it; 125 if the runtime fails; 126
  *          if CMD cannot be run; 127 if it is not found. Other verbs: 0,
@@ -29,7 +32,8 @@
  *          PR_SET_NO_NEW_PRIVS, PR_SET_DUMPABLE), seccomp(2), bpf filters
  *          in Documentation/userspace-api/seccomp_filter.rst,
  *          setrlimit(2), close_range(2), proc(5), user_namespaces(7),
- *          mount_setattr(2), open_tree(2), move_mount(2)
+ *          mount_setattr(2), open_tree(2), move_mount(2), newuidmap(1),
+ *          subuid(5), cgroups(7) (v2 delegation)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -413,6 +417,24 @@ static const char *userns_hint(void)
 }
 
 /*
+ * Rootless: PROG, newuidmap or newgidmap, maps 0 in pid's user namespace
+ * to id, and 1 up to ids first to first + count - 1. Its exit status.
+ */
+static int map_range(const char *prog, pid_t pid, unsigned long id,
+		     unsigned long first, unsigned long count)
+{
+	char arg[4][16];
+	const char *argv[] = {prog, arg[0], "0",    arg[1], "1",
+			      "1",  arg[2], arg[3], NULL};
+
+	snprintf(arg[0], sizeof(arg[0]), "%d", (int)pid);
+	snprintf(arg[1], sizeof(arg[1]), "%lu", id);
+	snprintf(arg[2], sizeof(arg[2]), "%lu", first);
+	snprintf(arg[3], sizeof(arg[3]), "%lu", count);
+	return runv(argv, 0);
+}
+
+/*
  * Rootless: we move into a user namespace of our own, where we are root
  * with every capability, before we make anything: the container's other
  * namespaces, made from there, are owned by it, and so are the files we
@@ -425,18 +447,11 @@ static const char *userns_hint(void)
  */
 static void enter_userns(void)
 {
-	unsigned long uid = getuid(), gid = getgid(), sub_uid, n_uid, sub_gid,
+	unsigned long uid = getuid(), gid = getgid(), sub_uid, sub_gid, n_uid,
 		      n_gid;
 	struct passwd *pw = getpwuid(uid);
-	char map[6][16];
-	const char *newuidmap[] = {"newuidmap", map[0], "0", map[1],
-				   "1",	        "1",	map[2], map[3],
-				   NULL},
-		   *newgidmap[] = {"newgidmap", map[0], "0", map[4],
-				   "1",	        "1",	map[5], map[3],
-				   NULL};
 	int full, sync[2], status;
-	pid_t helper = 0;
+	pid_t self = getpid(), helper = 0;
 
 	full = pw != NULL &&
 	       id_range("/etc/subuid", pw->pw_name, uid, 1, &sub_uid, &n_uid) ==
@@ -446,26 +461,27 @@ static void enter_userns(void)
 	       runv((const char *const[]){"newuidmap", NULL}, 1) != 127 &&
 	       runv((const char *const[]){"newgidmap", NULL}, 1) != 127;
 	if (full) { /* a helper outside maps us, once we are inside */
-		snprintf(map[0], sizeof(map[0]), "%d", (int)getpid());
-		snprintf(map[1], sizeof(map[1]), "%lu", uid);
-		snprintf(map[2], sizeof(map[2]), "%lu", sub_uid);
-		snprintf(map[3], sizeof(map[3]), "%lu",
-			 (n_uid < n_gid ? n_uid : n_gid) - 1);
-		snprintf(map[4], sizeof(map[4]), "%lu", gid);
-		snprintf(map[5], sizeof(map[5]), "%lu", sub_gid);
+		if (n_uid > n_gid)
+			n_uid = n_gid;
+		if (n_uid == USERNS_SIZE) /* 0 is ours: 1 to 65535 */
+			n_uid--;
 		if (sync_init(sync) == -1)
 			die("pipe");
 		helper = fork();
 		if (helper == -1)
 			die("fork");
 		if (helper == 0)
-			_exit(sync_wait(sync) == -1 || runv(newuidmap, 0) != 0 ||
-			      runv(newgidmap, 0) != 0);
+			_exit(sync_wait(sync) == -1 ||
+			      map_range("newuidmap", self, uid, sub_uid,
+					n_uid) != 0 ||
+			      map_range("newgidmap", self, gid, sub_gid,
+					n_uid) != 0);
 	}
 	if (unshare(CLONE_NEWUSER) == -1)
 		die("rootless: unshare CLONE_NEWUSER%s", userns_hint());
 	if (full) {
-		if (sync_release(sync) == -1 || waitpid(helper, &status, 0) == -1)
+		if (sync_release(sync) == -1 ||
+		    waitpid(helper, &status, 0) == -1)
 			die("wait for newuidmap");
 		if (status != 0)
 			diex("rootless: newuidmap or newgidmap failed (see "
@@ -1870,9 +1886,9 @@ static void drop_limit(long long *limit, const char *option,
 
 static void find_delegated_cgroup(struct config *cfg)
 {
-	char line[PATH_MAX], dir[PATH_MAX], owned[PATH_MAX] = "", *slash,
-					    *word;
+	char line[PATH_MAX], dir[PATH_MAX], owned[PATH_MAX] = "", *slash, *word;
 	struct stat st;
+	size_t n;
 	FILE *f;
 
 	f = fopen("/proc/self/cgroup", "re");
@@ -1902,17 +1918,17 @@ static void find_delegated_cgroup(struct config *cfg)
 	    pathf(dir, "%s/%s/cgroup.subtree_control", CGROUP_ROOT, owned) ==
 		    0 &&
 	    (f = fopen(dir, "re")) != NULL) { /* "cpu memory pids" */
-		if (fgets(line, sizeof(line), f) != NULL)
-			for (word = strtok(line, " \n"); word != NULL;
-			     word = strtok(NULL, " \n"))
-				if (strcmp(word, "memory") == 0 ||
-				    strcmp(word, "cpu") == 0 ||
-				    strcmp(word, "pids") == 0)
-					snprintf(cfg->controllers +
-							 strlen(cfg->controllers),
-						 sizeof(cfg->controllers) -
-							 strlen(cfg->controllers),
-						 "+%s ", word);
+		word = fgets(line, sizeof(line), f) ? strtok(line, " \n")
+						    : NULL;
+		for (; word != NULL; word = strtok(NULL, " \n"))
+			if (strcmp(word, "memory") == 0 ||
+			    strcmp(word, "cpu") == 0 ||
+			    strcmp(word, "pids") == 0) {
+				n = strlen(cfg->controllers);
+				snprintf(cfg->controllers + n,
+					 sizeof(cfg->controllers) - n, "+%s ",
+					 word);
+			}
 		fclose(f);
 	}
 	drop_limit(&cfg->memory, "--memory", "memory", cfg->controllers);
@@ -2151,6 +2167,8 @@ __attribute__((noreturn)) static void usage(int status)
 	       "  -h, --help          print this and exit\n"
 	       "An option left out, 0, or a pids limit of -1 is no limit, as "
 	       "with docker run.\n"
+	       "Run by a user other than root: rootless, --network none "
+	       "only.\n"
 	       "   or: %s ps [-a]               list running (-a: all) "
 	       "containers\n"
 	       "       %s exec ID CMD [ARG...]  run CMD in a running "
@@ -2499,8 +2517,8 @@ static const char *containers_dir(int create)
 			die("path of the containers' directory");
 	}
 	/* rootless: its parents too (mkdir -p), the user's own */
-	for (slash = dir; create && rootless &&
-			  (slash = strchr(slash + 1, '/')) != NULL;
+	for (slash = dir;
+	     create && rootless && (slash = strchr(slash + 1, '/')) != NULL;
 	     *slash = '/') {
 		*slash = '\0';
 		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
@@ -2962,8 +2980,8 @@ static int exec_in(int argc, char **argv)
 	static const char *const namespaces[] = {"user", "ipc",	   "uts", "net",
 						 "pid",	 "cgroup", "mnt"};
 	struct config cfg = {0};
-	char id[ID_LEN + 1], path[PATH_MAX], pid[16], caps[20],
-		no_new_privs[4], seccomp[4], userns[4];
+	char id[ID_LEN + 1], path[PATH_MAX], pid[16], caps[20], no_new_privs[4],
+		seccomp[4], userns[4];
 	char *env[MAX_ENV + 5] = {NULL};
 	int fds[sizeof(namespaces) / sizeof(namespaces[0])], status, n;
 	size_t i, size = 0;

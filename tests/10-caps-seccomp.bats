@@ -559,6 +559,30 @@ rootless_teardown() {
 	[[ $output == *root* ]]
 }
 
+@test "Try it: rootless, as a user: root inside, a limit's warning, the bridge refused" {
+	rootless_setup
+	# the repository's program and image, as a learner runs them
+	run setpriv --reuid="$ROOTLESS_UID" --regid="$ROOTLESS_GID" --clear-groups -- \
+		env -i PATH=/usr/bin:/bin HOME="$ROOTLESS_HOME" bash -c "$(
+			cat <<'EOF'
+./bin/10-caps-seccomp run --rm --network none busybox sh -c 'id -u; cat /proc/self/uid_map; hostname'
+./bin/10-caps-seccomp run --rm --network none --pids-limit 100 busybox echo ran
+./bin/10-caps-seccomp run --rm busybox true
+echo $?
+EOF
+		)"
+	echo "$output" >&2
+	[ "${lines[0]}" = 0 ]
+	[ "$(tr -s " " <<<"${lines[1]}" | sed "s/^ //")" = "0 $ROOTLESS_UID 1" ]
+	[ "${lines[2]}" = nutshell ]
+	[[ ${lines[3]} == *"--pids-limit ignored"* ]]
+	[ "${lines[4]}" = ran ]
+	[[ ${lines[5]} == *"--network bridge needs root"* ]]
+	[ "${lines[6]}" = 125 ]
+	[ "${#lines[@]}" -eq 7 ]
+	[ -z "$(ls "$ROOTLESS_CONTAINERS")" ]
+}
+
 # The properties of earlier steps, carried.
 
 @test "carried from 02: a script without \"#!\" and 150000 arguments runs: the stack fits them" {
