@@ -271,3 +271,17 @@ in_other_root() { # PID
 	[[ $output == *"ip_forward after: ${lines[0]#ip_forward before: }"* ]]
 	[[ ${lines[0]} == "ip_forward before: "[01] ]]
 }
+
+# shellcheck disable=SC2016 # expanded by the inner bash
+@test "a bridge that another runtime made meanwhile, its lock elsewhere, is not the test's" {
+	run unshare --net bash -c '
+		bats_require_minimum_version() { :; }
+		BATS_TEST_DIRNAME=$1 BATS_TEST_TMPDIR=$2
+		. "$1/helpers.bash"
+		common_setup
+		NUTSHELL_STATE=$2/other ./bin/09-overlay run --rm busybox true
+		common_teardown
+		echo "status $?"
+		ip -o link show dev nutshell0 >/dev/null && echo "bridge kept"' _ "$BATS_TEST_DIRNAME" "$BATS_TEST_TMPDIR"
+	[ "$output" = "$(printf 'status 0\nbridge kept')" ]
+}
