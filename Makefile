@@ -10,7 +10,8 @@ C_FILES := $(wildcard steps/*.c common/*.c common/*.h tests/*.c)
 SCRIPTS := $(wildcard scripts/* images/*.sh) .ci/run tests/helpers.bash \
 	   $(wildcard tests/*.bats)
 
-.PHONY: all help image test test-vm diff lint clean distclean \
+.PHONY: all help image image-debian test test-vm bench diff lint clean \
+	distclean \
 	$(addprefix step-,$(foreach s,$(STEPS),$(firstword $(subst -, ,$(s)))))
 
 all: $(BINS) ## build every step: bin/01-fork ... bin/NN-name
@@ -41,6 +42,11 @@ image: $(IMAGE) ## build the busybox root filesystem in images/busybox/
 $(IMAGE): images/busybox.sh
 	images/busybox.sh
 
+image-debian: images/debian/etc/nutshell-image ## a minimal Debian in images/debian/, for make bench (as root)
+
+images/debian/etc/nutshell-image: images/debian.sh
+	images/debian.sh
+
 # As root, scripts/deps first installs what the suite needs (apt-get, on
 # Debian and Ubuntu). Without root it names what is missing, and the tests
 # that need no root still run if bats is there.
@@ -51,6 +57,9 @@ test: all image ## run the test suite (as root: sudo make test)
 
 test-vm: all image ## the suite in a qemu VM with cgroup v2 [TESTS=tests/07-cgroup.bats]
 	scripts/test-vm $(TESTS)
+
+bench: all image ## time each step beside unshare, bwrap, crun, runc: docs/performance.md [QUICK=1]
+	scripts/bench $(if $(QUICK),--quick --out bin/bench)
 
 diff: ## show what step NN adds to step NN-1: make diff STEP=05
 	@scripts/diff-step $(STEP)
@@ -64,4 +73,4 @@ clean: ## remove bin/ (build output, test reports, the VM kernel cache)
 	rm -rf bin
 
 distclean: clean ## also remove the built images
-	rm -rf images/busybox
+	rm -rf images/busybox images/debian
