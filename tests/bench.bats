@@ -58,6 +58,7 @@ median() { # CASE
 	END
 	# crun 1.8 refuses a hybrid host whose cgroup2 tree has a controller:
 	# as scripts/bench does, that tree unmounted in a mount namespace
+	# shellcheck disable=SC2016 # the inner shell's "$0" and "$@"
 	run unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec "$0" "$@"' \
 		crun --root "$BATS_TEST_TMPDIR/crun" run --bundle "$bundle" "bench-test-$$"
 	echo "$output" >&2
