@@ -10,7 +10,8 @@ C_FILES := $(wildcard steps/*.c common/*.c common/*.h tests/*.c)
 SCRIPTS := $(wildcard scripts/* images/*.sh) .ci/run tests/helpers.bash \
 	   $(wildcard tests/*.bats)
 
-.PHONY: all help image image-debian test test-vm bench doctor diff lint clean \
+.PHONY: all help image image-debian test test-vm bench cleanup doctor diff lint \
+	clean \
 	distclean \
 	$(addprefix step-,$(foreach s,$(STEPS),$(firstword $(subst -, ,$(s)))))
 
@@ -60,6 +61,9 @@ test-vm: all image ## the suite in a qemu VM with cgroup v2 [TESTS=tests/07-cgro
 
 bench: all image ## time each step beside unshare, bwrap, crun, runc: docs/performance.md [QUICK=1]
 	scripts/bench $(if $(QUICK),--quick --out bin/bench)
+
+cleanup: ## remove what killed runtimes left: mounts, cgroups, containers, leases, the bridge, our NAT rules [DRY_RUN=1]
+	scripts/cleanup --containers --network $(if $(DRY_RUN),--dry-run)
 
 doctor: ## can this host run every step? one line per check, and the fix
 	@scripts/doctor

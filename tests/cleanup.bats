@@ -136,3 +136,24 @@ teardown() { common_teardown; }
 	[ ! -e "$NUTSHELL_STATE/net/nutshell0" ]
 	net_teardown
 }
+
+@test "cleanup --dry-run says what it would remove, and removes nothing; cleanup then does; again, it finds nothing" {
+	start_container ./bin/07-cgroup busybox /bin/sleep 30
+	local pids
+	pids=$(cgroup_dir "$CONTAINER_PID" pids)
+	kill -KILL "$RUNTIME_PID"
+	wait_runtime
+	eventually gone "$CONTAINER_PID" # PR_SET_PDEATHSIG
+	assume_stale_cgroup "$pids"
+	run scripts/cleanup --dry-run
+	[ "$status" -eq 0 ]
+	[[ $output == *"would: rmdir $pids"* ]]
+	[ -d "$pids" ]
+	run scripts/cleanup
+	[ "$status" -eq 0 ]
+	[[ $output == *"rmdir $pids"* ]]
+	[ ! -e "$pids" ]
+	run scripts/cleanup
+	[ "$status" -eq 0 ]
+	[[ $output != *"$pids"* ]]
+}
