@@ -62,8 +62,8 @@ test-vm: all image ## the suite in a qemu VM with cgroup v2 [TESTS=tests/07-cgro
 bench: all image ## time each step beside unshare, bwrap, crun, runc: docs/performance.md [QUICK=1]
 	scripts/bench $(if $(QUICK),--quick --out bin/bench)
 
-cleanup: ## remove what killed runtimes left: mounts, cgroups, containers, leases, the bridge, our NAT rules [DRY_RUN=1]
-	scripts/cleanup --containers --network $(if $(DRY_RUN),--dry-run)
+cleanup: ## remove what killed runtimes left: mounts, cgroups, containers, leases, the bridge, our NAT rules [DRY_RUN=1] [FORCE=1]
+	scripts/cleanup --containers --network $(if $(DRY_RUN),--dry-run) $(if $(FORCE),-f)
 
 doctor: ## can this host run every step? one line per check, and the fix
 	@scripts/doctor

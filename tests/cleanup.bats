@@ -157,3 +157,22 @@ teardown() { common_teardown; }
 	[ "$status" -eq 0 ]
 	[[ $output != *"$pids"* ]]
 }
+
+@test "cleanup --containers keeps a running container unless -f; with -f it stops and removes it, cgroup and all" {
+	export NUTSHELL_CONTAINERS=$BATS_TEST_TMPDIR/containers
+	local id pid cg
+	id=$(./bin/10-caps-seccomp run -d --network none busybox sleep 1000)
+	pid=$(sed -n 's/^pid=//p' "$NUTSHELL_CONTAINERS/$id/state")
+	cg=/sys/fs/cgroup/$(sed -n 's/^cgroup=//p' "$NUTSHELL_CONTAINERS/$id/state")
+	cgroup_is_v2 || cg=/sys/fs/cgroup/pids/$(sed -n 's/^cgroup=//p' "$NUTSHELL_CONTAINERS/$id/state")
+	[ -d "$cg" ]
+	run scripts/cleanup --containers </dev/null
+	[ "$status" -eq 0 ]
+	[[ $output == *"keep $NUTSHELL_CONTAINERS/$id: its runtime still runs"* ]]
+	running "$pid"
+	run scripts/cleanup --containers -f </dev/null
+	[ "$status" -eq 0 ]
+	eventually gone "$pid"
+	[ ! -e "$NUTSHELL_CONTAINERS/$id" ]
+	[ ! -e "$cg" ]
+}
