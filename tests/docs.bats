@@ -147,12 +147,12 @@ stale_head() {
 	[ "$missing" -eq 0 ]
 }
 
-@test "docs/security.md names only tests that exist, each in the file it names" {
+@test "docs/security.md and troubleshooting.md name only tests that exist, each in the file it names" {
 	# a cell of the last column: `FILE.bats`: "name"; "name"; `FILE.bats`: ...
-	run python3 - docs/security.md <<'PY'
+	run python3 - docs/security.md docs/troubleshooting.md <<'PY'
 import re, sys
 names = 0
-for row in open(sys.argv[1]):
+for row in (row for doc in sys.argv[1:] for row in open(doc)):
     if not row.startswith("| ") or " | " not in row:
         continue
     file = None
