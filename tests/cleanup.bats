@@ -6,6 +6,8 @@ load helpers
 setup() {
 	requires root
 	common_setup
+	# the containers of 09 on: the test's own, and cleanup looks there
+	export NUTSHELL_CONTAINERS=$BATS_TEST_TMPDIR/containers
 }
 teardown() { common_teardown; }
 
@@ -159,7 +161,6 @@ teardown() { common_teardown; }
 }
 
 @test "cleanup --containers keeps a running container unless -f; with -f it stops and removes it, cgroup and all" {
-	export NUTSHELL_CONTAINERS=$BATS_TEST_TMPDIR/containers
 	local id pid cg
 	id=$(./bin/10-caps-seccomp run -d --network none busybox sleep 1000)
 	pid=$(sed -n 's/^pid=//p' "$NUTSHELL_CONTAINERS/$id/state")
@@ -175,4 +176,66 @@ teardown() { common_teardown; }
 	eventually gone "$pid"
 	[ ! -e "$NUTSHELL_CONTAINERS/$id" ]
 	[ ! -e "$cg" ]
+}
+
+# What cleanup must put back, in the test's own network namespace (its
+# links and rules) and on the host (mounts under the repository).
+baseline() {
+	mount_table
+	in_host ip -o link show | awk '{ print $2 }'
+	in_host iptables-save | grep '^-A' || true
+}
+baseline_is() { # BASELINE
+	[ "$(baseline)" = "$1" ]
+}
+
+@test "after a messy session with every step, make cleanup -f puts back the mounts, cgroups, links and rules" {
+	net_setup 10-caps-seccomp
+	local before runtimes="" net08=$BATS_TEST_TMPDIR/net-08 id running dead monitor
+	printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %q "$@"\n' "$HOSTNS" "$REPO/bin/08-net" >"$net08"
+	chmod +x "$net08"
+	before=$(baseline)
+	# 04 killed: its /proc stays mounted in the image
+	start_container ./bin/04-mount busybox /bin/sleep 30
+	kill -KILL "$RUNTIME_PID" "$CONTAINER_PID"
+	wait_runtime
+	# 07 killed: its cgroup stays
+	start_container ./bin/07-cgroup busybox /bin/sleep 30
+	runtimes+=" $RUNTIME_PID"
+	kill -KILL "$RUNTIME_PID"
+	wait_runtime
+	eventually gone "$CONTAINER_PID"
+	# 08 killed: its cgroup, its lease and published port, the bridge, NAT
+	start_container "$net08" -p 8080:80 busybox sleep 30
+	runtimes+=" $RUNTIME_PID"
+	kill -KILL "$RUNTIME_PID"
+	wait_runtime
+	eventually gone "$CONTAINER_PID"
+	# 10: one still running, one whose monitor was killed (dead)
+	running=$("$NET" run -d busybox sleep 1000)
+	dead=$("$NET" run -d busybox sleep 1000)
+	monitor=$(sed -n 's/^monitor=//p' "$NUTSHELL_CONTAINERS/$dead/state")
+	runtimes+=" $monitor $(sed -n 's/^monitor=//p' "$NUTSHELL_CONTAINERS/$running/state")"
+	kill -KILL "$monitor"
+	eventually gone "$(sed -n 's/^pid=//p' "$NUTSHELL_CONTAINERS/$dead/state")"
+	[ "$(baseline)" != "$before" ]
+	# make cleanup FORCE=1, in the test's network namespace
+	run in_host make -s cleanup FORCE=1
+	echo "$output" >&2
+	[ "$status" -eq 0 ]
+	# a dead network namespace takes its veth along a moment later
+	eventually baseline_is "$before" || {
+		diff <(echo "$before") <(baseline) >&2
+		return 1
+	}
+	for id in $runtimes; do
+		run runtime_cgroups "$id"
+		[ "$status" -ne 0 ]
+	done
+	[ -z "$(ls "$NUTSHELL_CONTAINERS")" ]
+	[ -z "$(find "$NUTSHELL_STATE/net" -type f ! -name '*.lock' 2>/dev/null)" ]
+	# and again: nothing left to do
+	run in_host make -s cleanup FORCE=1
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 }
