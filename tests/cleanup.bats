@@ -36,9 +36,10 @@ teardown() { common_teardown; }
 
 @test "cleanup keeps the cgroup of a runtime that is starting, removes a stale one" {
 	requires strace
-	# strace holds the runtime for 5 s as it enters clone(): it has made
+	# strace holds the runtime for 20 s as it enters clone(): it has made
 	# its cgroup, and not yet moved its container in: the cgroup is empty
-	strace -o /dev/null -e inject=clone:delay_enter=5s \
+	# (20 s, not less: what follows takes seconds on a loaded machine)
+	strace -o /dev/null -e inject=clone:delay_enter=20s \
 		./bin/07-cgroup busybox /bin/true >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	local strace=$! runtime starting stale cg
 	eventually grep -q . "/proc/$strace/task/$strace/children"
