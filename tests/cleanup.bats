@@ -11,6 +11,18 @@ setup() {
 }
 teardown() { common_teardown; }
 
+# A 07 killed with SIGKILL: set STALE to the pids cgroup it leaves
+# behind, once its container is gone too (PR_SET_PDEATHSIG). Not in a
+# subshell: the test tracks the runtime, and may skip.
+stale_07_cgroup() {
+	start_container ./bin/07-cgroup busybox /bin/sleep 30
+	STALE=$(cgroup_dir "$CONTAINER_PID" pids)
+	kill -KILL "$RUNTIME_PID"
+	wait_runtime
+	eventually gone "$CONTAINER_PID"
+	assume_stale_cgroup "$STALE"
+}
+
 @test "a 04-mount killed with SIGKILL leaves /proc mounted; cleanup removes it" {
 	start_container ./bin/04-mount busybox /bin/sleep 30
 	kill -KILL "$RUNTIME_PID" "$CONTAINER_PID"
@@ -22,13 +34,8 @@ teardown() { common_teardown; }
 }
 
 @test "a 07-cgroup killed with SIGKILL leaves its cgroup; cleanup removes it" {
-	start_container ./bin/07-cgroup busybox /bin/sleep 30
-	local pids
-	pids=$(cgroup_dir "$CONTAINER_PID" pids)
-	kill -KILL "$RUNTIME_PID"
-	wait_runtime
-	eventually gone "$CONTAINER_PID" # PR_SET_PDEATHSIG
-	assume_stale_cgroup "$pids"
+	stale_07_cgroup
+	local pids=$STALE
 	run scripts/cleanup
 	[ "$status" -eq 0 ]
 	[ ! -e "$pids" ]
@@ -141,13 +148,8 @@ teardown() { common_teardown; }
 }
 
 @test "cleanup --dry-run says what it would remove, and removes nothing; cleanup then does; again, it finds nothing" {
-	start_container ./bin/07-cgroup busybox /bin/sleep 30
-	local pids
-	pids=$(cgroup_dir "$CONTAINER_PID" pids)
-	kill -KILL "$RUNTIME_PID"
-	wait_runtime
-	eventually gone "$CONTAINER_PID" # PR_SET_PDEATHSIG
-	assume_stale_cgroup "$pids"
+	stale_07_cgroup
+	local pids=$STALE
 	run scripts/cleanup --dry-run
 	[ "$status" -eq 0 ]
 	[[ $output == *"would: rmdir $pids"* ]]
