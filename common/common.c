@@ -26,6 +26,45 @@
 #include "common.h"
 
 /*
+ * The failures a learner meets most, told by how the message starts and by
+ * errno: each gets one more line with its likely cause, pointing at the row
+ * of docs/troubleshooting.md that explains it and how to fix it.
+ */
+static const struct {
+	const char *start;
+	int err;
+	const char *within; /* and holds this, if not NULL */
+	const char *cause;
+} hints[] = {
+	{"clone", EPERM, NULL, "no CAP_SYS_ADMIN: inside a container?"},
+	{"unshare CLONE_NEWCGROUP", EPERM, NULL,
+	 "no CAP_SYS_ADMIN: inside a container?"},
+	{"pivot_root", EINVAL, NULL,
+	 "`/` is shared, or the image is not a mount"},
+	{"pivot_root", EBUSY, NULL, "the image is `/` itself"},
+	{"mount `proc`", EPERM, NULL,
+	 "proc is mounted after the old root went"},
+	{"enable ", ENOENT, "/sys/fs/cgroup", "a cgroup controller is missing"},
+	{"write ", ENOENT, "/sys/fs/cgroup", "a cgroup controller is missing"},
+	{"rmdir", EBUSY, NULL, "a process still runs in the cgroup"},
+};
+
+static void hint(const char *msg, int err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		if (err == hints[i].err &&
+		    strncmp(msg, hints[i].start, strlen(hints[i].start)) == 0 &&
+		    (!hints[i].within || strstr(msg, hints[i].within))) {
+			fprintf(stderr,
+				"%s: hint: %s (see docs/troubleshooting.md)\n",
+				program_invocation_short_name, hints[i].cause);
+			return;
+		}
+}
+
+/*
  * One message, one line, one write(): stderr is unbuffered, and glibc
  * writes each fprintf() call on such a stream at once. Messages from
  * runtimes and containers running side by side then do not interleave.
@@ -38,6 +77,7 @@ static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
 		msg = NULL;
 	fprintf(stderr, "%s: %s%s%s%s\n", program_invocation_short_name, prefix,
 		msg ? msg : fmt, err ? ": " : "", err ? strerror(err) : "");
+	hint(msg ? msg : fmt, err);
 	free(msg);
 }
 
@@ -84,12 +124,36 @@ void warnx(const char *fmt, ...)
 	errno = err;
 }
 
+/* Does cmd name a file, as execvp(3) looks for it: on $PATH if it has no
+ * slash, or "/bin:/usr/bin" without $PATH? */
+static int on_path(const char *cmd)
+{
+	const char *path = getenv("PATH"), *dir, *end;
+	char file[PATH_MAX];
+
+	if (strchr(cmd, '/'))
+		return access(cmd, F_OK) == 0;
+	for (dir = path ? path : "/bin:/usr/bin"; *dir; dir = end + !!*end) {
+		end = strchrnul(dir, ':');
+		if (snprintf(file, sizeof(file), "%.*s/%s", (int)(end - dir),
+			     end == dir ? "." : dir, cmd) < (int)sizeof(file) &&
+		    access(file, F_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 void die_exec(const char *cmd)
 {
 	int err = errno;
 
 	fprintf(stderr, "%s: exec `%s`: %s\n", program_invocation_short_name,
 		cmd, strerror(err));
+	if (err == ENOENT && on_path(cmd))
+		fprintf(stderr,
+			"%s: hint: `%s` is there, its loader or interpreter "
+			"is not (see docs/troubleshooting.md)\n",
+			program_invocation_short_name, cmd);
 	exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 }
 

@@ -88,6 +88,7 @@ teardown() { common_teardown; }
 	run -127 ./bin/03-chroot "$root" /bin/ls
 	[ "$status" -eq 127 ]
 	[[ $output == *"exec \`/bin/ls\`: No such file or directory"* ]]
+	[[ $output == *"hint: "*"docs/troubleshooting.md"* ]]
 	# the file is there: what is missing is its ELF interpreter
 	[ -x "$root/bin/ls" ]
 	rm -rf "$root"

@@ -286,6 +286,7 @@ teardown() {
 	run setpriv --bounding-set -sys_admin ./bin/05-allns busybox true
 	[ "$status" -eq 125 ]
 	[[ $output == *"clone: "* ]]
+	[[ $output == *"hint: "*"docs/troubleshooting.md"* ]]
 }
 
 # The properties this step brings and those it carries from earlier

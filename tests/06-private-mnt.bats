@@ -171,6 +171,7 @@ build_variant() { # NAME SCRIPT
 		"$BATS_TEST_TMPDIR/no-private" "$IMAGE"
 	[ "$status" -eq 125 ]
 	[[ $output == *"pivot_root \`$IMAGE\`: Invalid argument"* ]]
+	[[ $output == *"hint: "*"docs/troubleshooting.md"* ]]
 	# the same program in a namespace whose / is private (unshare's default)
 	run unshare -m "$BATS_TEST_TMPDIR/no-private" "$IMAGE" /bin/true
 	[ "$status" -eq 0 ]
@@ -206,6 +207,7 @@ build_variant() { # NAME SCRIPT
 	run ./bin/06-private-mnt / /bin/true
 	[ "$status" -eq 125 ]
 	[[ $output == *"pivot_root \`/\`: Device or resource busy"* ]]
+	[[ $output == *"hint: "*"docs/troubleshooting.md"* ]]
 }
 
 @test "run from inside a chroot, the private remount fails with EINVAL" {
@@ -223,6 +225,7 @@ build_variant() { # NAME SCRIPT
 	run unshare -Ur ./bin/06-private-mnt busybox /bin/true
 	[ "$status" -eq 125 ]
 	[[ $output == *"mount \`proc\` on \`/proc\`: Operation not permitted"* ]]
+	[[ $output == *"hint: "*"docs/troubleshooting.md"* ]]
 }
 
 @test "Try it: a chroot escape gets out of 03-chroot and 05, not out of 06" {

@@ -376,6 +376,10 @@ cpu_usage_usec() { # PID
 	assert_cgroup_before_exec ./bin/07-cgroup
 }
 
+@test "property of 07: no memory controller in the cgroup tree: 125, the kernel's ENOENT, a hint; nothing left" {
+	assert_missing_controller ./bin/07-cgroup
+}
+
 @test "property of 07: its cgroup namespace shows its own cgroup as /" {
 	assert_cgroupns_root ./bin/07-cgroup busybox
 }

@@ -344,6 +344,11 @@ outside_listens() { # PORT
 	assert_cgroup_before_exec "$NET"
 }
 
+@test "carried from 07: no memory controller in the cgroup tree: 125, the kernel's ENOENT, a hint; nothing left" {
+	carried
+	assert_missing_controller "$NET"
+}
+
 @test "carried from 07: its cgroup namespace shows its own cgroup as /" {
 	carried
 	assert_cgroupns_root "$NET" busybox

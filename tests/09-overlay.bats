@@ -459,6 +459,11 @@ PY
 	assert_cgroup_before_exec "$RUN"
 }
 
+@test "carried from 07: no memory controller in the cgroup tree: 125, the kernel's ENOENT, a hint; nothing left" {
+	carried
+	assert_missing_controller "$RUN"
+}
+
 @test "carried from 07: its cgroup namespace shows its own cgroup as /" {
 	carried
 	assert_cgroupns_root "$RUN" busybox

@@ -772,6 +772,31 @@ assert_cgroup_before_exec() { # BIN [ROOTFS]
 	[[ $(grep -m1 '^execve(' "$log.$child") == 'execve("/bin/true", '* ]]
 }
 
+# 07: on a host whose cgroup tree lacks a controller the course uses (as
+# cgroup_disable=memory leaves it, or a container without delegation), the
+# runtime stops at once with the kernel's ENOENT and a hint, and leaves no
+# cgroup and no container. The tree: a cgroup2 leaf under a parent that
+# enables no controller, bound over /sys/fs/cgroup in a mount namespace.
+assert_missing_controller() { # RUNNER... (up to the image)
+	local v2 top left
+	v2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	[ -n "$v2" ]
+	top=$v2/nutshell-test-$BATS_SUITE_TEST_NUMBER-$$
+	mkdir -p "$top/leaf"
+	run unshare -m sh -c 'mount --bind "$0" /sys/fs/cgroup && exec "$@"' \
+		"$top/leaf" "$@" busybox /bin/true
+	left=$(find "$top/leaf" -mindepth 1 -type d)
+	# (word splitting: the paths, deepest last, none with a space)
+	# shellcheck disable=SC2046
+	rmdir $(print_lines "$left" | sort -r) "$top/leaf" "$top" 2>/dev/null || true
+	[ "$status" -eq 125 ]
+	[[ $output == *"cgroup.subtree_control\`: No such file or directory"* ]]
+	[[ $output == *"hint: "*"docs/troubleshooting.md"* ]]
+	[ -z "$left" ]
+	# (no container's directory: the containers' lock file may be there)
+	[ -z "$(find "${NUTSHELL_CONTAINERS:-/nonexistent}" -mindepth 1 -type d 2>/dev/null)" ]
+}
+
 # 07: the container sees its own cgroup as "/" (a cgroup namespace made
 # after the move).
 assert_cgroupns_root() { # RUNNER...
