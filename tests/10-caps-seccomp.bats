@@ -508,6 +508,21 @@ rootless_teardown() {
 	[ -z "$(ls "$ROOTLESS_CONTAINERS")" ]
 }
 
+# v2: a subtree delegated to the test's user, as systemd's user@UID.service
+# is: the user owns it and a leaf in it that holds the caller; the
+# controllers are handed down. IN_DELEGATED: a prefix that runs a command
+# in that leaf.
+rootless_delegate() {
+	DELEGATED=/sys/fs/cgroup/nutshell-test-$$
+	mkdir "$DELEGATED"
+	echo "+memory +cpu +pids" >/sys/fs/cgroup/cgroup.subtree_control
+	echo "+memory +cpu +pids" >"$DELEGATED/cgroup.subtree_control"
+	mkdir "$DELEGATED/session"
+	chown "$ROOTLESS_USER" "$DELEGATED" "$DELEGATED"/cgroup.{procs,subtree_control,threads} \
+		"$DELEGATED/session" "$DELEGATED"/session/cgroup.{procs,subtree_control,threads}
+	IN_DELEGATED=(sh -c 'echo $$ >"$0/session/cgroup.procs" && exec "$@"' "$DELEGATED")
+}
+
 @test "rootless: limits need a delegated cgroup: without one, a warning each and the command runs; in one (v2), they hold" {
 	rootless_setup
 	run "$ROOTLESS_RUN" --memory 64m --cpus 0.5 --pids-limit 20 busybox echo ran
@@ -518,20 +533,11 @@ rootless_teardown() {
 	[[ ${lines[2]} == *--pids-limit* ]]
 	[ "${lines[3]}" = ran ]
 	cgroup_is_v2 || return 0
-	# a delegated subtree, as systemd's user@UID.service is: the user owns
-	# it and a leaf in it that holds the caller; controllers handed down
-	local deleg=/sys/fs/cgroup/nutshell-test-$$ id cg pid
-	mkdir "$deleg"
-	DELEGATED=$deleg
-	echo "+memory +cpu +pids" >/sys/fs/cgroup/cgroup.subtree_control
-	echo "+memory +cpu +pids" >"$deleg/cgroup.subtree_control"
-	mkdir "$deleg/session"
-	chown "$ROOTLESS_USER" "$deleg" "$deleg"/cgroup.{procs,subtree_control,threads} \
-		"$deleg/session" "$deleg"/session/cgroup.{procs,subtree_control,threads}
-	id=$(sh -c 'echo $$ >"$1/session/cgroup.procs" && shift && exec "$@"' sh "$deleg" \
-		"$ROOTLESS" run -d --network none --memory 64m --cpus 0.5 --pids-limit 20 busybox sleep 1000)
+	local id cg pid
+	rootless_delegate
+	id=$("${IN_DELEGATED[@]}" "$ROOTLESS" run -d --network none --memory 64m --cpus 0.5 --pids-limit 20 busybox sleep 1000)
 	cg=$(sed -n 's/^cgroup=//p' "$ROOTLESS_CONTAINERS/$id/state")
-	[ "$cg" = "${deleg#/sys/fs/cgroup/}/nutshell/$(sed -n 's/^monitor=//p' "$ROOTLESS_CONTAINERS/$id/state")" ]
+	[ "$cg" = "${DELEGATED#/sys/fs/cgroup/}/nutshell/$(sed -n 's/^monitor=//p' "$ROOTLESS_CONTAINERS/$id/state")" ]
 	pid=$(sed -n 's/^pid=//p' "$ROOTLESS_CONTAINERS/$id/state")
 	[ "$(cat "/proc/$pid/cgroup")" = "0::/$cg" ]
 	[ "$(cat "/sys/fs/cgroup/$cg/memory.max")" = 67108864 ]
@@ -539,7 +545,65 @@ rootless_teardown() {
 	[ "$(cat "/sys/fs/cgroup/$cg/pids.max")" = 20 ]
 	"$ROOTLESS" rm -f "$id"
 	[ ! -e "/sys/fs/cgroup/$cg" ]
-	[ ! -e "$deleg/nutshell" ]
+	[ ! -e "$DELEGATED/nutshell" ]
+}
+
+# SIGKILL a rootless container's runtime; the container dies with it.
+kill_rootless_monitor() { # ID
+	local state=$ROOTLESS_CONTAINERS/$1/state pid
+	pid=$(sed -n 's/^pid=//p' "$state")
+	kill -KILL "$(sed -n 's/^monitor=//p' "$state")"
+	eventually gone "$pid"
+}
+
+@test "rootless: cleanup removes a killed runtime's container and its cgroup, as root or as the user; a running one with -f" {
+	rootless_setup
+	local in=() a b c cg cleanup
+	if cgroup_is_v2; then
+		rootless_delegate
+		in=("${IN_DELEGATED[@]}")
+	fi
+	a=$("${in[@]}" "$ROOTLESS" run -d --network none busybox sleep 1000)
+	b=$("${in[@]}" "$ROOTLESS" run -d --network none busybox sleep 1000)
+	c=$("${in[@]}" "$ROOTLESS" run -d --network none busybox sleep 1000)
+	cg=$(sed -n 's/^cgroup=//p' "$ROOTLESS_CONTAINERS/$b/state")
+	if cgroup_is_v2; then [ -d "/sys/fs/cgroup/$cg" ]; else [ -z "$cg" ]; fi
+	kill_rootless_monitor "$a"
+	# root, in every user's directory: a dry run names a and removes nothing
+	run env NUTSHELL_HOMES="$ROOTLESS_HOME" scripts/cleanup --containers --dry-run
+	[ "$status" -eq 0 ]
+	[[ $output == *"would: rm -r $ROOTLESS_CONTAINERS/$a"* ]]
+	[ -d "$ROOTLESS_CONTAINERS/$a" ]
+	cg=$(sed -n 's/^cgroup=//p' "$ROOTLESS_CONTAINERS/$a/state")
+	run env NUTSHELL_HOMES="$ROOTLESS_HOME" scripts/cleanup --containers
+	[ "$status" -eq 0 ]
+	[ ! -e "$ROOTLESS_CONTAINERS/$a" ]
+	[ -z "$cg" ] || [ ! -e "/sys/fs/cgroup/$cg" ]
+	[ -d "$ROOTLESS_CONTAINERS/$b" ] && [ -d "$ROOTLESS_CONTAINERS/$c" ]
+	# the user, without root: b, killed, goes with its cgroup; c runs on
+	cleanup=(setpriv --reuid="$ROOTLESS_UID" --regid="$ROOTLESS_GID" --clear-groups --
+		env -i PATH=/usr/bin:/bin HOME="$ROOTLESS_HOME" NUTSHELL_TEST_MARK="$NUTSHELL_TEST_MARK"
+		"$REPO/scripts/cleanup" --containers)
+	kill_rootless_monitor "$b"
+	cg=$(sed -n 's/^cgroup=//p' "$ROOTLESS_CONTAINERS/$b/state")
+	run "${cleanup[@]}" </dev/null
+	[ "$status" -eq 0 ]
+	[ ! -e "$ROOTLESS_CONTAINERS/$b" ]
+	[ -z "$cg" ] || [ ! -e "/sys/fs/cgroup/$cg" ]
+	[ -d "$ROOTLESS_CONTAINERS/$c" ]
+	# -f stops it, and it goes too
+	pid=$(sed -n 's/^pid=//p' "$ROOTLESS_CONTAINERS/$c/state")
+	run "${cleanup[@]}" -f
+	[ "$status" -eq 0 ]
+	[ ! -e "$ROOTLESS_CONTAINERS/$c" ]
+	eventually gone "$pid"
+	[ -z "$(find "$ROOTLESS_CONTAINERS" -mindepth 1 -type d)" ]
+	[ -z "${DELEGATED:-}" ] || [ ! -e "$DELEGATED/nutshell" ]
+	# nothing more to do, as root or as the user
+	run env NUTSHELL_HOMES="$ROOTLESS_HOME" scripts/cleanup --containers
+	[ -z "$output" ]
+	run "${cleanup[@]}"
+	[ "${#lines[@]}" -eq 1 ] # "not root: ..."
 }
 
 @test "rootless: bridge and host networking, and import, are refused in one line; nothing is made" {

@@ -195,6 +195,8 @@ common_setup() {
 	# leases and locks of a runtime that makes a network, in the test's
 	# own directory (net_setup and try_it set their own)
 	export NUTSHELL_STATE=$BATS_TEST_TMPDIR/state
+	# scripts/cleanup, as root, looks at no one's rootless containers
+	export NUTSHELL_HOMES=
 	export NUTSHELL_TEST_MARK=$BASHPID.${BATS_SUITE_TEST_NUMBER:-0}.$SRANDOM
 }
 
