@@ -31,6 +31,30 @@ fake_root() {
 	mkdir "$FAKE/sys/fs/cgroup/"{memory,cpu,pids}
 }
 
+# Every FAIL and WARN line is followed by its fix.
+fixes_given() {
+	local i
+	for i in "${!lines[@]}"; do
+		[[ ${lines[i]} == FAIL* || ${lines[i]} == WARN* ]] || continue
+		[[ ${lines[i + 1]:-} =~ ^\ +fix:\ . ]] || {
+			echo "no fix for: ${lines[i]}" >&2
+			return 1
+		}
+	done
+}
+
+# A PATH with the tools doctor uses, except those named.
+path_without() { # TOOL...
+	local bin=$BATS_TEST_TMPDIR/bin cmd
+	mkdir -p "$bin"
+	for cmd in bash sh cat grep awk stat findmnt id uname unshare dirname \
+		modinfo paste systemd-detect-virt ip iptables nft; do
+		[[ " $* " != *" $cmd "* ]] || continue
+		! command -v "$cmd" >/dev/null || ln -s "$(command -v "$cmd")" "$bin/"
+	done
+	echo "$bin"
+}
+
 @test "make doctor on this host: one line per check, every step can run, exit 0" {
 	run make -s doctor
 	echo "$output" >&2
@@ -68,22 +92,52 @@ fake_root() {
 	[[ $(line cgroups) == FAIL*memory* ]]
 	[[ $(line "user namespaces") == WARN*AppArmor* ]]
 	[[ $(line WSL) == WARN* ]]
+	fixes_given
 	[ "${lines[-1]}" = "doctor: these steps cannot run here: 07 08 09 10" ]
 }
 
 @test "doctor without ip or iptables: ip fails from 08 on, iptables warns" {
-	local bin=$BATS_TEST_TMPDIR/bin cmd
-	mkdir "$bin"
-	for cmd in bash sh cat grep awk stat findmnt id uname unshare dirname \
-		modinfo paste systemd-detect-virt; do
-		! command -v "$cmd" >/dev/null || ln -s "$(command -v "$cmd")" "$bin/"
-	done
-	run env PATH="$bin" "$REPO/scripts/doctor"
+	run env PATH="$(path_without ip iptables nft)" "$REPO/scripts/doctor"
 	echo "$output" >&2
 	[ "$status" -eq 1 ]
 	[[ $(line ip) == FAIL* ]]
 	[[ $(line iptables) == WARN* ]]
+	fixes_given
 	[ "${lines[-1]}" = "doctor: these steps cannot run here: 08 09 10" ]
+}
+
+@test "doctor on a host that lacks everything it checks: what, and the fix, for each" {
+	local dir=$BATS_TEST_TMPDIR/ovl
+	fake_root
+	echo 4.19.0-27-amd64 >"$FAKE/proc/sys/kernel/osrelease"
+	grep -vw overlay /proc/filesystems >"$FAKE/proc/filesystems"
+	echo "kill_process kill_thread trap log allow" >"$FAKE/proc/sys/kernel/seccomp/actions_avail"
+	rmdir "$FAKE/sys/fs/cgroup/"{memory,pids}
+	echo "BOOT_IMAGE=/vmlinuz root=/dev/sda1 cgroup_disable=memory" >"$FAKE/proc/cmdline"
+	echo 0 >"$FAKE/proc/sys/user/max_user_namespaces"
+	echo "Linux version 4.19.0 (microsoft-standard)" >"$FAKE/proc/version"
+	touch "$FAKE/.dockerenv"
+	mkdir -p "$dir"/{lower,upper,work,merged}
+	# shellcheck disable=SC2016 # the inner shell's arguments
+	run unshare -m sh -c 'mount -t overlay overlay -o "lowerdir=$1/lower,upperdir=$1/upper,workdir=$1/work" "$1/merged" &&
+		exec env NUTSHELL_CONTAINERS="$1/merged/containers" NUTSHELL_DOCTOR_ROOT="$2" PATH="$3" "$4/scripts/doctor"' \
+		_ "$dir" "$FAKE" "$(path_without ip iptables nft)" "$REPO"
+	echo "$output" >&2
+	[ "$status" -eq 1 ]
+	[[ $(line kernel) == FAIL*4.19.0* ]]
+	[[ $(line overlayfs) == FAIL* ]]
+	[[ $(line seccomp) == FAIL* ]]
+	[[ $(line cgroups) == FAIL*"no memory pids"* ]]
+	[[ $output == *"fix: the kernel's command line has cgroup_disable=memory"* ]]
+	[[ $(line "user namespaces") == WARN*max_user_namespaces* ]]
+	[[ $(line "veth, bridge") == WARN* ]]
+	[[ $(line containers) == FAIL*overlayfs* ]]
+	[[ $(line ip) == FAIL* ]]
+	[[ $(line iptables) == WARN*"nor nft"* ]]
+	[[ $(line WSL) == WARN* ]]
+	[[ $(line container) == WARN* ]]
+	fixes_given
+	[ "${lines[-1]}" = "doctor: these steps cannot run here: 07 08 09 10" ]
 }
 
 @test "doctor with the containers' directory on overlayfs: 09 and 10 cannot run" {
