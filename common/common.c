@@ -47,6 +47,8 @@ static const struct {
 	{"enable ", ENOENT, "/sys/fs/cgroup", "a cgroup controller is missing"},
 	{"write ", ENOENT, "/sys/fs/cgroup", "a cgroup controller is missing"},
 	{"rmdir", EBUSY, NULL, "a process still runs in the cgroup"},
+	{"mount `overlay`", EBUSY, NULL,
+	 "another overlay uses its upper or work directory"},
 };
 
 static void hint(const char *msg, int err)

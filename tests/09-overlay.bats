@@ -350,6 +350,20 @@ PY
 	assert_no_containers
 }
 
+@test "two overlays on one upper directory: EBUSY with the index on; with it off, the second mount is made" {
+	requires strace
+	local d=$BATS_TEST_TMPDIR/shared
+	mkdir -p "$d"/{lower,upper,work,work2,a,b}
+	# in a mount namespace of the test's own, which the overlays leave with
+	# shellcheck disable=SC2016 # the inner shell's arguments
+	run unshare -m sh -c 'o="lowerdir=$1/lower,upperdir=$1/upper"
+		mount -t overlay overlay -o "index=on,$o,workdir=$1/work" "$1/a" || exit
+		strace -qq -e trace=mount -e signal=none mount -t overlay overlay -o "index=on,$o,workdir=$1/work2" "$1/b"
+		mount -t overlay overlay -o "index=off,$o,workdir=$1/work2" "$1/b" && echo mounted' _ "$d"
+	[[ $output == *"mount(\"overlay\", \"$d/b\", \"overlay\", 0, \"index=on,"*") = -1 EBUSY (Device or resource busy)"* ]]
+	[ "${lines[-1]}" = mounted ]
+}
+
 @test "a containers' directory on overlayfs is refused: 125, nothing made" {
 	local o=$BATS_TEST_TMPDIR/ovl
 	mkdir -p "$o/lower" "$o/upper" "$o/work" "$o/merged"
