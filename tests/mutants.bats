@@ -172,6 +172,14 @@ carriers() { # FROM
 	done
 }
 
+@test "07 on: a controller the tree lacks, noticed too late" {
+	local nn
+	for nn in $(carriers 07); do
+		# shellcheck disable=SC2016 # the backquotes are C's
+		fails assert_missing_controller "$(mutant "$nn" 's/^\t\tdie("enable memory, cpu, pids in `%s`", root);$/\t\t;/')"
+	done
+}
+
 @test "07 on: no cgroup namespace, no PR_SET_PDEATHSIG" {
 	local nn
 	for nn in $(carriers 07); do
