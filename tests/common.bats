@@ -380,3 +380,13 @@ expect() {
 	run bash -c 'cd / && "$1" repo images' _ "$BATS_TEST_TMPDIR/elsewhere/ct"
 	[ "$output" = "$repo/images" ]
 }
+
+@test "every hint in common.c matches the start of a message that steps give" {
+	local start found=0
+	while IFS= read -r start; do
+		found=$((found + 1))
+		grep -qF -e "die(\"$start" -e "warn(\"$start" "$BATS_TEST_DIRNAME"/../steps/*.c ||
+			{ echo "no step's message starts with: $start" >&2; return 1; }
+	done < <(sed -nE 's/^\t\{"([^"]*)", E[A-Z]+,.*/\1/p' "$BATS_TEST_DIRNAME/../common/common.c")
+	[ "$found" -ge 5 ]
+}
