@@ -381,12 +381,20 @@ expect() {
 	[ "$output" = "$repo/images" ]
 }
 
-@test "every hint in common.c matches the start of a message that steps give" {
-	local start found=0
+@test "every hint in common.c matches the start of a message that steps give, in each step from the first that gives it" {
+	local start found=0 seen f
 	while IFS= read -r start; do
 		found=$((found + 1))
-		grep -qF -e "die(\"$start" -e "warn(\"$start" "$BATS_TEST_DIRNAME"/../steps/*.c ||
-			{ echo "no step's message starts with: $start" >&2; return 1; }
+		seen=0
+		for f in "$BATS_TEST_DIRNAME"/../steps/*.c; do
+			if grep -qF -e "die(\"$start" -e "warn(\"$start" "$f"; then
+				seen=1
+			elif [ "$seen" -eq 1 ]; then
+				echo "${f##*/} no longer has a message starting with: $start" >&2
+				return 1
+			fi
+		done
+		[ "$seen" -eq 1 ] || { echo "no step's message starts with: $start" >&2; return 1; }
 	done < <(sed -nE 's/^\t\{"([^"]*)", E[A-Z]+,.*/\1/p' "$BATS_TEST_DIRNAME/../common/common.c")
 	[ "$found" -ge 5 ]
 }
