@@ -21,7 +21,9 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/openat2.h>
 
 #include "common.h"
 
@@ -66,6 +68,8 @@ static void hint(const char *msg, int err)
 		}
 }
 
+static char *escape(const char *s, int backslash);
+
 /*
  * One message, one line, one write(): stderr is unbuffered, and glibc
  * writes each fprintf() call on such a stream at once. Messages from
@@ -73,13 +77,17 @@ static void hint(const char *msg, int err)
  */
 static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
 {
-	char *msg;
+	char *msg, *line = NULL;
 
 	if (vasprintf(&msg, fmt, ap) == -1)
 		msg = NULL;
+	/* a newline in what the user typed must not start a line here */
+	if (msg != NULL)
+		line = escape(msg, 0);
 	fprintf(stderr, "%s: %s%s%s%s\n", program_invocation_short_name, prefix,
-		msg ? msg : fmt, err ? ": " : "", err ? strerror(err) : "");
+		line ? line : fmt, err ? ": " : "", err ? strerror(err) : "");
 	hint(msg ? msg : fmt, err);
+	free(line);
 	free(msg);
 }
 
@@ -148,14 +156,15 @@ static int on_path(const char *cmd)
 void die_exec(const char *cmd)
 {
 	int err = errno;
+	char *line = escape(cmd, 0);
 
 	fprintf(stderr, "%s: exec `%s`: %s\n", program_invocation_short_name,
-		cmd, strerror(err));
+		line ? line : cmd, strerror(err));
 	if (err == ENOENT && on_path(cmd))
 		fprintf(stderr,
 			"%s: hint: `%s` is there, its loader or interpreter "
 			"is not (see docs/troubleshooting.md)\n",
-			program_invocation_short_name, cmd);
+			program_invocation_short_name, line ? line : cmd);
 	exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 }
 
@@ -319,7 +328,7 @@ int lock_file(const char *path)
 	struct stat held, named;
 	int fd, err;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd == -1)
 		return -1;
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &held) == 0) {
@@ -650,6 +659,23 @@ int parse_ports(const char *s, unsigned int *host, unsigned int *port,
 	return 0;
 }
 
+int valid_hostname(const char *name)
+{
+	size_t len;
+
+	if (strlen(name) > HOST_NAME_MAX)
+		return 0;
+	for (;; name += len + 1) {
+		len = strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ"
+				   "RSTUVWXYZ0123456789-");
+		if (len == 0 || len > 63 || name[0] == '-' ||
+		    name[len - 1] == '-')
+			return 0;
+		if (name[len] != '.')
+			return name[len] == '\0';
+	}
+}
+
 const char *getenv_or(const char *name, const char *fallback)
 {
 	const char *value = getenv(name);
@@ -778,11 +804,26 @@ int random_hex(char *buf, size_t n)
 	return 0;
 }
 
-int replace_file(const char *path, const char *fmt, ...)
+/* write(2) all of buf, as often as it takes. 0 or -1. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	for (; len > 0; buf += n, len -= n) {
+		n = write(fd, buf, len);
+		if (n == -1 && errno == EINTR)
+			n = 0;
+		else if (n == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int replace_file(const char *path, mode_t mode, const char *fmt, ...)
 {
 	char tmp[PATH_MAX], *text;
 	va_list ap;
-	int n, ret;
+	int n, fd, err;
 
 	if (pathf(tmp, "%s.%d.tmp", path, (int)getpid()) == -1)
 		return -1;
@@ -791,98 +832,416 @@ int replace_file(const char *path, const char *fmt, ...)
 	va_end(ap);
 	if (n == -1)
 		return -1;
-	ret = create_file(tmp, 0644, "%s", text);
-	free(text);
-	if (ret == 0 && rename(tmp, path) == 0)
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		  mode);
+	if (fd != -1 && write_all(fd, text, n) == 0 && close(fd) == 0 &&
+	    rename(tmp, path) == 0) {
+		free(text);
 		return 0;
-	n = errno;
+	}
+	err = errno;
+	if (fd != -1)
+		close(fd);
 	unlink(tmp);
-	errno = n;
+	free(text);
+	errno = err;
 	return -1;
 }
 
-int read_key(const char *path, const char *key, char *value, size_t size)
+/* s with its control bytes escaped, and its backslashes if backslash:
+ * malloc'd, or NULL. */
+static char *escape(const char *s, int backslash)
 {
-	size_t len = strlen(key), cap = 0;
+	char *out = malloc(4 * strlen(s) + 1), *p = out;
+
+	if (out == NULL)
+		return NULL;
+	for (; *s != '\0'; s++) {
+		unsigned char c = *s;
+
+		if ((c == '\\' && backslash) || c == '\n' || c == '\r' ||
+		    c == '\t') {
+			*p++ = '\\';
+			*p++ = c == '\\'   ? '\\'
+			       : c == '\n' ? 'n'
+			       : c == '\r' ? 'r'
+					   : 't';
+		} else if (c < 0x20 || c == 0x7f) {
+			p += sprintf(p, "\\x%02x", c);
+		} else {
+			*p++ = c;
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
+char *escape_value(const char *s)
+{
+	return escape(s, 1);
+}
+
+/* Undo escape_value() in place. 0, or -1 for a value it cannot have
+ * written: a raw control byte, an unknown escape, \x00. */
+static int unescape(char *s)
+{
+	char *out = s;
+	unsigned int c;
+
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return -1;
+		if (*s != '\\') {
+			*out++ = *s;
+			continue;
+		}
+		switch (*++s) {
+		case '\\':
+			*out++ = '\\';
+			break;
+		case 'n':
+			*out++ = '\n';
+			break;
+		case 'r':
+			*out++ = '\r';
+			break;
+		case 't':
+			*out++ = '\t';
+			break;
+		case 'x':
+			if (!isxdigit((unsigned char)s[1]) ||
+			    !isxdigit((unsigned char)s[2]) ||
+			    sscanf(s + 1, "%2x", &c) != 1 || c == 0)
+				return -1;
+			*out++ = c;
+			s += 2;
+			break;
+		default:
+			return -1;
+		}
+	}
+	*out = '\0';
+	return 0;
+}
+
+/* The index of the key that line starts with, followed by "=", or -1. */
+static int find_key(const char *const keys[], const char *line)
+{
+	size_t len = strcspn(line, "=");
+	int i;
+
+	for (i = 0; line[len] == '=' && keys[i] != NULL; i++)
+		if (strlen(keys[i]) == len && strncmp(line, keys[i], len) == 0)
+			return i;
+	return -1;
+}
+
+int read_key(const char *path, const char *const keys[], const char *key,
+	     char *value, size_t size)
+{
+	unsigned long long seen = 0;
+	size_t cap = 0;
 	char *line = NULL;
-	int err = ENODATA;
+	ssize_t n;
+	int err = ENODATA, i;
 	FILE *f;
 
 	f = fopen(path, "re");
 	if (f == NULL)
 		return -1;
 	/* getline(3), not a buffer: a long line is one line, not several */
-	while (getline(&line, &cap, f) != -1) {
-		if (strncmp(line, key, len) != 0 || line[len] != '=')
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		err = ERANGE;
-		if (strlen(line + len + 1) < size) {
-			strcpy(value, line + len + 1);
-			err = 0;
+	while ((n = getline(&line, &cap, f)) != -1) {
+		i = find_key(keys, line);
+		if (i == -1 || i >= 64 || (seen >> i & 1) ||
+		    line[n - 1] != '\n') {
+			err = EBADMSG;
+			break;
 		}
-		break;
+		seen |= 1ULL << i;
+		line[n - 1] = '\0';
+		if (unescape(line + strlen(keys[i]) + 1) == -1) {
+			err = EBADMSG;
+			break;
+		}
+		if (strcmp(keys[i], key) != 0)
+			continue;
+		if (strlen(line + strlen(key) + 1) < size) {
+			strcpy(value, line + strlen(key) + 1);
+			err = 0;
+		} else {
+			err = ERANGE;
+		}
 	}
+	if (ferror(f))
+		err = EIO;
 	free(line);
 	fclose(f);
 	errno = err;
 	return err == 0 ? 0 : -1;
 }
 
-static int remove_at(int dirfd, const char *name);
+/*
+ * remove_tree() goes down one directory at a time and keeps, for each
+ * directory on the way, its names (read whole when it enters), where it
+ * is in them, and its device and inode: in memory, not as a descriptor.
+ */
+struct level {
+	char **names;
+	size_t n, next;
+	dev_t dev;
+	ino_t ino;
+};
 
-/* Remove every entry of the directory fd (which this closes), going on
- * past a failure: 0, or -1 with the errno of the first. */
-static int remove_entries(int fd)
+/* The names in the directory fd, but "." and "..", into l. 0 or -1. */
+static int read_names(int fd, struct level *l)
 {
-	DIR *dir = fdopendir(fd);
 	struct dirent *e;
-	int err = 0;
+	struct stat st;
+	char **names;
+	DIR *dir;
+	int copy;
 
+	l->names = NULL;
+	l->n = l->next = 0;
+	if (fstat(fd, &st) == -1)
+		return -1;
+	l->dev = st.st_dev;
+	l->ino = st.st_ino;
+	copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (copy == -1)
+		return -1;
+	dir = fdopendir(copy);
 	if (dir == NULL) {
-		err = errno;
-		close(fd);
-		errno = err;
+		close(copy);
 		return -1;
 	}
 	while ((e = readdir(dir)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		if (remove_at(dirfd(dir), e->d_name) == -1 && err == 0)
-			err = errno;
+		names = reallocarray(l->names, l->n + 1, sizeof(char *));
+		if (names == NULL ||
+		    (names[l->n] = strdup(e->d_name)) == NULL) {
+			if (names != NULL)
+				l->names = names;
+			closedir(dir);
+			return -1;
+		}
+		l->names = names;
+		l->n++;
 	}
 	closedir(dir);
-	errno = err;
-	return err == 0 ? 0 : -1;
+	return 0;
 }
 
-/* Remove name in the directory dirfd: a symlink is a name like any other,
- * and a mount point, of another filesystem or bound from this one, is not
- * ours: STATX_ATTR_MOUNT_ROOT (statx(2), Linux 5.8) tells it, where
- * comparing st_dev misses a bind mount. */
-static int remove_at(int dirfd, const char *name)
+static void free_names(struct level *l)
+{
+	while (l->n > 0)
+		free(l->names[--l->n]);
+	free(l->names);
+}
+
+/* Is name in the directory fd a mount point (STATX_ATTR_MOUNT_ROOT,
+ * statx(2), Linux 5.8: comparing st_dev misses a bind mount)? Its type
+ * into *mode. -1 if it cannot be looked at. */
+static int mount_root(int fd, const char *name, mode_t *mode)
 {
 	struct statx stx;
-	int fd;
 
-	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx) == -1)
+	if (statx(fd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx) == -1)
 		return -1;
-	if (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) {
-		errno = EBUSY;
+	*mode = stx.stx_mode;
+	return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+}
+
+/* From the directory fd, whose entries are all tried, up to its parent,
+ * which must be up's; it then removes fd's directory, name. The parent's
+ * descriptor, or -1 (errno ESTALE: the tree changed under us). */
+static int climb(int fd, const struct level *up, const char *name, int *err)
+{
+	struct stat st;
+	int parent;
+
+	parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(fd);
+	if (parent == -1)
+		return -1;
+	if (fstat(parent, &st) == -1 || st.st_dev != up->dev ||
+	    st.st_ino != up->ino) {
+		close(parent);
+		errno = ESTALE;
 		return -1;
 	}
-	if (!S_ISDIR(stx.stx_mode))
-		return unlinkat(dirfd, name, 0);
-	fd = openat(dirfd, name,
-		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1 || remove_entries(fd) == -1)
+	if (unlinkat(parent, name, AT_REMOVEDIR) == -1 && *err == 0)
+		*err = errno;
+	return parent;
+}
+
+/* Push a level for the directory fd, with its names. 0 or -1. */
+static int enter(int fd, struct level **levels, size_t *depth)
+{
+	struct level *more;
+
+	more = reallocarray(*levels, *depth + 1, sizeof(**levels));
+	if (more == NULL)
 		return -1;
-	return unlinkat(dirfd, name, AT_REMOVEDIR);
+	*levels = more;
+	if (read_names(fd, &more[*depth]) == -1) {
+		int err = errno;
+
+		free_names(&more[*depth]);
+		errno = err;
+		return -1;
+	}
+	(*depth)++;
+	return 0;
 }
 
 int remove_tree(const char *path)
 {
-	return remove_at(AT_FDCWD, path);
+	struct level *levels = NULL, *l;
+	size_t depth = 0;
+	int fd, child, err = 0, ret;
+	const char *name;
+	mode_t mode;
+
+	ret = mount_root(AT_FDCWD, path, &mode);
+	if (ret == 1)
+		errno = EBUSY;
+	if (ret != 0)
+		return -1;
+	if (!S_ISDIR(mode))
+		return unlink(path);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 || enter(fd, &levels, &depth) == -1) {
+		err = errno;
+		if (fd != -1)
+			close(fd);
+		errno = err;
+		return -1;
+	}
+	while (fd != -1) {
+		l = &levels[depth - 1];
+		if (l->next == l->n) { /* each name tried: up, and rmdir */
+			if (depth == 1)
+				break;
+			free_names(l);
+			depth--;
+			l = &levels[depth - 1];
+			fd = climb(fd, l, l->names[l->next - 1], &err);
+			continue;
+		}
+		name = l->names[l->next++];
+		ret = mount_root(fd, name, &mode);
+		if (ret == 0 && !S_ISDIR(mode) && unlinkat(fd, name, 0) == 0)
+			continue;
+		if (ret == 0 && S_ISDIR(mode)) {
+			child = openat(fd, name,
+				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					       O_CLOEXEC);
+			if (child != -1 && enter(child, &levels, &depth) == 0) {
+				close(fd);
+				fd = child;
+				continue;
+			}
+			if (child != -1) {
+				ret = errno;
+				close(child);
+				errno = ret;
+				ret = 0;
+			}
+		}
+		if (err == 0)
+			err = ret == 1 ? EBUSY : errno;
+	}
+	if (fd == -1 && err == 0)
+		err = errno;
+	if (fd != -1) {
+		close(fd);
+		if (rmdir(path) == -1 && err == 0)
+			err = errno;
+	}
+	while (depth > 0)
+		free_names(&levels[--depth]);
+	free(levels);
+	errno = err;
+	return err == 0 ? 0 : -1;
+}
+
+int remove_tree_last(const char *path, const char *last)
+{
+	char entry[PATH_MAX];
+	struct dirent *e;
+	int err = 0;
+	DIR *dir;
+
+	dir = opendir(path);
+	if (dir == NULL)
+		return -1;
+	while ((e = readdir(dir)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0 ||
+		    strcmp(e->d_name, last) == 0)
+			continue;
+		if ((pathf(entry, "%s/%s", path, e->d_name) == -1 ||
+		     remove_tree(entry) == -1) &&
+		    err == 0)
+			err = errno;
+	}
+	closedir(dir);
+	if (err == 0 && pathf(entry, "%s/%s", path, last) == 0 &&
+	    unlink(entry) == -1 && errno != ENOENT)
+		err = errno;
+	if (err == 0 && rmdir(path) == -1)
+		err = errno;
+	errno = err;
+	return err == 0 ? 0 : -1;
+}
+
+int open_in_root(int root, const char *path, int flags, mode_t mode)
+{
+	struct open_how how = {
+		.flags = flags | O_CLOEXEC,
+		.mode = flags & O_CREAT ? mode : 0,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+
+	return syscall(SYS_openat2, root, path, &how, sizeof(how));
+}
+
+int make_dirs_in(int root, const char *path, mode_t mode)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS,
+	};
+	char *copy = strdup(path), *name, *rest;
+	int dir, next, err;
+
+	if (copy == NULL)
+		return -1;
+	dir = syscall(SYS_openat2, root, ".", &how, sizeof(how));
+	for (name = strtok_r(copy, "/", &rest); dir != -1 && name != NULL;
+	     name = strtok_r(NULL, "/", &rest)) {
+		if (strcmp(name, "..") == 0) {
+			close(dir);
+			errno = EINVAL;
+			dir = -1;
+			break;
+		}
+		/* a symlink fails with ELOOP (RESOLVE_NO_SYMLINKS) */
+		next = syscall(SYS_openat2, dir, name, &how, sizeof(how));
+		if (next == -1 && errno == ENOENT &&
+		    (mkdirat(dir, name, mode) == 0 || errno == EEXIST))
+			next = syscall(SYS_openat2, dir, name, &how,
+				       sizeof(how));
+		err = errno;
+		close(dir);
+		errno = err;
+		dir = next;
+	}
+	free(copy);
+	return dir;
 }
 
 int safe_member(const char *name)

@@ -75,9 +75,9 @@ create_file(const char *path, mode_t mode, const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) int pathf(char *buf, const char *fmt,
 						...);
 
-/* Open path, made if missing, and lock it with flock(2), without waiting.
- * Returns the descriptor (close-on-exec; closing it unlocks), or -1 with
- * errno EWOULDBLOCK if another holds the lock, or ESTALE if the file was
+/* Open path, made if missing (mode 0600), and lock it with flock(2), without
+ * waiting. Returns the descriptor (close-on-exec; closing it unlocks), or -1
+ * with errno EWOULDBLOCK if another holds the lock, or ESTALE if the file was
  * removed or replaced as we locked it: a lock no one else will look at. */
 int lock_file(const char *path);
 
@@ -116,6 +116,13 @@ int parse_cidr(const char *s, struct in_addr *network, int *prefix);
  * copied to proto (4 bytes). 0 or -1 with errno EINVAL. */
 int parse_ports(const char *s, unsigned int *host, unsigned int *port,
 		char *proto);
+
+/* 1 if name is a hostname in RFC 1123's form, which resolvers and
+ * /etc/hosts expect: labels of letters, digits and "-", split by dots,
+ * none empty, none longer than 63 characters or starting or ending with
+ * "-"; 64 characters in all, the kernel's HOST_NAME_MAX. 0 if not: a
+ * newline, say, which would add a line to /etc/hosts. */
+int valid_hostname(const char *name);
 
 /* getenv(name), or fallback when it is unset or empty. */
 const char *getenv_or(const char *name, const char *fallback);
@@ -173,23 +180,57 @@ int nl_send(int fd, struct nl_request *req);
  * (buf holds n + 1 bytes; n at most 120): container ids. 0 or -1. */
 int random_hex(char *buf, size_t n);
 
-/* Replace path with a file holding a formatted text, atomically: the text
- * goes to a temporary file beside it, which rename(2) puts in its place.
- * A reader sees the old file or the new one, never half of one. The text
- * is written in one write(2), as create_file() does, so it must be less
- * than 4096 bytes (ENAMETOOLONG). 0 or -1. */
-__attribute__((format(printf, 2, 3))) int replace_file(const char *path,
-						       const char *fmt, ...);
+/* Replace path with a file of mode holding a formatted text, atomically:
+ * the text goes to a temporary file beside it, which rename(2) puts in
+ * its place. A reader sees the old file or the new one, never half of
+ * one, however long the text. 0 or -1. */
+__attribute__((format(printf, 3, 4))) int
+replace_file(const char *path, mode_t mode, const char *fmt, ...);
 
-/* In a file of "key=value" lines, copy the value of key into value (size
- * bytes). 0, or -1 with errno ENODATA (no such key), ERANGE (too long), or
- * that of fopen(3). */
-int read_key(const char *path, const char *key, char *value, size_t size);
+/*
+ * State files: "key=value" lines, each key one of a set the caller names
+ * (keys, NULL-ended) and given once. A value is any text, made safe by
+ * escape_value() before it is written: a backslash and every control byte
+ * (below 0x20, and 0x7f) become \\, \n, \r, \t or \xHH, so no value can
+ * end its line or start a key of its own.
+ */
 
-/* rm -rf path, without following symlinks and without entering anything
- * mounted below it, bind mounts included (then it fails, EBUSY, and
- * removes the rest). 0 or -1. */
+/* The escaped copy of s, malloc'd; NULL if out of memory. */
+char *escape_value(const char *s);
+
+/* The value of key, unescaped, into value (size bytes). The whole file is
+ * read, and accepted only if every line is "key=value" with a key of
+ * keys, none twice, a well escaped value and a newline at the end: else
+ * -1 with errno EBADMSG. Also -1 with ENODATA (no such key), ERANGE (too
+ * long for value), or the errno of fopen(3). */
+int read_key(const char *path, const char *const keys[], const char *key,
+	     char *value, size_t size);
+
+/* rm -rf path, at any depth with at most three descriptors open (back up
+ * by "..", checked to be the directory it came from: ESTALE if not), not
+ * following symlinks and not entering anything mounted below it, bind
+ * mounts included (then it fails, EBUSY, and removes the rest). 0 or -1,
+ * with the errno of the first failure. */
 int remove_tree(const char *path);
+
+/* remove_tree() of the directory path, its entry last (a file) after every
+ * other: a container's state file, so that an rm cut short leaves a
+ * container that can be named and removed again. 0 or -1. */
+int remove_tree_last(const char *path, const char *last);
+
+/*
+ * Paths inside a tree that is not the runtime's own, an image or a
+ * container's root, while the host's "/" is still ours: a symlink in the
+ * tree must not lead out of it. open_in_root() is openat(2) of path in
+ * the directory root as if root were "/" (openat2(2) RESOLVE_IN_ROOT,
+ * Linux 5.6): absolute symlinks and ".." stay inside, and no /proc magic
+ * link is followed. make_dirs_in() is mkdir -p of path below root that
+ * follows no symlink at all (ELOOP if one is on the way, ENOTDIR for
+ * another file), each missing directory made with mode. Both return a
+ * descriptor (an O_PATH one from make_dirs_in()), or -1 with errno set.
+ */
+int open_in_root(int root, const char *path, int flags, mode_t mode);
+int make_dirs_in(int root, const char *path, mode_t mode);
 
 /* 1 if a tar member's name stays inside the directory it is unpacked in:
  * not absolute, not empty, no ".." component. 0 if not. */

@@ -161,7 +161,8 @@ struct config {
 	struct in_addr address; /* the container's address: its lease */
 	char veth[IFNAMSIZ]; /* the host's end of the container's veth */
 	const char *state; /* STATE_DIR, or NUTSHELL_STATE */
-	char lease[PATH_MAX]; /* STATE/net/<bridge>/<address> */
+	char net[PATH_MAX]; /* STATE/net/<our network namespace's inode> */
+	char lease[PATH_MAX]; /* NET/<bridge>/<address> */
 	int lease_fd; /* the lease, locked while we run; -1: none */
 	struct publish {
 		char proto[4]; /* tcp or udp */
@@ -738,7 +739,7 @@ static int dnat(const char *action, const struct publish *p,
 }
 
 /*
- * Leases. Each address has a file in STATE/net/<bridge>/, and the runtime
+ * Leases. Each address has a file in NET/<bridge>/, and the runtime
  * that holds an address keeps its file locked with flock(2) for as long as
  * it runs. The kernel drops the lock when its holder dies, SIGKILL
  * included, so a lease we can lock is free, whatever its file says, and
@@ -753,7 +754,7 @@ static int try_lease(struct config *cfg, struct in_addr address)
 	ssize_t n;
 	int fd, i, len;
 
-	if (pathf(cfg->lease, "%s/net/%s/%s", cfg->state, cfg->bridge,
+	if (pathf(cfg->lease, "%s/%s/%s", cfg->net, cfg->bridge,
 		  inet_ntoa(address)) == -1)
 		die("path of a lease");
 	fd = lock_file(cfg->lease);
@@ -804,7 +805,7 @@ static void lease_address(struct config *cfg)
 	struct dirent *e;
 	DIR *d;
 
-	if (pathf(dir, "%s/net/%s", cfg->state, cfg->bridge) == -1)
+	if (pathf(dir, "%s/%s", cfg->net, cfg->bridge) == -1)
 		die("path of the leases");
 	d = opendir(dir);
 	if (d == NULL)
@@ -874,6 +875,32 @@ static void setup_nat(const struct config *cfg)
 }
 
 /*
+ * Forwarding as it was before any run turned it on, in NET/ip_forward,
+ * for cleanup --network to put back with the bridge. Made once (O_EXCL):
+ * a later run finds forwarding on already, which is ours, not the host's.
+ */
+static void save_forwarding(const struct config *cfg)
+{
+	char path[PATH_MAX], value[8] = "";
+	int fd;
+	FILE *f;
+
+	f = fopen("/proc/sys/net/ipv4/ip_forward", "re");
+	if (f == NULL || fgets(value, sizeof(value), f) == NULL)
+		die("read /proc/sys/net/ipv4/ip_forward");
+	fclose(f);
+	if (pathf(path, "%s/ip_forward", cfg->net) == -1)
+		die("path of ip_forward's record");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1 && errno == EEXIST)
+		return;
+	if (fd == -1 ||
+	    write(fd, value, strlen(value)) != (ssize_t)strlen(value) ||
+	    close(fd) == -1)
+		die("write `%s`", path);
+}
+
+/*
  * The bridge, a virtual switch on the host whose address is the
  * containers' way out. Made on first use, as docker makes docker0 when its
  * daemon starts: `ip link add BRIDGE type bridge`, its address, up, and
@@ -889,9 +916,9 @@ static void setup_bridge(const struct config *cfg, int nl)
 	char lock[PATH_MAX];
 	int fd;
 
-	if (pathf(lock, "%s/net/%s.lock", cfg->state, cfg->bridge) == -1)
+	if (pathf(lock, "%s/%s.lock", cfg->net, cfg->bridge) == -1)
 		die("path of the bridge's lock");
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd == -1 || flock(fd, LOCK_EX) == -1)
 		die("lock `%s`", lock);
 	if (if_nametoindex(cfg->bridge) == 0) {
@@ -907,24 +934,43 @@ static void setup_bridge(const struct config *cfg, int nl)
 		set_link_up(nl, cfg->bridge);
 		setup_nat(cfg);
 	}
+	save_forwarding(cfg);
 	close(fd); /* and with it the lock */
 	if (write_file("/proc/sys/net/ipv4/ip_forward", "1") == -1)
 		die("enable IPv4 forwarding");
 }
 
 /*
+ * The network's state belongs to the network namespace whose bridge,
+ * addresses and rules it is about: NET is STATE/net/<the namespace's
+ * inode number>. A second namespace, a test's or an `ip netns exec`
+ * one's, has a bridge and leases of its own, and never judges ours.
+ */
+static void find_net_state(struct config *cfg)
+{
+	struct stat st;
+
+	cfg->state = getenv_or("NUTSHELL_STATE", STATE_DIR);
+	if (stat("/proc/self/ns/net", &st) == -1)
+		die("stat /proc/self/ns/net");
+	if (pathf(cfg->net, "%s/net/%lu", cfg->state,
+		  (unsigned long)st.st_ino) == -1)
+		die("path of the network's state");
+}
+
+/*
  * Everything the network needs before the child may start: the runtime's
- * state directory, with STATE/etc where the child mounts its files; in
- * bridge mode the bridge, and an address for the container.
+ * state directory, only root's, with STATE/etc where the child mounts its
+ * files; in bridge mode the bridge, and an address for the container.
  */
 static void setup_network(struct config *cfg)
 {
 	char dir[PATH_MAX];
 	int nl;
 
-	cfg->state = getenv_or("NUTSHELL_STATE", STATE_DIR);
+	find_net_state(cfg);
 	if (pathf(dir, "%s/etc", cfg->state) == -1 ||
-	    ensure_dir(cfg->state, 0755) == -1 || ensure_dir(dir, 0755) == -1)
+	    ensure_dir(cfg->state, 0700) == -1 || ensure_dir(dir, 0700) == -1)
 		die("mkdir `%s`", dir);
 	if (cfg->network != NET_BRIDGE)
 		return;
@@ -939,9 +985,9 @@ static void setup_network(struct config *cfg)
 		     getenv_or("NUTSHELL_SUBNET", SUBNET), SUBNET);
 	cfg->gateway.s_addr = htonl(ntohl(cfg->subnet.s_addr) + 1);
 	if (pathf(dir, "%s/net", cfg->state) == -1 ||
-	    ensure_dir(dir, 0755) == -1 ||
-	    pathf(dir, "%s/net/%s", cfg->state, cfg->bridge) == -1 ||
-	    ensure_dir(dir, 0755) == -1)
+	    ensure_dir(dir, 0700) == -1 || ensure_dir(cfg->net, 0700) == -1 ||
+	    pathf(dir, "%s/%s", cfg->net, cfg->bridge) == -1 ||
+	    ensure_dir(dir, 0700) == -1)
 		die("mkdir `%s`", dir);
 	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (nl == -1)
@@ -1222,8 +1268,10 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 			add_publish(cfg, optarg);
 			break;
 		case 'H':
-			if (optarg[0] == '\0' || strlen(optarg) > HOST_NAME_MAX)
-				diex("--hostname `%s`: 1 to %d characters",
+			if (!valid_hostname(optarg))
+				diex("--hostname `%s`: 1 to %d letters, "
+				     "digits, "
+				     "- and dots, as RFC 1123 allows",
 				     optarg, HOST_NAME_MAX);
 			cfg->hostname = optarg;
 			break;

@@ -162,6 +162,14 @@ static const char *const dev_links[][2] = {
 	{"pts/ptmx", "/dev/ptmx"},
 };
 
+/* The new mount API (Linux 5.2), where glibc has no names for it yet. */
+#ifndef OPEN_TREE_CLONE /* glibc before 2.36 */
+#define OPEN_TREE_CLONE 1
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
+
 struct config {
 	char **argv; /* the command to run and its arguments */
 	char *rootfs; /* the directory that becomes the command's "/" */
@@ -182,7 +190,8 @@ struct config {
 	struct in_addr address; /* the container's address: its lease */
 	char veth[IFNAMSIZ]; /* the host's end of the container's veth */
 	const char *state; /* STATE_DIR, or NUTSHELL_STATE */
-	char lease[PATH_MAX]; /* STATE/net/<bridge>/<address> */
+	char net[PATH_MAX]; /* STATE/net/<our network namespace's inode> */
+	char lease[PATH_MAX]; /* NET/<bridge>/<address> */
 	int lease_fd; /* the lease, locked while we run; -1: none */
 	struct publish {
 		char proto[4]; /* tcp or udp */
@@ -397,6 +406,46 @@ static void write_etc_files(const struct config *cfg, const char *dir)
 }
 
 /*
+ * Where the runtime mounts in the container's root before the pivot, "/"
+ * is still the host's, and the image's own symlinks would resolve against
+ * it: `/etc` linked to a host directory would have us make files there,
+ * as root (the class of runc's CVE-2021-30465). So a mount point is opened
+ * inside the root and mounted on by its descriptor, /proc/self/fd/N, the
+ * very file opened, whatever its path names by then. A directory, made if
+ * missing, is reached through no symlink at all (make_dirs_in()); a file,
+ * such as /etc/resolv.conf, may be a symlink, resolved as if ROOT were
+ * "/" (open_in_root(), RESOLVE_IN_ROOT). Opened with O_PATH, a FIFO there
+ * is never waited on; anything but the expected type is refused.
+ */
+static int mount_point(const char *root, const char *path, int dir,
+		       char *fd_path)
+{
+	struct stat st;
+	int top, fd;
+
+	top = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (top == -1)
+		die("open `%s`", root);
+	fd = dir ? make_dirs_in(top, path, 0755)
+		 : open_in_root(top, path, O_PATH, 0);
+	if (fd == -1 && !dir && errno == ENOENT)
+		fd = open_in_root(top, path, O_WRONLY | O_CREAT | O_NONBLOCK,
+				  0644);
+	if (fd == -1 && dir && errno == ELOOP)
+		diex("image: `/%s` is a symlink, or below one: the runtime "
+		     "does not follow it to mount on",
+		     path);
+	if (fd == -1 || fstat(fd, &st) == -1)
+		die("image: open `/%s` to mount on", path);
+	if (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
+		diex("image: `/%s` is not a %s, which the runtime mounts there",
+		     path, dir ? "directory" : "regular file");
+	close(top);
+	snprintf(fd_path, 32, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
+/*
  * /etc/hosts, /etc/hostname and /etc/resolv.conf, as docker gives them:
  * files the runtime writes into the container's directory, bind-mounted
  * over the image's, which stay as they are. If the image has no such file,
@@ -405,25 +454,20 @@ static void write_etc_files(const struct config *cfg, const char *dir)
  */
 static void mount_etc_files(const struct config *cfg)
 {
-	char from[PATH_MAX], to[PATH_MAX];
+	char from[PATH_MAX], to[PATH_MAX], on[32];
 	size_t i;
 	int fd;
 
 	write_etc_files(cfg, cfg->dir);
-	if (pathf(to, "%s/etc", cfg->merged) == -1 ||
-	    ensure_dir(to, 0755) == -1)
-		die("mkdir `%s`", to);
+	close(mount_point(cfg->merged, "etc", 1, on));
 	for (i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
 		if (pathf(from, "%s/%s", cfg->dir, etc_files[i]) == -1 ||
-		    pathf(to, "%s/etc/%s", cfg->merged, etc_files[i]) == -1)
+		    pathf(to, "etc/%s", etc_files[i]) == -1)
 			die("path of `%s`", etc_files[i]);
-		fd = open(to, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-			  0644);
-		if (fd == -1)
-			die("create `/etc/%s`", etc_files[i]);
-		close(fd);
-		if (mount(from, to, NULL, MS_BIND, NULL) == -1)
+		fd = mount_point(cfg->merged, to, 0, on);
+		if (mount(from, on, NULL, MS_BIND, NULL) == -1)
 			die("mount `%s` on `/etc/%s`", from, etc_files[i]);
+		close(fd);
 	}
 }
 
@@ -451,14 +495,16 @@ static void mount_overlay(const struct config *cfg)
 }
 
 /*
- * -v HOSTDIR:PATH[:ro]: bind-mount a host directory into the root, before
- * the pivot, while the host's tree is in view. PATH is made, in the upper
- * layer, where the image lacks it; never through a symlink of the image,
- * which would resolve against the host's "/" here. The bind is recursive,
- * so the host's mounts below HOSTDIR come along, and :ro must reach them
- * too: a remount with MS_RDONLY changes the top mount only, and sets its
- * every flag anew. mount_setattr(2) with AT_RECURSIVE (Linux 5.12; no
- * glibc wrapper before 2.36) sets ATTR on the whole tree, and no other.
+ * -v HOSTDIR:PATH[:ro]: bind a host directory into the root, before the
+ * pivot, while the host's tree is in view. PATH is made, in the upper
+ * layer, where the image lacks it; never through a symlink of the image
+ * (mount_point()). The bind is recursive, so the host's mounts below
+ * HOSTDIR come along, and :ro must reach them too: a remount with
+ * MS_RDONLY changes the top mount only, and sets its every flag anew. So
+ * the tree is cloned detached (open_tree(2) OPEN_TREE_CLONE, what a bind
+ * does), mount_setattr(2) with AT_RECURSIVE (Linux 5.12; no glibc wrapper
+ * before 2.36) sets ATTR on all of it and no other, and move_mount(2)
+ * attaches it on the mount point's descriptor.
  */
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
@@ -466,45 +512,38 @@ static void mount_overlay(const struct config *cfg)
 #ifndef MOUNT_ATTR_RDONLY
 #define MOUNT_ATTR_RDONLY 0x00000001
 #endif
-static int set_tree_attr(const char *path, unsigned long long attr)
+static int set_tree_attr(int tree, unsigned long long attr)
 {
 	struct {
 		unsigned long long attr_set, attr_clr, propagation, userns_fd;
 	} ma = {.attr_set = attr};
 
-	return syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &ma,
-		       sizeof(ma));
+	return syscall(SYS_mount_setattr, tree, "",
+		       AT_EMPTY_PATH | AT_RECURSIVE, &ma, sizeof(ma));
 }
 
 static void mount_volumes(const struct config *cfg)
 {
-	char to[PATH_MAX], *p;
-	struct stat st;
-	int i;
+	char on[32];
+	int i, fd, tree;
 
 	for (i = 0; i < cfg->nvolume; i++) {
 		const struct volume *v = &cfg->volume[i];
 
-		if (pathf(to, "%s%s", cfg->merged, v->path) == -1)
-			die("path of volume `%s`", v->path);
-		p = to + strlen(cfg->merged);
-		do {
-			p = strchr(p + 1, '/');
-			if (p != NULL)
-				*p = '\0';
-			if (lstat(to, &st) == -1 && mkdir(to, 0755) == -1)
-				die("mkdir `%s`", to);
-			if (lstat(to, &st) == -1 || !S_ISDIR(st.st_mode))
-				diex("volume `%s`: `%s` is not a directory in "
-				     "the image",
-				     v->path, to + strlen(cfg->merged));
-			if (p != NULL)
-				*p = '/';
-		} while (p != NULL);
-		if (mount(v->host, to, NULL, MS_BIND | MS_REC, NULL) == -1)
-			die("mount `%s` on `%s`", v->host, v->path);
-		if (v->ro && set_tree_attr(to, MOUNT_ATTR_RDONLY) == -1)
+		fd = mount_point(cfg->merged, v->path + 1, 1, on);
+		tree = syscall(SYS_open_tree, AT_FDCWD, v->host,
+			       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				       AT_RECURSIVE);
+		if (tree == -1)
+			die("bind `%s`", v->host);
+		if (v->ro && set_tree_attr(tree, MOUNT_ATTR_RDONLY) == -1)
 			die("make `%s` read-only", v->path);
+		if (syscall(SYS_move_mount, tree, "", fd, "",
+			    MOVE_MOUNT_F_EMPTY_PATH |
+				    MOVE_MOUNT_T_EMPTY_PATH) == -1)
+			die("mount `%s` on `%s`", v->host, v->path);
+		close(tree);
+		close(fd);
 	}
 }
 
@@ -863,7 +902,7 @@ static int dnat(const char *action, const struct publish *p,
 }
 
 /*
- * Leases. Each address has a file in STATE/net/<bridge>/, and the runtime
+ * Leases. Each address has a file in NET/<bridge>/, and the runtime
  * that holds an address keeps its file locked with flock(2) for as long as
  * it runs. The kernel drops the lock when its holder dies, SIGKILL
  * included, so a lease we can lock is free, whatever its file says, and
@@ -878,7 +917,7 @@ static int try_lease(struct config *cfg, struct in_addr address)
 	ssize_t n;
 	int fd, i, len;
 
-	if (pathf(cfg->lease, "%s/net/%s/%s", cfg->state, cfg->bridge,
+	if (pathf(cfg->lease, "%s/%s/%s", cfg->net, cfg->bridge,
 		  inet_ntoa(address)) == -1)
 		die("path of a lease");
 	fd = lock_file(cfg->lease);
@@ -924,7 +963,7 @@ static void sweep_leases(struct config *cfg)
 	struct dirent *e;
 	DIR *d;
 
-	if (pathf(dir, "%s/net/%s", cfg->state, cfg->bridge) == -1)
+	if (pathf(dir, "%s/%s", cfg->net, cfg->bridge) == -1)
 		die("path of the leases");
 	d = opendir(dir);
 	if (d == NULL && errno == ENOENT)
@@ -1008,6 +1047,32 @@ static void setup_nat(const struct config *cfg)
 }
 
 /*
+ * Forwarding as it was before any run turned it on, in NET/ip_forward,
+ * for cleanup --network to put back with the bridge. Made once (O_EXCL):
+ * a later run finds forwarding on already, which is ours, not the host's.
+ */
+static void save_forwarding(const struct config *cfg)
+{
+	char path[PATH_MAX], value[8] = "";
+	int fd;
+	FILE *f;
+
+	f = fopen("/proc/sys/net/ipv4/ip_forward", "re");
+	if (f == NULL || fgets(value, sizeof(value), f) == NULL)
+		die("read /proc/sys/net/ipv4/ip_forward");
+	fclose(f);
+	if (pathf(path, "%s/ip_forward", cfg->net) == -1)
+		die("path of ip_forward's record");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1 && errno == EEXIST)
+		return;
+	if (fd == -1 ||
+	    write(fd, value, strlen(value)) != (ssize_t)strlen(value) ||
+	    close(fd) == -1)
+		die("write `%s`", path);
+}
+
+/*
  * The bridge, a virtual switch on the host whose address is the
  * containers' way out. Made on first use, as docker makes docker0 when its
  * daemon starts: `ip link add BRIDGE type bridge`, its address, up, and
@@ -1023,9 +1088,9 @@ static void setup_bridge(const struct config *cfg, int nl)
 	char lock[PATH_MAX];
 	int fd;
 
-	if (pathf(lock, "%s/net/%s.lock", cfg->state, cfg->bridge) == -1)
+	if (pathf(lock, "%s/%s.lock", cfg->net, cfg->bridge) == -1)
 		die("path of the bridge's lock");
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd == -1 || flock(fd, LOCK_EX) == -1)
 		die("lock `%s`", lock);
 	if (if_nametoindex(cfg->bridge) == 0) {
@@ -1041,21 +1106,41 @@ static void setup_bridge(const struct config *cfg, int nl)
 		set_link_up(nl, cfg->bridge);
 		setup_nat(cfg);
 	}
+	save_forwarding(cfg);
 	close(fd); /* and with it the lock */
 	if (write_file("/proc/sys/net/ipv4/ip_forward", "1") == -1)
 		die("enable IPv4 forwarding");
 }
 
 /*
+ * The network's state belongs to the network namespace whose bridge,
+ * addresses and rules it is about: NET is STATE/net/<the namespace's
+ * inode number>. A second namespace, a test's or an `ip netns exec`
+ * one's, has a bridge and leases of its own, and never judges ours.
+ */
+static void find_net_state(struct config *cfg)
+{
+	struct stat st;
+
+	cfg->state = getenv_or("NUTSHELL_STATE", STATE_DIR);
+	if (stat("/proc/self/ns/net", &st) == -1)
+		die("stat /proc/self/ns/net");
+	if (pathf(cfg->net, "%s/net/%lu", cfg->state,
+		  (unsigned long)st.st_ino) == -1)
+		die("path of the network's state");
+}
+
+/*
  * Everything the network needs before the child may start, in bridge
- * mode: the runtime's state directory, the bridge, and an address.
+ * mode: the runtime's state directory, only root's, the bridge, and an
+ * address.
  */
 static void setup_network(struct config *cfg)
 {
 	char dir[PATH_MAX];
 	int nl;
 
-	cfg->state = getenv_or("NUTSHELL_STATE", STATE_DIR);
+	find_net_state(cfg);
 	if (cfg->network != NET_BRIDGE)
 		return;
 	cfg->bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
@@ -1068,11 +1153,11 @@ static void setup_network(struct config *cfg)
 		diex("NUTSHELL_SUBNET `%s`: expected a network such as %s",
 		     getenv_or("NUTSHELL_SUBNET", SUBNET), SUBNET);
 	cfg->gateway.s_addr = htonl(ntohl(cfg->subnet.s_addr) + 1);
-	if (ensure_dir(cfg->state, 0755) == -1 ||
+	if (ensure_dir(cfg->state, 0700) == -1 ||
 	    pathf(dir, "%s/net", cfg->state) == -1 ||
-	    ensure_dir(dir, 0755) == -1 ||
-	    pathf(dir, "%s/net/%s", cfg->state, cfg->bridge) == -1 ||
-	    ensure_dir(dir, 0755) == -1)
+	    ensure_dir(dir, 0700) == -1 || ensure_dir(cfg->net, 0700) == -1 ||
+	    pathf(dir, "%s/%s", cfg->net, cfg->bridge) == -1 ||
+	    ensure_dir(dir, 0700) == -1)
 		die("mkdir `%s`", dir);
 	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (nl == -1)
@@ -1166,7 +1251,7 @@ static void cleanup_on_exit(void)
 	remove_cgroup(cfg);
 	release_network(cfg);
 	/* a container that never ran is not kept: no half-made directory */
-	if (!cfg->started && remove_tree(cfg->dir) == -1)
+	if (!cfg->started && remove_tree_last(cfg->dir, "state") == -1)
 		warn("remove `%s`", cfg->dir);
 }
 
@@ -1444,7 +1529,7 @@ static void add_env(struct config *cfg, const char *arg)
 	const char *value = getenv(arg);
 	size_t len = strcspn(arg, "=");
 
-	if (len == 0 || strchr(arg, '\n') != NULL)
+	if (len == 0)
 		diex("--env `%s`: expected KEY=VALUE or KEY", arg);
 	if (cfg->nenv == MAX_ENV)
 		diex("--env: %d variables at most", MAX_ENV);
@@ -1570,8 +1655,10 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 			add_publish(cfg, optarg);
 			break;
 		case 'H':
-			if (optarg[0] == '\0' || strlen(optarg) > HOST_NAME_MAX)
-				diex("--hostname `%s`: 1 to %d characters",
+			if (!valid_hostname(optarg))
+				diex("--hostname `%s`: 1 to %d letters, "
+				     "digits, "
+				     "- and dots, as RFC 1123 allows",
 				     optarg, HOST_NAME_MAX);
 			cfg->hostname = optarg;
 			break;
@@ -1661,30 +1748,53 @@ static char *container_file(char *buf, const char *id, const char *file)
 /*
  * The state file: "key=value" lines that ps, exec, stop and rm read.
  * Replaced whole with each change (common/ writes a temporary file and
- * renames it), so a reader never sees half of it.
+ * renames it), so a reader never sees half of it. A value that the user
+ * typed (the image's path, the command) is escaped: a newline in it must
+ * not end its line, or a second "pid=" line would be a key of its own. A
+ * reader takes no file with a key it does not know, or one key twice
+ * (read_key()).
  */
+static const char *const state_keys[] = {
+	"id", /* 12 hexadecimal digits, the directory's name */
+	"name", /* --name, or the id */
+	"image", /* IMAGE as typed (escaped) */
+	"command", /* CMD and its arguments, their first 1 KiB (escaped) */
+	"status", /* created, running or exited */
+	"exit_code", /* the command's status, once it exited */
+	"pid", /* the container's PID 1, as the host sees it */
+	"monitor", /* the runtime, which waits for it */
+	"created", /* when, in seconds since 1970 */
+	"network", /* bridge, none or host */
+	"address", /* its address on the bridge, or "" */
+	NULL,
+};
+
 static void save_state(const struct config *cfg, const char *status, int code)
 {
-	char path[PATH_MAX], command[1024] = "", *p;
+	char path[PATH_MAX], command[1024] = "", *image, *cmd;
 	int i, n = 0;
 
 	for (i = 0; cfg->argv[i] != NULL && n < (int)sizeof(command); i++)
 		n += snprintf(command + n, sizeof(command) - n, "%s%s",
 			      i > 0 ? " " : "", cfg->argv[i]);
-	while ((p = strchr(command, '\n')) != NULL)
-		*p = ' ';
+	image = escape_value(cfg->image);
+	cmd = escape_value(command);
+	if (image == NULL || cmd == NULL)
+		die("escape the state of %s", cfg->id);
 	if (replace_file(
-		    container_file(path, cfg->id, "state"),
+		    container_file(path, cfg->id, "state"), 0600,
 		    "id=%s\nname=%s\nimage=%s\ncommand=%s\nstatus=%s\n"
 		    "exit_code=%d\npid=%d\nmonitor=%d\ncreated=%lld\n"
 		    "network=%s\naddress=%s\n",
-		    cfg->id, cfg->name, cfg->image, command, status, code,
+		    cfg->id, cfg->name, image, cmd, status, code,
 		    (int)cfg->child, (int)cfg->runtime, (long long)cfg->created,
 		    cfg->network == NET_BRIDGE ? "bridge"
 		    : cfg->network == NET_NONE ? "none"
 					       : "host",
 		    cfg->lease_fd != -1 ? inet_ntoa(cfg->address) : "") == -1)
 		die("write `%s`", path);
+	free(image);
+	free(cmd);
 }
 
 /*
@@ -1713,8 +1823,8 @@ static void create_container(struct config *cfg)
 		die("opendir `%s`", dir);
 	while (cfg->name != NULL && (e = readdir(d)) != NULL)
 		if (e->d_name[0] != '.' &&
-		    read_key(container_file(path, e->d_name, "state"), "name",
-			     value, sizeof(value)) == 0 &&
+		    read_key(container_file(path, e->d_name, "state"),
+			     state_keys, "name", value, sizeof(value)) == 0 &&
 		    strcmp(value, cfg->name) == 0)
 			diex("the name `%s` is taken by container %s",
 			     cfg->name, e->d_name);
@@ -1910,14 +2020,15 @@ static int run(int argc, char **argv)
 	remove_cgroup(&cfg);
 	release_network(&cfg);
 	save_state(&cfg, "exited", status);
-	if (cfg.remove && remove_tree(cfg.dir) == -1)
+	if (cfg.remove && remove_tree_last(cfg.dir, "state") == -1)
 		warn("remove `%s`", cfg.dir);
 	return status;
 }
 
 /*
  * Find a container by id or name: its id into id (ID_LEN + 1 bytes).
- * Unknown: one line, 125.
+ * By its id also when its state file cannot be read, so that rm can
+ * remove what is left of it. Unknown: one line, 125.
  */
 static void find_container(const char *arg, char *id)
 {
@@ -1929,11 +2040,12 @@ static void find_container(const char *arg, char *id)
 		diex("`%s` is not a container id or name", arg);
 	d = opendir(containers_dir(0));
 	while (d != NULL && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || strlen(e->d_name) != ID_LEN ||
-		    read_key(container_file(path, e->d_name, "state"), "name",
-			     name, sizeof(name)) == -1)
+		if (e->d_name[0] == '.' || strlen(e->d_name) != ID_LEN)
 			continue;
-		if (strcmp(e->d_name, arg) == 0 || strcmp(name, arg) == 0) {
+		if (strcmp(e->d_name, arg) == 0 ||
+		    (read_key(container_file(path, e->d_name, "state"),
+			      state_keys, "name", name, sizeof(name)) == 0 &&
+		     strcmp(name, arg) == 0)) {
 			strcpy(id, e->d_name);
 			closedir(d);
 			return;
@@ -1956,10 +2068,10 @@ static const char *container_status(const char *id, const char *key,
 	char path[PATH_MAX];
 	int fd;
 
-	if (read_key(container_file(path, id, "state"), "status", status,
-		     sizeof(status)) == -1)
+	if (read_key(container_file(path, id, "state"), state_keys, "status",
+		     status, sizeof(status)) == -1)
 		return "unknown";
-	if (key != NULL && read_key(path, key, value, size) == -1)
+	if (key != NULL && read_key(path, state_keys, key, value, size) == -1)
 		die("read `%s` of `%s`", key, path);
 	if (strcmp(status, "running") != 0)
 		return status;
@@ -1997,7 +2109,7 @@ static int wait_stopped(const char *id, int tenths)
  */
 static int ps(int argc, char **argv)
 {
-	char path[PATH_MAX], when[32], key[11][1024];
+	char path[PATH_MAX], when[32], key[11][PATH_MAX], *image, *command;
 	static const char *const keys[] = {"name",    "image",	   "command",
 					   "created", "exit_code", "address"};
 	const char *status;
@@ -2020,7 +2132,8 @@ static int ps(int argc, char **argv)
 			continue;
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			if (read_key(container_file(path, e->d_name, "state"),
-				     keys[i], key[i], sizeof(key[i])) == -1)
+				     state_keys, keys[i], key[i],
+				     sizeof(key[i])) == -1)
 				strcpy(key[i], "?");
 		created = atoll(key[3]);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
@@ -2030,9 +2143,16 @@ static int ps(int argc, char **argv)
 				 key[4]);
 		else
 			snprintf(key[10], sizeof(key[10]), "%s", status);
+		/* a line per container: a newline in a value shows as \n */
+		image = escape_value(key[1]);
+		command = escape_value(key[2]);
+		if (image == NULL || command == NULL)
+			die("escape the state of %s", e->d_name);
 		printf("%-12s  %-16s  %-10s  %-20.20s  %-19s  %-12s  %s\n",
-		       e->d_name, key[0], key[1], key[2], when, key[10],
+		       e->d_name, key[0], image, command, when, key[10],
 		       key[5]);
+		free(image);
+		free(command);
 	}
 	if (d != NULL)
 		closedir(d);
@@ -2187,7 +2307,7 @@ static void remove_leftovers(const char *id)
 	snprintf(cfg.cgroup, sizeof(cfg.cgroup), "%s/%s", CGROUP_PARENT,
 		 monitor);
 	remove_cgroup(&cfg);
-	cfg.state = getenv_or("NUTSHELL_STATE", STATE_DIR);
+	find_net_state(&cfg);
 	cfg.bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
 	sweep_leases(&cfg);
 }
@@ -2222,10 +2342,15 @@ static int rm(int argc, char **argv)
 				die("kill SIGKILL %s", pid);
 			wait_stopped(id, -1);
 		}
+		if (strcmp(status, "unknown") == 0 && wait_stopped(id, 0) == -1)
+			diex("container `%s`: its runtime still runs, and its "
+			     "state file cannot be read",
+			     argv[i]);
 		if (strcmp(status, "dead") == 0)
 			remove_leftovers(id);
+		/* the state last: an rm cut short can be run again */
 		if (pathf(path, "%s/%s", containers_dir(0), id) == -1 ||
-		    remove_tree(path) == -1)
+		    remove_tree_last(path, "state") == -1)
 			die("remove `%s`", path);
 		printf("%s\n", argv[i]);
 	}
@@ -2275,13 +2400,21 @@ static int images(int argc, char **argv)
  * writes, becomes images/NAME. First every member's name is checked: one
  * that is absolute or climbs out with ".." is refused, so that nothing
  * lands outside the new image (GNU tar strips such names too; we say so
- * rather than unpack something else). tar(1) unpacks into a hidden
- * directory, renamed into place when complete, never over an image.
+ * rather than unpack something else). tar(1) runs as root and keeps what
+ * the tarball says, as docker does: owners, modes, set-uid programs,
+ * device nodes. In a container they are harmless (no_new_privs, nodev).
+ * On the host they must be no one's to use: a set-uid root shell or a
+ * disk's device node that every local user could reach under images/
+ * would be a way to root. So tar unpacks into rootfs/ of a hidden
+ * directory only root may enter, and the image's own top directory,
+ * renamed into place when complete, is root's alone (0700), as docker
+ * keeps its layers under /var/lib/docker. A container never sees that
+ * mode: its "/" is its upper layer's.
  */
 static int import(int argc, char **argv)
 {
 	char *images = repo_path("images"), *tarball, dest[PATH_MAX],
-	     tmp[PATH_MAX], bad[PATH_MAX];
+	     gate[PATH_MAX], tmp[PATH_MAX], bad[PATH_MAX];
 	const char *tar[] = {"tar", "-xf", NULL, "-C", tmp, "--numeric-owner",
 			     NULL};
 
@@ -2297,7 +2430,8 @@ static int import(int argc, char **argv)
 		die("tarball `%s`", argv[1]);
 	tar[2] = tarball;
 	if (images == NULL || pathf(dest, "%s/%s", images, argv[2]) == -1 ||
-	    pathf(tmp, "%s/.%s.%d", images, argv[2], (int)getpid()) == -1)
+	    pathf(gate, "%s/.%s.%d", images, argv[2], (int)getpid()) == -1 ||
+	    pathf(tmp, "%s/rootfs", gate) == -1)
 		die("path of image `%s`", argv[2]);
 	if (access(dest, F_OK) == 0)
 		diex("image `%s` exists: %s", argv[2], dest);
@@ -2306,16 +2440,24 @@ static int import(int argc, char **argv)
 		     errno == EINVAL ? "a member would land outside the image: "
 				     : "",
 		     errno == EINVAL || errno == EIO ? bad : strerror(errno));
-	if (mkdir(tmp, 0755) == -1)
+	if (mkdir(gate, 0700) == -1)
+		die("mkdir `%s`", gate);
+	if (mkdir(tmp, 0700) == -1) {
+		remove_tree(gate);
 		die("mkdir `%s`", tmp);
+	}
 	if (runv(tar, 0) != 0) {
-		remove_tree(tmp);
+		remove_tree(gate);
 		diex("tar could not unpack `%s`", argv[1]);
 	}
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_NOREPLACE) == -1) {
-		remove_tree(tmp);
+	/* the tarball's "./" may have given the top another owner, mode */
+	if (chown(tmp, 0, 0) == -1 || chmod(tmp, 0700) == -1 ||
+	    renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_NOREPLACE) == -1) {
+		remove_tree(gate);
 		die("rename `%s` to `%s`", tmp, dest);
 	}
+	if (rmdir(gate) == -1)
+		warn("rmdir `%s`", gate);
 	printf("%s\n", argv[2]);
 	return 0;
 }

@@ -384,7 +384,7 @@ wait
 for i in $(seq 50); do ip -o link | grep -q nsh || break; sleep 0.1; done
 ip -br link
 iptables -t nat -S POSTROUTING
-echo "leases: $(ls /run/nutshell/net/nutshell0)"
+echo "leases: $(ls /run/nutshell/net/*/nutshell0)"
 ./bin/08-net --network none busybox /bin/sh -c 'ip -o link; ping -c1 127.0.0.1'
 ./bin/08-net --network host busybox ls /sys/class/net
 ./bin/08-net --hostname web1 busybox /bin/sh -c 'cat /etc/hostname /etc/hosts /etc/resolv.conf'

@@ -107,7 +107,8 @@ stale_07_cgroup() {
 	kill -KILL "$RUNTIME_PID"
 	wait_runtime
 	eventually gone "$CONTAINER_PID" # PR_SET_PDEATHSIG
-	local lease=$NUTSHELL_STATE/net/nutshell0/10.219.0.2
+	local lease
+	lease=$(net_state)/nutshell0/10.219.0.2
 	[ -f "$lease" ]
 	run in_host iptables -t nat -S PREROUTING
 	[[ $output == *"--to-destination 10.219.0.2:80"* ]]
@@ -143,7 +144,7 @@ stale_07_cgroup() {
 	run in_host iptables-save
 	[[ $output != *"comment nutshell"* ]]
 	[[ $output == *"not-ours"* ]]
-	[ ! -e "$NUTSHELL_STATE/net/nutshell0" ]
+	[ ! -e "$(net_state)/nutshell0" ]
 	net_teardown
 }
 
@@ -236,7 +237,7 @@ baseline_is() { # BASELINE
 		[ "$status" -ne 0 ]
 	done
 	[ -z "$(ls "$NUTSHELL_CONTAINERS")" ]
-	[ -z "$(find "$NUTSHELL_STATE/net" -type f ! -name '*.lock' 2>/dev/null)" ]
+	[ -z "$(find "$NUTSHELL_STATE/net" -type f ! -name '*.lock' ! -name ip_forward 2>/dev/null)" ]
 	# and again: nothing left to do
 	run in_host make -s cleanup FORCE=1
 	[ "$status" -eq 0 ]

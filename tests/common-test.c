@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -188,21 +189,60 @@ int main(int argc, char **argv)
 		printf("%s\n", buf);
 		return 0;
 	} else if (strcmp(argv[1], "replace") == 0 && argc == 4) {
-		if (replace_file(argv[2], "%s", argv[3]) == -1)
+		if (replace_file(argv[2], 0600, "%s", argv[3]) == -1)
 			return failed();
 		v = 0;
 	} else if (strcmp(argv[1], "key") == 0 && (argc == 4 || argc == 5)) {
-		/* key KEY FILE [SIZE]: SIZE bytes for the value */
-		char value[PATH_MAX];
-		size_t size = argc == 5 ? (size_t)atoll(argv[4])
-					: sizeof(value);
+		/* key KEY FILE [SIZE]: SIZE bytes for the value, of a file
+		 * whose keys are these */
+		static const char *const keys[] = {"id",    "idx",   "opts",
+						   "empty", "last",  "big",
+						   "note",  "value", NULL};
+		char value[8192];
+		size_t size = argc == 5 ? (size_t)atoll(argv[4]) : PATH_MAX;
 
 		if (size > sizeof(value))
 			diex("size %zu: at most %zu", size, sizeof(value));
-		if (read_key(argv[3], argv[2], value, size) == -1)
+		if (read_key(argv[3], keys, argv[2], value, size) == -1)
 			return failed();
 		printf("%s\n", value);
 		return 0;
+	} else if (strcmp(argv[1], "escape") == 0) {
+		char *escaped = escape_value(argv[2]);
+
+		if (escaped == NULL)
+			return failed();
+		printf("%s\n", escaped);
+		return 0;
+	} else if (strcmp(argv[1], "hostname") == 0) {
+		v = valid_hostname(argv[2]);
+	} else if ((strcmp(argv[1], "inroot") == 0 ||
+		    strcmp(argv[1], "mkdirs") == 0) &&
+		   argc == 4) {
+		/* inroot|mkdirs PATH ROOT: where it landed, below ROOT */
+		char fd_path[32], where[PATH_MAX];
+		int root = open(argv[3], O_PATH | O_DIRECTORY), fd;
+		ssize_t n;
+
+		if (root == -1)
+			return failed();
+		fd = argv[1][0] == 'i' ? open_in_root(root, argv[2], O_PATH, 0)
+				       : make_dirs_in(root, argv[2], 0755);
+		if (fd == -1)
+			return failed();
+		snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", fd);
+		n = readlink(fd_path, where, sizeof(where) - 1);
+		if (n == -1)
+			return failed();
+		where[n] = '\0';
+		printf("%s\n", strncmp(where, argv[3], strlen(argv[3])) == 0
+				       ? where + strlen(argv[3])
+				       : where);
+		return 0;
+	} else if (strcmp(argv[1], "rmlast") == 0 && argc == 4) {
+		if (remove_tree_last(argv[3], argv[2]) == -1)
+			return failed();
+		v = 0;
 	} else if (strcmp(argv[1], "rmtree") == 0) {
 		if (remove_tree(argv[2]) == -1)
 			return failed();

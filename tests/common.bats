@@ -244,12 +244,36 @@ expect() {
 @test "read_key: the value of KEY=, whole; not of a key KEY only begins" {
 	local f=$BATS_TEST_TMPDIR/state
 	printf '%s\n' idx=1 id=2 opts=a=b=c empty= >"$f"
-	printf 'last=no newline' >>"$f"
-	expect key "$f" -- id 2 idx 1 opts a=b=c empty "" last "no newline" \
+	expect key "$f" -- id 2 idx 1 opts a=b=c empty "" last ENODATA \
 		i ENODATA id= ENODATA ids ENODATA "" ENODATA
 	printf '%s\n' idx=1 >"$f"
 	expect key "$f" -- id ENODATA
 	expect key "$BATS_TEST_TMPDIR/none" -- id ENOENT
+}
+
+@test "read_key: only known keys, each once, whole lines, well escaped; else EBADMSG for every key" {
+	local f=$BATS_TEST_TMPDIR/state bad
+	# (printf's %b: the escapes below are the file's bytes)
+	for bad in 'forged=1\n' 'id=1\nid=2\n' 'idx=1\nid=1' 'idx\n' '=1\n' \
+		'id=a\\qb\n' 'id=a\\\n' 'id=a\\x0\n' 'id=a\\x00b\n' 'id=a\\xzz\n' \
+		'id=a\rb\n' 'id=a\tb\n' 'id=a\033b\n' 'idx=1\n\nid=1\n'; do
+		printf '%b' "idx=1\n$bad" >"$f"
+		expect key "$f" -- idx EBADMSG id EBADMSG
+	done
+}
+
+@test "escape_value: any value is one line that read_key gives back as it was" {
+	local ct=$BATS_FILE_TMPDIR/common-test f=$BATS_TEST_TMPDIR/state value escaped
+	for value in $'a\nid=2' $'\r\t\\' $'x\\n' $'\x01\x1b[2J\x7f' 'x=y=z' \
+		$'\xff\xfe not UTF-8' "$(printf 'long%.0s' $(seq 1500))"; do
+		escaped=$("$ct" escape "$value")
+		printf 'idx=1\nvalue=%s\nid=2\n' "$escaped" >"$f"
+		[ "$(wc -l <"$f")" -eq 3 ]
+		run "$ct" key value "$f" 8192
+		[ "$output" = "$value" ]
+		expect key "$f" -- idx 1 id 2
+	done
+	expect escape "" -- $'a\nb' 'a\nb' "\\" "\\\\" $'\x01' '\x01' $'\t\r' '\t\r' é é
 }
 
 @test "read_key: ERANGE for a value longer than its buffer, however long" {
@@ -291,6 +315,30 @@ expect() {
 	[ "$(cat "$out/dir/f")" = keep ]
 }
 
+@test "remove_tree: 1500 levels deep with 16 descriptors; what it removes last, it removes last" {
+	requires root
+	local ct=$BATS_FILE_TMPDIR/common-test d=$BATS_TEST_TMPDIR/deep c=$BATS_TEST_TMPDIR/c
+	mkdir "$d"
+	(
+		cd "$d"
+		for _ in $(seq 1500); do
+			mkdir d && touch f && cd d
+		done
+	)
+	run bash -c 'ulimit -n 16 && exec "$@"' _ "$ct" rmtree "$d"
+	[ "$output" = 0 ]
+	[ ! -e "$d" ]
+	# remove_tree_last: a failure before the end leaves the last one
+	mkdir -p "$c/a/b" "$c/m"
+	touch "$c/state" "$c/a/b/f" "$c/z"
+	mount_for_test -t tmpfs nutshell-test "$c/m"
+	expect rmlast "$c" -- state EBUSY
+	[ "$(entries "$c")" = "m state" ]
+	umount "$c/m"
+	expect rmlast "$c" -- state 0
+	[ ! -e "$c" ]
+}
+
 @test "remove_tree: a mount point below is not entered (EBUSY), the rest goes" {
 	requires root
 	local d=$BATS_TEST_TMPDIR/tree src=$BATS_TEST_TMPDIR/bind-source
@@ -313,6 +361,33 @@ expect() {
 	expect rmtree "" -- "$d" 0
 	[ ! -e "$d" ]
 	[ "$(cat "$src/f")" = keep ]
+}
+
+@test "open_in_root: symlinks and .. stay inside the root; make_dirs_in follows no symlink" {
+	local root=$BATS_TEST_TMPDIR/root out=$BATS_TEST_TMPDIR/out
+	mkdir -p "$root/etc" "$root$out" "$out"
+	touch "$root/etc/passwd"
+	ln -s "$out" "$root/abs"
+	ln -s ../../../../../../.. "$root/up"
+	ln -s ../etc "$root/etc/rel"
+	ln -s /nowhere "$root/dangling"
+	# absolute links and .. resolve as if ROOT were /
+	expect inroot "$root" -- abs "$out" up "" etc/rel/passwd /etc/passwd \
+		up/etc/passwd /etc/passwd dangling ENOENT ../../etc/passwd /etc/passwd
+	# mkdir -p below ROOT: through no symlink, not even one inside
+	expect mkdirs "$root" -- a/b/c /a/b/c etc/d /etc/d abs/x ELOOP abs ELOOP \
+		etc/rel/x ELOOP etc/passwd/x ENOTDIR a/../x EINVAL "" ""
+	[ -d "$root/a/b/c" ] && [ -d "$root/etc/d" ]
+	[ -z "$(ls -A "$out")" ] && [ ! -e "$root$out/x" ]
+}
+
+@test "valid_hostname: RFC 1123's labels, 64 characters at most" {
+	local l63 l64
+	l63=$(printf 'a%.0s' $(seq 63))
+	l64=${l63}a
+	expect hostname "" -- web1 1 a.b-c.d 1 A9 1 "$l63" 1 "$l64" 0 \
+		"$l63.a" 0 "" 0 -a 0 a- 0 a..b 0 a. 0 .a 0 $'a\nb' 0 a_b 0 "a b" 0 \
+		$'web1\n10.0.0.1 evil' 0
 }
 
 @test "safe_member: relative names without a .. component" {

@@ -234,7 +234,8 @@ common_teardown() {
 	# user's container may make one meanwhile)
 	bridged=$(bridge_index)
 	[ "$bridged" != "$BRIDGE_BEFORE" ] &&
-		[ -e "${NUTSHELL_STATE:-/nonexistent}/net/nutshell0.lock" ] || bridged=
+		[ -e "${NUTSHELL_STATE:-/nonexistent}/net/$(stat -L -c %i /proc/self/ns/net)/nutshell0.lock" ] ||
+		bridged=
 	[ -n "$procs$cgroups$renamed$bridged" ] || [ "$after" != "$MOUNTS_BEFORE" ] || return 0
 
 	# Say what was left, then undo it: processes first (they may hold the
@@ -903,6 +904,12 @@ in_host() {
 	nsenter --net="/run/netns/$HOSTNS" "$@"
 }
 
+# The runtime's state for the test's host namespace (NUTSHELL_STATE/net/
+# <the namespace's inode>): the bridge's lock, its leases, ip_forward.
+net_state() {
+	echo "$NUTSHELL_STATE/net/$(stat -L -c %i "/run/netns/$HOSTNS")"
+}
+
 # The "outside": a second namespace, 192.0.2.2, behind the host's 192.0.2.1.
 make_outside() {
 	OUTNS=$HOSTNS-out
@@ -928,7 +935,7 @@ net_leftovers() {
 		echo "a container's veth is left" >&2
 		return 1
 	fi
-	leases=$(find "$NUTSHELL_STATE/net" -type f ! -name '*.lock' 2>/dev/null)
+	leases=$(find "$NUTSHELL_STATE/net" -type f ! -name '*.lock' ! -name ip_forward 2>/dev/null)
 	if [ -n "$leases" ]; then
 		echo "leases left: $leases" >&2
 		return 1
