@@ -76,6 +76,9 @@ static void mount_proc(void)
  * removes it even if a process the command left behind still has a file
  * open in it. EINVAL means nothing is mounted there, ENOENT that the image
  * has no /proc: either way the child failed before it mounted anything.
+ * UMOUNT_NOFOLLOW: if the image's /proc is a symlink, ours would resolve
+ * against the host's "/" and unmount whatever the image names there,
+ * /sys/fs/cgroup say; the child's mount, made in the chroot, is not there.
  */
 static void unmount_proc(const char *rootfs)
 {
@@ -83,8 +86,8 @@ static void unmount_proc(const char *rootfs)
 
 	if (asprintf(&path, "%s/proc", rootfs) == -1)
 		die("asprintf");
-	if (umount2(path, MNT_DETACH) == -1 && errno != EINVAL &&
-	    errno != ENOENT)
+	if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == -1 &&
+	    errno != EINVAL && errno != ENOENT)
 		die("umount `%s`", path);
 	free(path);
 }

@@ -99,7 +99,9 @@ static void set_hostname(const char *hostname)
  * ROOTFS/proc (the gap step 06 closes), so remove it here. MNT_DETACH works
  * even if a leftover process has a file open in it; EINVAL means nothing is
  * mounted there, as on a host whose "/" is private, ENOENT that the image
- * has no /proc.
+ * has no /proc. UMOUNT_NOFOLLOW: if the image's /proc is a symlink, ours
+ * would resolve against the host's "/" and unmount whatever the image
+ * names there; the child's mount, made in the chroot, is not there.
  */
 static void unmount_proc(const char *rootfs)
 {
@@ -107,8 +109,8 @@ static void unmount_proc(const char *rootfs)
 
 	if (asprintf(&path, "%s/proc", rootfs) == -1)
 		die("asprintf");
-	if (umount2(path, MNT_DETACH) == -1 && errno != EINVAL &&
-	    errno != ENOENT)
+	if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == -1 &&
+	    errno != EINVAL && errno != ENOENT)
 		die("umount `%s`", path);
 	free(path);
 }

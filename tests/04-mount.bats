@@ -188,6 +188,10 @@ image_copy() {
 # so that a bug in this step's copy of a lesson fails here
 # (tests/mutants.bats shows that each helper catches one).
 
+@test "property of 04: an image's /proc that is a symlink unmounts nothing of the host's" {
+	assert_proc_symlink_unmounts_nothing ./bin/04-mount
+}
+
 @test "carried from 02: a script without \"#!\" and 150000 arguments runs: the stack fits them" {
 	copy_image "$BATS_TEST_TMPDIR/rootfs"
 	assert_big_argv ./bin/04-mount "$BATS_TEST_TMPDIR/rootfs"

@@ -114,6 +114,10 @@ teardown() {
 	[ "$status" -eq 1 ]
 }
 
+@test "carried from 04: an image's /proc that is a symlink unmounts nothing of the host's" {
+	assert_proc_symlink_unmounts_nothing ./bin/05-allns
+}
+
 @test "without root: one line that says so, and 125" {
 	assert_needs_root ./bin/05-allns busybox
 }

@@ -233,15 +233,36 @@ outside_listens() { # PORT
 	[[ $output != *DNAT* ]]
 }
 
+@test "leases belong to a network namespace: cleanup --network in another one keeps this one's live lease" {
+	local other=$HOSTNS-other
+	start_container "$NET" busybox sleep 30
+	[ -f "$(net_state)/nutshell0/10.219.0.2" ]
+	# a second namespace, with the same state directory
+	ip netns add "$other"
+	run nsenter --net="/run/netns/$other" scripts/cleanup --network
+	ip netns del "$other"
+	[ "$status" -eq 0 ]
+	[ -f "$(net_state)/nutshell0/10.219.0.2" ]
+	run "$NET" busybox /bin/sh -c "$(eth0_address)"
+	[ "$output" = 10.219.0.3 ]
+	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+}
+
 @test "bad --network, -p or --hostname: one line, 125, and nothing made" {
 	local bad
 	for bad in "--network bridged" "--network" "-p 80" "-p 0:80" "-p 8080:80/sctp" \
-		"--network none -p 8080:80" "--hostname $(printf 'x%.0s' $(seq 65))"; do
+		"--network none -p 8080:80" "--hostname $(printf 'x%.0s' $(seq 65))" \
+		"--hostname -web1" "--hostname web_1" "--hostname a..b"; do
 		# shellcheck disable=SC2086 # split the option from its value
 		run "$NET" $bad busybox /bin/true
 		[ "$status" -eq 125 ]
 		[ "${#lines[@]}" -eq 1 ]
 	done
+	# a newline would add a line to /etc/hosts; the error is still one line
+	run "$NET" --hostname $'web1\n10.0.0.1 evil' busybox /bin/true
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
 	[ ! -e "$NUTSHELL_STATE/net" ]
 	run in_host ip -o link show
 	[ "${#lines[@]}" -eq 1 ] # lo

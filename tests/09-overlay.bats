@@ -30,6 +30,15 @@ state_of() { # ID KEY
 	sed -n "s/^$2=//p" "$NUTSHELL_CONTAINERS/$1/state"
 }
 
+# VALUE as the runtime escapes it in its state and in ps: backslash,
+# newline, carriage return and tab (the control bytes these tests use).
+escaped() { # VALUE
+	local v=${1//\\/\\\\}
+	v=${v//$'\n'/\\n}
+	v=${v//$'\r'/\\r}
+	printf '%s' "${v//$'\t'/\\t}"
+}
+
 # What the containers' directory holds, once every container is removed:
 # the lock of the directory, nothing else.
 assert_no_containers() {
@@ -272,6 +281,152 @@ PY
 	[ "$output" = "" ]
 }
 
+@test "import: a tarball's set-uid root file and device node are out of every other user's reach; the image, root's alone, runs" {
+	local name=hostile-$$-$BATS_SUITE_TEST_NUMBER tarball=$BATS_TEST_TMPDIR/hostile.tar
+	tar -C "$IMAGE" -cf "$tarball" .
+	# a set-uid root copy of busybox, a disk's device node open to all,
+	# and a top directory that claims to be uid 1000's, mode 0777
+	python3 - "$tarball" "$IMAGE/bin/busybox" <<-'PY'
+		import sys, tarfile
+		with tarfile.open(sys.argv[1], "a") as t:
+		    top = tarfile.TarInfo("./")
+		    top.type, top.mode, top.uid = tarfile.DIRTYPE, 0o777, 1000
+		    t.addfile(top)
+		    suid = t.gettarinfo(sys.argv[2], "bin/suid-sh")
+		    suid.mode, suid.uid, suid.gid = 0o4755, 0, 0
+		    with open(sys.argv[2], "rb") as f:
+		        t.addfile(suid, f)
+		    disk = tarfile.TarInfo("disk")
+		    disk.type, disk.mode, disk.devmajor, disk.devminor = tarfile.BLKTYPE, 0o666, 7, 0
+		    t.addfile(disk)
+	PY
+	run strace -f -qq -e trace=mkdir -e signal=none "$NET" import "$tarball" "$name"
+	rm_image() { rm -rf "${REPO:?}/images/$name"; }
+	[ "$status" -eq 0 ]
+	# unpacked below a directory only root may enter, from its creation on
+	[[ $output == *"mkdir(\"$REPO/images/.$name."*"\", 0700) = 0"* ]]
+	[[ $output == *"/rootfs\", 0700) = 0"* ]]
+	[ "$(stat -c '%a %u %g' "images/$name")" = "700 0 0" ]
+	run find images -maxdepth 1 -name ".$name*"
+	[ "$output" = "" ]
+	# another user reaches none of it
+	run setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+		sh -c "ls images/$name/; test -e images/$name/bin/suid-sh && echo reached; cat images/$name/disk && echo read"
+	[[ $output != *reached* ]] && [[ $output != *read* ]]
+	# the container sees what the tarball says, and "/" as its upper
+	# layer's, 0755
+	run "$RUN" "$name" stat -c '%a %u %F' / /bin/suid-sh /disk
+	rm_image
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '755 0 directory\n4755 0 regular file\n666 0 block special file')" ]
+}
+
+@test "attack: the image's symlinks lead nowhere on the host; a FIFO where a file is mounted is refused at once" {
+	local img=$BATS_TEST_TMPDIR/hostile host=$BATS_TEST_TMPDIR/host-dir
+	mkdir "$host"
+	copy_image "$img"
+	# /etc a symlink to a directory of the host: the runtime would make
+	# its hosts, hostname and resolv.conf there, as root
+	mv "$img/etc" "$img/etc.real"
+	ln -s "$host" "$img/etc"
+	run "$NET" run --rm "$img" true
+	[ "$status" -eq 125 ]
+	[ -z "$(ls -A "$host")" ]
+	# /etc/hosts and /etc/hostname leading out, absolutely and with ..:
+	# resolved inside the image, as if it were "/"
+	rm "$img/etc"
+	mv "$img/etc.real" "$img/etc"
+	mkdir -p "$img$host"
+	ln -sf "$host/hosts" "$img/etc/hosts"
+	ln -sf "../../../../../../../../..$host/hostname" "$img/etc/hostname"
+	run "$NET" run --rm --hostname web1 "$img" cat /etc/hostname "$host/hostname"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'web1\nweb1')" ]
+	[ -z "$(ls -A "$host")" ] && [ -z "$(ls -A "$img$host")" ]
+	# a FIFO: opened to mount on, it would block the runtime for ever
+	rm "$img/etc/hosts"
+	mkfifo "$img/etc/hosts"
+	run timeout 20 "$NET" run --rm "$img" true
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	assert_no_containers
+}
+
+@test "-v: a target that is a symlink of the image, or below one, is never followed: 125, nothing made on the host" {
+	local img=$BATS_TEST_TMPDIR/hostile host=$BATS_TEST_TMPDIR/host-dir vol=$BATS_TEST_TMPDIR/vol
+	mkdir "$host" "$vol"
+	copy_image "$img"
+	ln -s "$host" "$img/abs"
+	ln -s "../../../../../../../..$host" "$img/rel"
+	local target
+	for target in /abs /abs/x /rel/x/y; do
+		run "$NET" run --rm -v "$vol:$target" "$img" true
+		[ "$status" -eq 125 ]
+		[ "${#lines[@]}" -eq 1 ]
+	done
+	[ -z "$(ls -A "$host")" ]
+	assert_no_containers
+}
+
+@test "hostile values: an IMAGE path, a command and -e with newlines, =, non-UTF-8 bytes, 2000 characters: stored as given, no state line forged" {
+	local dir=$BATS_TEST_TMPDIR img canary id i
+	# a process of the test's: a forged pid= would have stop signal it
+	sleep 1000 3>&- &
+	canary=$!
+	for i in $(seq 9); do
+		dir+=/$(printf "d$i%.0s" $(seq 100))
+	done
+	img=$dir/$(printf 'img\npid=%s\ncaps=1ffffffffff\nseccomp=0\nno_new_privs=0\r=\xff' "$canary")
+	mkdir -p "$dir"
+	cp -a "$IMAGE" "$img"
+	run "$NET" run -d --name hostile -e $'MULTI=a\nb=c' "$img" \
+		sh -c 'exec sleep 1000' $'x\npid=1' $'\xfe'
+	[ "$status" -eq 0 ]
+	id=$output
+	# every key once
+	[ -z "$(cut -d= -f1 "$NUTSHELL_CONTAINERS/$id/state" | sort | uniq -d)" ]
+	# ps: one line, and the values escaped in it
+	run "$NET" ps
+	[ "${#lines[@]}" -eq 2 ]
+	[[ ${lines[1]} == *"$(escaped "$img")"* ]]
+	[[ ${lines[1]} == *'sh -c exec sleep 100'* ]]
+	# exec: the container's namespaces and environment
+	run "$NET" exec hostile sh -c 'hostname; echo "$MULTI"'
+	[ "$output" = "$(printf 'nutshell\na\nb=c')" ]
+	if [ "$(step_under_test 09-overlay)" = 10-caps-seccomp ]; then
+		assert_hardened "$NET" exec hostile
+	fi
+	run "$NET" stop -t 0 hostile
+	[ "$status" -eq 0 ]
+	running "$canary"
+	run "$NET" rm hostile
+	[ "$status" -eq 0 ]
+	running "$canary"
+	kill "$canary"
+	assert_no_containers
+}
+
+@test "rm: a container's 1200-level tree goes with 64 descriptors; an rm cut short leaves it named, and a second rm finishes" {
+	local id busy
+	run "$NET" run --name deep busybox sh -c 'i=0; while [ $i -lt 1200 ]; do mkdir d && cd d || exit; i=$((i + 1)); done'
+	[ "$status" -eq 0 ]
+	id=$(container_id deep)
+	# cut short: a mount in its upper layer (EBUSY), where the runtime
+	# does not go
+	busy=$NUTSHELL_CONTAINERS/$id/upper/busy
+	mkdir "$busy"
+	mount -t tmpfs busy "$busy"
+	run bash -c 'ulimit -n 64 && exec "$@"' _ "$NET" rm deep
+	umount "$busy"
+	[ "$status" -eq 125 ]
+	[ ! -e "$NUTSHELL_CONTAINERS/$id/upper/d" ]
+	run "$NET" ps -a
+	[[ ${lines[1]} == "$id  deep "* ]]
+	run bash -c 'ulimit -n 64 && exec "$@"' _ "$NET" rm deep
+	[ "$status" -eq 0 ]
+	assert_no_containers
+}
+
 @test "10 containers at once from one image all work; rm of all of them leaves nothing" {
 	local i
 	for i in $(seq 10); do
@@ -292,7 +447,7 @@ PY
 
 @test "bad names and ids, a taken name, a missing image: one line, 125, nothing made" {
 	local bad
-	for bad in ../x a/b "" "$(printf 'x%.0s' $(seq 65))" .hidden; do
+	for bad in ../x a/b "" "$(printf 'x%.0s' $(seq 65))" .hidden $'a\nb'; do
 		run "$NET" run --name "$bad" busybox true
 		[ "$status" -eq 125 ]
 		[ "${#lines[@]}" -eq 1 ]
@@ -302,6 +457,12 @@ PY
 		[ "$status" -eq 125 ]
 		run "$NET" import /dev/null "$bad"
 		[ "$status" -eq 125 ]
+	done
+	# a hostname is RFC 1123's: a newline would be a line of /etc/hosts
+	for bad in $'web1\n10.0.0.1 evil' -web1 web_1 a..b; do
+		run "$NET" run --hostname "$bad" busybox true
+		[ "$status" -eq 125 ]
+		[ "${#lines[@]}" -eq 1 ]
 	done
 	run "$NET" run no-such-image true
 	[ "$status" -eq 125 ]

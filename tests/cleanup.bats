@@ -123,10 +123,13 @@ stale_07_cgroup() {
 	net_teardown
 }
 
-@test "cleanup --network removes the bridge and the rules with our comment, and only those" {
+@test "cleanup --network removes the bridge and the rules with our comment, and only those; forwarding goes back off" {
 	net_setup 08-net
 	in_host iptables -A FORWARD -j ACCEPT -m comment --comment not-ours
+	# a new network namespace forwards nothing; the runtime turns it on
+	[ "$(in_host cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
 	start_container "$NET" busybox sleep 30
+	[ "$(in_host cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
 	# while a container is on the bridge, the bridge stays
 	run in_host scripts/cleanup --network
 	[ "$status" -eq 0 ]
@@ -139,6 +142,8 @@ stale_07_cgroup() {
 	done
 	run in_host scripts/cleanup --network
 	[ "$status" -eq 0 ]
+	[[ $output == *"net.ipv4.ip_forward=0"* ]]
+	[ "$(in_host cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
 	run in_host ip link show nutshell0
 	[ "$status" -ne 0 ]
 	run in_host iptables-save

@@ -642,6 +642,22 @@ assert_pid1_and_hostname() { # RUNNER...
 	[ "$(hostname)" = "$before" ]
 }
 
+# 04 and 05: once the command ends the runtime unmounts ROOTFS/proc on
+# the host. An image whose /proc is a symlink to a host mount point must
+# not make it unmount that: here a tmpfs of the test's own, in a mount
+# namespace of its own, named by an absolute symlink in a copy of the
+# image.
+assert_proc_symlink_unmounts_nothing() { # BIN
+	local rootfs=$BATS_TEST_TMPDIR/proc-link target=$BATS_TEST_TMPDIR/host-mount
+	copy_image "$rootfs"
+	rmdir "$rootfs/proc"
+	ln -s "$target" "$rootfs/proc"
+	mkdir "$target"
+	run unshare -m sh -c 'mount -t tmpfs host-mount "$1" && "$2" "$3" /bin/true
+		mountpoint -q "$1" && echo "still mounted"' _ "$target" "$1" "$rootfs"
+	[[ $output == *"still mounted"* ]]
+}
+
 # 06: on a host whose / is shared (made so in a throwaway mount
 # namespace), a mount made inside stays inside: no mount at all appears
 # under the image, neither that one nor /proc.

@@ -118,6 +118,13 @@ carriers() { # FROM
 	done
 }
 
+@test "04 and 05: the umount of ROOTFS/proc follows the image's symlink" {
+	local nn
+	for nn in 04 05; do
+		fails assert_proc_symlink_unmounts_nothing "$(mutant "$nn" 's/MNT_DETACH | UMOUNT_NOFOLLOW/MNT_DETACH/')"
+	done
+}
+
 @test "05 on: a namespace flag missing from clone_flags" {
 	local nn own="ipc mnt net pid uts" flag
 	for nn in $(carriers 05); do
