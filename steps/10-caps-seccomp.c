@@ -1764,7 +1764,8 @@ static void save_forwarding(const struct config *cfg)
  * daemon starts: `ip link add BRIDGE type bridge`, its address, up, and
  * NAT; under a lock, so that of many runtimes starting at once one makes
  * it and the others find it ready. Forwarding between interfaces is off
- * in a new network namespace, and on few hosts: on, at every run.
+ * on most hosts (and so in a new network namespace, which starts with
+ * the host's setting): on, at every run.
  */
 static void setup_bridge(const struct config *cfg, int nl)
 {

@@ -237,6 +237,9 @@ outside_listens() { # PORT
 	local other=$HOSTNS-other
 	start_container "$NET" busybox sleep 30
 	[ -f "$(net_state)/nutshell0/10.219.0.2" ]
+	# root's alone: the state directories, the lease and the lock
+	[ "$(stat -c %a "$NUTSHELL_STATE" "$(net_state)" "$(net_state)/nutshell0"{,.lock,/10.219.0.2} |
+		sort -u | paste -sd ' ')" = "600 700" ]
 	# a second namespace, with the same state directory
 	ip netns add "$other"
 	run nsenter --net="/run/netns/$other" scripts/cleanup --network

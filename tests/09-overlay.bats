@@ -126,6 +126,9 @@ assert_no_containers() {
 	id=$output
 	[[ $id =~ ^[0-9a-f]{12}$ ]]
 	[ "$(state_of "$id" status)" = running ]
+	# root's alone: its directory, state, environment, log and lock
+	[ "$(stat -c %a "$NUTSHELL_CONTAINERS/$id" "$NUTSHELL_CONTAINERS/$id"/{state,env,log,lock} |
+		sort -u | paste -sd ' ')" = "600 700" ]
 	run "$NET" ps
 	[[ ${lines[1]} == "$id  bg "*running*10.219.0.2 ]]
 	eventually grep -qx started "$NUTSHELL_CONTAINERS/$id/log"

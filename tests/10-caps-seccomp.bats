@@ -609,7 +609,11 @@ kill_rootless_monitor() { # ID
 @test "rootless: bridge and host networking, and import, are refused in one line; nothing is made" {
 	rootless_setup
 	local args
-	for args in "busybox true" "--network host busybox true" "-p 8080:80 busybox true"; do
+	# an image as import leaves one: root's alone
+	cp -a "$IMAGE" "$BATS_TEST_TMPDIR/rootless/images/imported"
+	chmod 700 "$BATS_TEST_TMPDIR/rootless/images/imported"
+	for args in "busybox true" "--network host busybox true" "-p 8080:80 busybox true" \
+		"--network none imported true"; do
 		# word splitting: the arguments
 		# shellcheck disable=SC2086
 		run "$ROOTLESS" run $args
