@@ -372,7 +372,7 @@ PY
 }
 
 @test "hostile values: an IMAGE path, a command and -e with newlines, =, non-UTF-8 bytes, 2000 characters: stored as given, no state line forged" {
-	local dir=$BATS_TEST_TMPDIR img canary id i
+	local dir=$BATS_TEST_TMPDIR img canary id i vol long
 	# a process of the test's: a forged pid= would have stop signal it
 	sleep 1000 3>&- &
 	canary=$!
@@ -382,8 +382,11 @@ PY
 	img=$dir/$(printf 'img\npid=%s\ncaps=1ffffffffff\nseccomp=0\nno_new_privs=0\r=\xff' "$canary")
 	mkdir -p "$dir"
 	cp -a "$IMAGE" "$img"
-	run "$NET" run -d --name hostile -e $'MULTI=a\nb=c' "$img" \
-		sh -c 'exec sleep 1000' $'x\npid=1' $'\xfe'
+	vol=$BATS_TEST_TMPDIR/$'vol\npid=1=\xff'
+	mkdir "$vol"
+	long=$(printf 'v%.0s' $(seq 65536))
+	run "$NET" run -d --name hostile -e $'MULTI=a\nb=c' -e "LONG=$long" -e $'BYTES=\xff\r' \
+		-v "$vol:/vol" "$img" sh -c 'exec sleep 1000' $'x\npid=1' $'\xfe'
 	[ "$status" -eq 0 ]
 	id=$output
 	# every key once
@@ -393,9 +396,14 @@ PY
 	[ "${#lines[@]}" -eq 2 ]
 	[[ ${lines[1]} == *"$(escaped "$img")"* ]]
 	[[ ${lines[1]} == *'sh -c exec sleep 100'* ]]
-	# exec: the container's namespaces and environment
-	run "$NET" exec hostile sh -c 'hostname; echo "$MULTI"'
+	# exec: the container's namespaces, environment and volume
+	run "$NET" exec hostile sh -c 'hostname; echo "$MULTI"; touch /vol/made'
 	[ "$output" = "$(printf 'nutshell\na\nb=c')" ]
+	[ -e "$vol/made" ]
+	run "$NET" exec hostile sh -c 'echo "$LONG"'
+	[ "$output" = "$long" ]
+	run "$NET" exec hostile sh -c 'echo "$BYTES"'
+	[ "$output" = $'\xff\r' ]
 	if [ "$(step_under_test 09-overlay)" = 10-caps-seccomp ]; then
 		assert_hardened "$NET" exec hostile
 	fi
@@ -406,6 +414,22 @@ PY
 	[ "$status" -eq 0 ]
 	running "$canary"
 	kill "$canary"
+	assert_no_containers
+}
+
+@test "hostile values: every option that names something closed refuses a newline, a carriage return, 2000 characters: one line, 125, nothing made" {
+	local long bad opt
+	long=$(printf 'x%.0s' $(seq 2000))
+	for bad in $'web\n1' $'web\r' "$long"; do
+		for opt in --name --hostname --network --publish --cap-add --cap-drop --security-opt; do
+			run "$NET" run "$opt" "$bad" busybox true
+			[ "$status" -eq 125 ]
+			[ "${#lines[@]}" -eq 1 ]
+		done
+		run "$NET" run -v "/tmp:$bad" busybox true
+		[ "$status" -eq 125 ]
+		[ "${#lines[@]}" -eq 1 ]
+	done
 	assert_no_containers
 }
 
