@@ -42,8 +42,13 @@ static const struct probe {
 	{"mount", __NR_mount, {BAD, BAD, BAD, 0, 0}},
 	{"umount2", __NR_umount2, {BAD, 0xffff}},
 	{"fsopen", __NR_fsopen, {BAD, 0xffff}},
+	/* a negative fd, or flags no kernel knows: EINVAL */
+	{"fsconfig", __NR_fsconfig, {-1, 0xffff, 0, 0, 0}},
+	{"fsmount", __NR_fsmount, {-1, 0xffffffff, 0}},
+	{"fspick", __NR_fspick, {-1, BAD, 0xffffffff}},
 	{"open_tree", __NR_open_tree, {-1, BAD, 0xffffffff}},
 	{"move_mount", __NR_move_mount, {-1, BAD, -1, BAD, 0xffffffff}},
+	{"mount_setattr", __NR_mount_setattr, {-1, BAD, 0xffffffff, BAD, 0}},
 	{"pivot_root", __NR_pivot_root, {BAD, BAD}},
 	{"swapon", __NR_swapon, {BAD, 0}},
 	{"swapoff", __NR_swapoff, {BAD}},
@@ -60,8 +65,13 @@ static const struct probe {
 	{"clone-newuser", __NR_clone, {CLONE_NEWUSER | CLONE_FS, 0, 0, 0, 0}},
 	{"clone3", __NR_clone3, {0, 0}},
 	{"io_uring_setup", __NR_io_uring_setup, {0, BAD}},
+	{"io_uring_enter", __NR_io_uring_enter, {-1, 0, 0, 0xffffffff, 0, 0}},
+	{"io_uring_register", __NR_io_uring_register, {-1, 0xffff, 0, 0}},
 	{"acct", __NR_acct, {BAD}},
 	{"quotactl", __NR_quotactl, {-1, BAD, 0, BAD}},
+	{"quotactl_fd", __NR_quotactl_fd, {-1, 0, 0, BAD}},
+	/* gone from Linux 6.10 on: ENOSYS there */
+	{"lookup_dcookie", __NR_lookup_dcookie, {0, BAD, 0}},
 	{"personality", __NR_personality, {0x0400000}},
 	{"tiocsti", __NR_ioctl, {-1, TIOCSTI, 0}},
 	/* the same request with high bits set: the filter looks at the
@@ -72,6 +82,18 @@ static const struct probe {
 #ifdef __NR_iopl
 	{"iopl", __NR_iopl, {4}},
 	{"ioperm", __NR_ioperm, {-1, 1, 0}},
+#endif
+#ifdef __NR_uselib
+	/* obsolete calls: most are ENOSYS on any recent kernel. ustat of
+	 * device 0, which no filesystem has: EINVAL */
+	{"uselib", __NR_uselib, {BAD}},
+	{"_sysctl", __NR__sysctl, {BAD}},
+	{"create_module", __NR_create_module, {BAD, 0}},
+	{"get_kernel_syms", __NR_get_kernel_syms, {BAD}},
+	{"query_module", __NR_query_module, {BAD, 0, BAD, 0, BAD}},
+	{"nfsservctl", __NR_nfsservctl, {0xffff, BAD, BAD}},
+	{"ustat", __NR_ustat, {0, BAD}},
+	{"sysfs", __NR_sysfs, {0xffff, 0, 0}},
 #endif
 #ifdef __X32_SYSCALL_BIT
 	{"x32-getpid", __X32_SYSCALL_BIT | __NR_getpid, {0}},
