@@ -303,6 +303,22 @@ exe_attack() { # RUNTIME TRY
 	}
 }
 
+@test "property of 10: a 32-bit call (int 0x80) kills the process, the filter's architecture check; in 09 it reaches the kernel" {
+	[ "$(uname -m)" = x86_64 ] || skip "x86-64's 32-bit calls"
+	[ -e /proc/sys/abi/vsyscall32 ] || skip "a kernel without IA32 emulation"
+	# i386's keyctl is 288, x86-64's accept4: a filter that looked at
+	# the number alone would let it through
+	run "$RUN09" "${PROBE[@]}" busybox /probe/try-syscall i386-getpid i386-keyctl
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'i386-getpid ok\ni386-keyctl EOPNOTSUPP')" ]
+	local call
+	for call in i386-getpid i386-keyctl; do
+		run "$RUN" --cap-add ALL "${PROBE[@]}" busybox /probe/try-syscall getpid "$call" getpid
+		[ "$status" -eq 159 ] # SIGSYS
+		[ "$output" = "getpid ok" ]
+	done
+}
+
 @test "08-net's tests pass against 10" {
 	assert_earlier_file_passes 08-net.bats 15
 }
