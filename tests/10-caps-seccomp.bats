@@ -370,6 +370,26 @@ join_attack() { # RUNTIME
 	[ "$output" = "$(printf 'CapEff: %s\ndone' "$DEFAULT_CAPS")" ]
 }
 
+@test "--userns: uid_map from root's range in /etc/subuid, gid_map from its range in /etc/subgid" {
+	[ -f /etc/subuid ] && [ -f /etc/subgid ] || skip "no /etc/subuid and /etc/subgid to bind the test's over"
+	userns_reachable
+	local vol=$BATS_TEST_TMPDIR/vol
+	mkdir "$vol"
+	chmod 777 "$vol"
+	# two different ranges, root's after another user's; the larger one
+	# is cut to 65536
+	printf 'nobody:100000:65536\nroot:1100000000:65536\n' >"$BATS_TEST_TMPDIR/subuid"
+	printf 'root:1200000000:70000\n' >"$BATS_TEST_TMPDIR/subgid"
+	# the host's files stay as they are: the test's, bound over them in
+	# a mount namespace of its own
+	run unshare -m sh -c 'mount --bind "$1/subuid" /etc/subuid && mount --bind "$1/subgid" /etc/subgid &&
+		shift && exec "$@"' _ "$BATS_TEST_TMPDIR" "$RUN" --userns -v "$vol:/vol" busybox \
+		sh -c 'cat /proc/self/uid_map /proc/self/gid_map; touch /vol/made'
+	[ "$status" -eq 0 ]
+	[ "$(tr -s " " <<<"$output" | sed "s/^ //")" = "$(printf '0 1100000000 65536\n0 1200000000 65536')" ]
+	[ "$(stat -c %u:%g "$vol/made")" = 1100000000:1200000000 ]
+}
+
 @test "08-net's tests pass against 10" {
 	assert_earlier_file_passes 08-net.bats 15
 }
