@@ -392,6 +392,16 @@ PY
 	assert_no_containers
 }
 
+@test "exec: the command gets the container's environment (run's -e, PATH, HOSTNAME, HOME, TERM), none of the caller's" {
+	local id
+	id=$(env TERM=xterm "$NET" run -d --hostname web1 -e FROM_RUN=1 busybox sleep 1000)
+	run env CALLER_SECRET=x TERM=dumb HOME=/caller "$NET" exec "$id" env
+	"$NET" rm -f "$id"
+	[ "$status" -eq 0 ]
+	[ "$(sort <<<"$output")" = "$(printf '%s\n' FROM_RUN=1 HOME=/root HOSTNAME=web1 \
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm)" ]
+}
+
 @test "-h: the usage with every verb; without root: one line, 125" {
 	own_program 09-overlay
 	run "$NET" --help
