@@ -402,6 +402,46 @@ PY
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm)" ]
 }
 
+@test "8 runs at once with one --name: one wins, the others fail with 125, the name taken; rm leaves nothing" {
+	requires strace
+	local i pid pids=() code won=0 lost=0
+	mkdir "$BATS_TEST_TMPDIR/race"
+	# Each stops itself, then all go on at once. strace holds each
+	# runtime for 0.5 s in its first rename(), the one that puts its new
+	# container's state file in place: the others look for the name
+	# meanwhile, and must wait for that (the containers' lock).
+	for i in $(seq 8); do
+		sh -c 'kill -STOP $$ && exec "$@"' _ strace -f -qq -o /dev/null -e signal=none \
+			-e trace=rename,renameat,renameat2 \
+			-e inject=rename,renameat,renameat2:delay_enter=500000:when=1 \
+			"$NET" run --name same busybox true >"$BATS_TEST_TMPDIR/race/$i" 2>&1 3>&- &
+		pids+=($!)
+	done
+	for pid in "${pids[@]}"; do
+		eventually grep -q '^State:.*stopped' "/proc/$pid/status"
+	done
+	kill -CONT "${pids[@]}"
+	for i in $(seq 8); do
+		code=0
+		wait "${pids[i - 1]}" || code=$?
+		if [ "$code" -eq 0 ]; then
+			won=$((won + 1))
+		else
+			[ "$code" -eq 125 ]
+			grep -q taken "$BATS_TEST_TMPDIR/race/$i"
+			lost=$((lost + 1))
+		fi
+	done
+	[ "$won" -eq 1 ]
+	[ "$lost" -eq 7 ]
+	run "$NET" ps -a
+	[ "${#lines[@]}" -eq 2 ]
+	[[ ${lines[1]} == *" same "* ]]
+	run "$NET" rm same
+	[ "$status" -eq 0 ]
+	assert_no_containers
+}
+
 @test "-h: the usage with every verb; without root: one line, 125" {
 	own_program 09-overlay
 	run "$NET" --help
