@@ -442,6 +442,18 @@ PY
 	assert_no_containers
 }
 
+@test "carried from 08: -p 8080:80: a client outside reaches the container's server through the host, whose FORWARD policy is DROP" {
+	carried # tests/10-caps-seccomp.bats runs 08-net.bats's
+	make_outside
+	in_host iptables -P FORWARD DROP
+	start_container "$RUN" -p 8080:80 --hostname served-from-inside busybox httpd -f -p 80 -h /etc
+	# (a connection the host drops would wait minutes: timeout)
+	run timeout 10 ip netns exec "$OUTNS" bash -c 'for i in 1 2 3 4 5; do exec 3<>/dev/tcp/192.0.2.1/8080 && break; sleep 0.2; done; printf "GET /hostname HTTP/1.0\r\n\r\n" >&3; cat <&3'
+	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+	[ "${lines[-1]}" = served-from-inside ]
+}
+
 @test "-h: the usage with every verb; without root: one line, 125" {
 	own_program 09-overlay
 	run "$NET" --help
