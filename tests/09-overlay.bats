@@ -581,6 +581,68 @@ PY
 	assert_no_containers
 }
 
+@test "exec: the command gets the container's environment (run's -e, PATH, HOSTNAME, HOME, TERM), none of the caller's" {
+	local id
+	id=$(env TERM=xterm "$NET" run -d --hostname web1 -e FROM_RUN=1 busybox sleep 1000)
+	run env CALLER_SECRET=x TERM=dumb HOME=/caller "$NET" exec "$id" env
+	"$NET" rm -f "$id"
+	[ "$status" -eq 0 ]
+	[ "$(sort <<<"$output")" = "$(printf '%s\n' FROM_RUN=1 HOME=/root HOSTNAME=web1 \
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm)" ]
+}
+
+@test "8 runs at once with one --name: one wins, the others fail with 125, the name taken; rm leaves nothing" {
+	requires strace
+	local i pid pids=() code won=0 lost=0
+	mkdir "$BATS_TEST_TMPDIR/race"
+	# Each stops itself, then all go on at once. strace holds each
+	# runtime for 0.5 s in its first rename(), the one that puts its new
+	# container's state file in place: the others look for the name
+	# meanwhile, and must wait for that (the containers' lock).
+	for i in $(seq 8); do
+		sh -c 'kill -STOP $$ && exec "$@"' _ strace -f -qq -o /dev/null -e signal=none \
+			-e trace=rename,renameat,renameat2 \
+			-e inject=rename,renameat,renameat2:delay_enter=500000:when=1 \
+			"$NET" run --name same busybox true >"$BATS_TEST_TMPDIR/race/$i" 2>&1 3>&- &
+		pids+=($!)
+	done
+	for pid in "${pids[@]}"; do
+		eventually grep -q '^State:.*stopped' "/proc/$pid/status"
+	done
+	kill -CONT "${pids[@]}"
+	for i in $(seq 8); do
+		code=0
+		wait "${pids[i - 1]}" || code=$?
+		if [ "$code" -eq 0 ]; then
+			won=$((won + 1))
+		else
+			[ "$code" -eq 125 ]
+			grep -q taken "$BATS_TEST_TMPDIR/race/$i"
+			lost=$((lost + 1))
+		fi
+	done
+	[ "$won" -eq 1 ]
+	[ "$lost" -eq 7 ]
+	run "$NET" ps -a
+	[ "${#lines[@]}" -eq 2 ]
+	[[ ${lines[1]} == *" same "* ]]
+	run "$NET" rm same
+	[ "$status" -eq 0 ]
+	assert_no_containers
+}
+
+@test "carried from 08: -p 8080:80: a client outside reaches the container's server through the host, whose FORWARD policy is DROP" {
+	carried # tests/10-caps-seccomp.bats runs 08-net.bats's
+	make_outside
+	in_host iptables -P FORWARD DROP
+	start_container "$RUN" -p 8080:80 --hostname served-from-inside busybox httpd -f -p 80 -h /etc
+	# (a connection the host drops would wait minutes: timeout)
+	run timeout 10 ip netns exec "$OUTNS" bash -c 'for i in 1 2 3 4 5; do exec 3<>/dev/tcp/192.0.2.1/8080 && break; sleep 0.2; done; printf "GET /hostname HTTP/1.0\r\n\r\n" >&3; cat <&3'
+	kill -KILL "$CONTAINER_PID"
+	wait_runtime
+	[ "${lines[-1]}" = served-from-inside ]
+}
+
 @test "-h: the usage with every verb; without root: one line, 125" {
 	own_program 09-overlay
 	run "$NET" --help

@@ -684,7 +684,8 @@ assert_no_chroot_escape() { # BIN
 }
 
 # 06: the container's own mounts only, all private: /, /proc, /sys
-# read-only, a /dev tmpfs with its nodes and links, devpts, shm.
+# read-only, a /dev tmpfs with its nodes and links, devpts, shm (nosuid,
+# nodev, noexec).
 assert_standard_mounts() { # RUNNER...
 	run "$@" cat /proc/self/mountinfo
 	[ "$status" -eq 0 ]
@@ -697,6 +698,11 @@ assert_standard_mounts() { # RUNNER...
 		grep -Ev '^/etc/(hosts|hostname|resolv.conf) |^/(proc|sys)/' | sort | tr '\n' ' ')" = \
 		"/ image /dev tmpfs /dev/pts devpts /dev/shm tmpfs /proc proc /sys sysfs " ]
 	[[ $(awk '$5 == "/sys" { print $6 }' <<<"$output") == ro,* ]]
+	# /dev/shm as docker mounts it: no device node, set-id bit or program
+	# of what is written there counts
+	local shm
+	shm=,$(awk '$5 == "/dev/shm" { print $6 }' <<<"$output"),
+	[[ $shm == *,nosuid,* && $shm == *,nodev,* && $shm == *,noexec,* ]]
 	run "$@" /bin/sh -c 'for d in null zero full random urandom tty; do stat -c "%n %F %t:%T %a" /dev/$d; done; for l in fd stdin stdout stderr ptmx; do readlink /dev/$l; done; ls /dev/pts'
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' \

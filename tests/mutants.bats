@@ -164,6 +164,13 @@ carriers() { # FROM
 	done
 }
 
+@test "06 on: /dev/shm without nosuid, nodev, noexec" {
+	local nn
+	for nn in $(carriers 06); do
+		fails assert_standard_mounts "$(mutant "$nn" '/mount("shm", "\/dev\/shm", "tmpfs"/s/MS_NOSUID | MS_NODEV | MS_NOEXEC,/0,/')" busybox
+	done
+}
+
 @test "07 on: the child joins its cgroup only after it was released" {
 	local nn
 	for nn in $(carriers 07); do
