@@ -211,7 +211,8 @@ assert_no_containers() {
 		-e GREETING=hello -e SECRET_TOKEN busybox sh -c 'cat /data/in; touch /data/x; touch /new/dir/out; env | sort'
 	[ "${lines[0]}" = host-data ]
 	[[ ${lines[1]} == *"/data/x"*"Read-only file system" ]]
-	[ -e "$BATS_TEST_TMPDIR/vol/out" ] && [ ! -e "$BATS_TEST_TMPDIR/vol/x" ]
+	[ -e "$BATS_TEST_TMPDIR/vol/out" ]
+	[ ! -e "$BATS_TEST_TMPDIR/vol/x" ]
 	[[ $output == *$'\nGREETING=hello\n'* ]]
 	[[ $output == *$'\nHOME=/root\nHOSTNAME=nutshell\n'* ]]
 	[[ $output == *$'\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n'* ]]
@@ -279,7 +280,9 @@ PY
 	[[ $output == *../../escaped* ]]
 	run "$NET" import "$BATS_TEST_TMPDIR/abs.tar" "$name"
 	[ "$status" -eq 125 ]
-	[ ! -e "$REPO/images/$name" ] && [ ! -e "$REPO/escaped" ] && [ ! -e "$BATS_TEST_TMPDIR/escaped" ]
+	[ ! -e "$REPO/images/$name" ]
+	[ ! -e "$REPO/escaped" ]
+	[ ! -e "$BATS_TEST_TMPDIR/escaped" ]
 	run find "$REPO/images" -maxdepth 1 -name ".$name*"
 	[ "$output" = "" ]
 }
@@ -315,7 +318,8 @@ PY
 	# another user reaches none of it
 	run setpriv --reuid=65534 --regid=65534 --clear-groups -- \
 		sh -c "ls images/$name/; test -e images/$name/bin/suid-sh && echo reached; cat images/$name/disk && echo read"
-	[[ $output != *reached* ]] && [[ $output != *read* ]]
+	[[ $output != *reached* ]]
+	[[ $output != *read* ]]
 	# the container sees what the tarball says, and "/" as its upper
 	# layer's, 0755
 	run "$RUN" "$name" stat -c '%a %u %F' / /bin/suid-sh /disk
@@ -345,7 +349,8 @@ PY
 	run "$NET" run --rm --hostname web1 "$img" cat /etc/hostname "$host/hostname"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'web1\nweb1')" ]
-	[ -z "$(ls -A "$host")" ] && [ -z "$(ls -A "$img$host")" ]
+	[ -z "$(ls -A "$host")" ]
+	[ -z "$(ls -A "$img$host")" ]
 	# a FIFO: opened to mount on, it would block the runtime for ever
 	rm "$img/etc/hosts"
 	mkfifo "$img/etc/hosts"

@@ -371,19 +371,18 @@ join_attack() { # RUNTIME
 }
 
 @test "--userns: uid_map from root's range in /etc/subuid, gid_map from its range in /etc/subgid" {
-	[ -f /etc/subuid ] && [ -f /etc/subgid ] || skip "no /etc/subuid and /etc/subgid to bind the test's over"
 	userns_reachable
-	local vol=$BATS_TEST_TMPDIR/vol
-	mkdir "$vol"
+	local vol=$BATS_TEST_TMPDIR/vol etc=$BATS_TEST_TMPDIR/etc
+	mkdir "$vol" "$etc" "$etc/upper" "$etc/work"
 	chmod 777 "$vol"
-	# two different ranges, root's after another user's; the larger one
-	# is cut to 65536
-	printf 'nobody:100000:65536\nroot:1100000000:65536\n' >"$BATS_TEST_TMPDIR/subuid"
-	printf 'root:1200000000:70000\n' >"$BATS_TEST_TMPDIR/subgid"
-	# the host's files stay as they are: the test's, bound over them in
-	# a mount namespace of its own
-	run unshare -m sh -c 'mount --bind "$1/subuid" /etc/subuid && mount --bind "$1/subgid" /etc/subgid &&
-		shift && exec "$@"' _ "$BATS_TEST_TMPDIR" "$RUN" --userns -v "$vol:/vol" busybox \
+	# the host's /etc stays as it is: in a mount namespace of the test's
+	# own, an overlay on it takes the test's files, which the host may
+	# not even have; two different ranges, root's after another user's,
+	# the larger one cut to 65536
+	run unshare -m sh -c 'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/upper,workdir=$1/work" /etc &&
+		printf "nobody:100000:65536\nroot:1100000000:65536\n" >/etc/subuid &&
+		printf "root:1200000000:70000\n" >/etc/subgid &&
+		shift && exec "$@"' _ "$etc" "$RUN" --userns -v "$vol:/vol" busybox \
 		sh -c 'cat /proc/self/uid_map /proc/self/gid_map; touch /vol/made'
 	[ "$status" -eq 0 ]
 	[ "$(tr -s " " <<<"$output" | sed "s/^ //")" = "$(printf '0 1100000000 65536\n0 1200000000 65536')" ]
@@ -685,7 +684,8 @@ kill_rootless_monitor() { # ID
 	[ "$status" -eq 0 ]
 	[ ! -e "$ROOTLESS_CONTAINERS/$a" ]
 	[ -z "$cg" ] || [ ! -e "/sys/fs/cgroup/$cg" ]
-	[ -d "$ROOTLESS_CONTAINERS/$b" ] && [ -d "$ROOTLESS_CONTAINERS/$c" ]
+	[ -d "$ROOTLESS_CONTAINERS/$b" ]
+	[ -d "$ROOTLESS_CONTAINERS/$c" ]
 	# the user, without root: b, killed, goes with its cgroup; c runs on
 	cleanup=(setpriv --reuid="$ROOTLESS_UID" --regid="$ROOTLESS_GID" --clear-groups --
 		env -i PATH=/usr/bin:/bin HOME="$ROOTLESS_HOME" NUTSHELL_TEST_MARK="$NUTSHELL_TEST_MARK"

@@ -306,7 +306,8 @@ expect() {
 	ln -s "$out/file" "$d/a/b/to-file"
 	ln -s nowhere "$d/dangling"
 	expect rmtree "" -- "$d" 0
-	[ ! -e "$d" ] && [ ! -L "$d" ]
+	[ ! -e "$d" ]
+	[ ! -L "$d" ]
 	[ "$(cat "$out/dir/f" "$out/file")" = "$(printf 'keep\nkeep')" ]
 	# PATH a symlink itself: the link goes, not what it points to
 	ln -s "$out" "$BATS_TEST_TMPDIR/link"
@@ -350,7 +351,8 @@ expect() {
 	expect rmtree "" -- "$d" EBUSY
 	[ "$(cat "$d/a/tmpfs/f")" = keep ]
 	[ "$(cat "$src/f")" = keep ]
-	[ ! -e "$d/c" ] && [ ! -e "$d/z" ]
+	[ ! -e "$d/c" ]
+	[ ! -e "$d/z" ]
 	# unmounted, the tree goes; the bind mount's source stays whole
 	umount "$d/a/tmpfs"
 	umount "$d/b/bind"
@@ -373,8 +375,10 @@ expect() {
 	# mkdir -p below ROOT: through no symlink, not even one inside
 	expect mkdirs "$root" -- a/b/c /a/b/c etc/d /etc/d abs/x ELOOP abs ELOOP \
 		etc/rel/x ELOOP etc/passwd/x ENOTDIR a/../x EINVAL "" ""
-	[ -d "$root/a/b/c" ] && [ -d "$root/etc/d" ]
-	[ -z "$(ls -A "$out")" ] && [ ! -e "$root$out/x" ]
+	[ -d "$root/a/b/c" ]
+	[ -d "$root/etc/d" ]
+	[ -z "$(ls -A "$out")" ]
+	[ ! -e "$root$out/x" ]
 }
 
 @test "valid_hostname: RFC 1123's labels, 64 characters at most" {
@@ -407,9 +411,11 @@ expect() {
 	make_tar "$t/both.tar" a/../../first /tmp/second
 	# stderr apart: tar warns about the names too, and that is tar's
 	run --separate-stderr "$ct" tar "$t/dotdot.tar"
-	[ "$status" -eq 1 ] && [ "$output" = "$(printf 'EINVAL\n../evil')" ]
+	[ "$status" -eq 1 ]
+	[ "$output" = "$(printf 'EINVAL\n../evil')" ]
 	run --separate-stderr "$ct" tar "$t/absolute.tar"
-	[ "$status" -eq 1 ] && [ "$output" = "$(printf 'EINVAL\n/tmp/evil')" ]
+	[ "$status" -eq 1 ]
+	[ "$output" = "$(printf 'EINVAL\n/tmp/evil')" ]
 	run --separate-stderr "$ct" tar "$t/inner.tar"
 	[ "$output" = "$(printf 'EINVAL\na/../../evil')" ]
 	run --separate-stderr "$ct" tar "$t/both.tar"

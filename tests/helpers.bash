@@ -764,7 +764,8 @@ assert_cgroup_limits() { # BIN [ROOTFS]
 	kill -KILL "$CONTAINER_PID"
 	wait_runtime
 	[ "$status" -eq 137 ]
-	[ ! -e "$mem" ] && [ ! -e "$pids" ]
+	[ ! -e "$mem" ]
+	[ ! -e "$pids" ]
 }
 
 # 07: the container is in its cgroup before it runs anything of its own.
@@ -784,7 +785,8 @@ assert_cgroup_before_exec() { # BIN [ROOTFS]
 	# the child: the pid that clone() returned in the runtime, for the
 	# one clone() with namespaces (a runtime may fork helpers too)
 	child=$(awk '/^clone.*CLONE_NEWPID/ { print $NF; exit }' "$runtime")
-	[ -n "$child" ] && [ -f "$log.$child" ]
+	[ -n "$child" ]
+	[ -f "$log.$child" ]
 	# the runtime: the pid to cgroup.procs (once per tree), then the release
 	run awk -v c="\"$child\"" '/^write\(/ && index($0, c) { procs++ }
 		/^write\([0-9]+, "x", 1\)/ { print procs + 0; exit }' "$runtime"
