@@ -570,30 +570,6 @@ static void make_image_tree(struct config *cfg)
 }
 
 /*
- * The mapped root holds no capability over host files, so it reaches a
- * path, to mount on it, only where every directory above lets others
- * search it (o+x). A home directory of mode 0750 does not: say so.
- */
-static void check_reachable(const char *path)
-{
-	char dir[PATH_MAX], *slash;
-	struct stat st;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	while ((slash = strrchr(dir, '/')) != NULL) {
-		*slash = '\0';
-		if (stat(dir[0] != '\0' ? dir : "/", &st) == 0 &&
-		    !(st.st_mode & S_IXOTH))
-			diex("--userns: `%s` (mode %03o) keeps the container's "
-			     "root, an unprivileged uid of the host, out of "
-			     "`%s`: chmod o+x it, or use NUTSHELL_CONTAINERS "
-			     "and volumes below a directory others can search",
-			     dir[0] != '\0' ? dir : "/", st.st_mode & 07777,
-			     path);
-	}
-}
-
-/*
  * The child, mapped, becomes uid and gid 0 of its namespace (host
  * uid_base): until now it ran as host root, an id its namespace does not
  * map. Capabilities in the namespace stay: an id change towards the
@@ -945,6 +921,44 @@ static void mount_volumes(const struct config *cfg)
 	}
 }
 
+/*
+ * The runtime makes the container's root itself, before the child exists,
+ * as the host's root (rootless: as root of its own user namespace): the
+ * overlay, the /etc files, the volumes, in a mount namespace of its own,
+ * private, which the host never sees. With --userns the child could not:
+ * its mapped root, an unprivileged uid of the host, may search none of
+ * the host's directories that are closed to others, a learner's home of
+ * mode 0700 or 0750, the containers' directory of mode 0700. The child,
+ * cloned from here, gets a copy of this namespace, and this tree as its
+ * working directory: it never names a host path (take_root()).
+ */
+static void prepare_root(const struct config *cfg)
+{
+	if (unshare(CLONE_NEWNS) == -1)
+		die("unshare CLONE_NEWNS");
+	make_mounts_private();
+	mount_overlay(cfg);
+	mount_etc_files(cfg);
+	mount_volumes(cfg);
+	if (chdir(cfg->merged) == -1)
+		die("chdir `%s`", cfg->merged);
+}
+
+/* Once the child has its copy, ours goes: nothing holds merged/, lower/. */
+static int release_root(const struct config *cfg)
+{
+	char lower[PATH_MAX];
+	int ret = chdir("/");
+
+	if (umount2(cfg->merged, MNT_DETACH) == -1 && errno != EINVAL)
+		ret = -1;
+	if (pathf(lower, "%s/lower", cfg->dir) == -1 ||
+	    (umount2(lower, MNT_DETACH) == -1 && errno != EINVAL &&
+	     errno != ENOENT))
+		ret = -1;
+	return ret;
+}
+
 /* glibc has no wrapper for pivot_root(2). */
 static int sys_pivot_root(const char *new_root, const char *put_old)
 {
@@ -952,24 +966,47 @@ static int sys_pivot_root(const char *new_root, const char *put_old)
 }
 
 /*
- * Make rootfs the root mount of our namespace. pivot_root() needs the new
- * root to be a mount point, so bind-mount the image onto itself first. Then
- * the pivot_root(".", ".") trick, as in LXC and runc: the old root ends up
- * stacked on top of the new one at "/", and detaching it leaves no path from
- * the container back to the host's files. chdir("/") lands in the image.
+ * The container's root, as the runtime made it (prepare_root()), is our
+ * working directory, in our copy of the runtime's mount namespace. In a
+ * user namespace that copy is locked (mount_namespaces(7)): its mounts
+ * move only together, and pivot_root() refuses one as the new root. So
+ * we bind it onto itself, as a new mount of ours, and without a path,
+ * for the mapped root of --userns may look up no directory of the host's
+ * that is closed to others: open_tree(2) clones the tree at "" (where we
+ * are), move_mount(2) attaches the clone there, fchdir(2) steps into it.
  */
-static void enter_rootfs(const char *rootfs)
+static void take_root(void)
 {
-	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) == -1)
-		die("mount `%s` on itself", rootfs);
-	if (chdir(rootfs) == -1)
-		die("chdir `%s`", rootfs);
+	int tree;
+
+	tree = syscall(SYS_open_tree, AT_FDCWD, "",
+		       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+			       AT_EMPTY_PATH);
+	if (tree == -1)
+		die("open_tree the container's root");
+	if (syscall(SYS_move_mount, tree, "", AT_FDCWD, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == -1)
+		die("move_mount the container's root onto itself");
+	if (fchdir(tree) == -1)
+		die("fchdir into the container's root");
+	close(tree);
+}
+
+/*
+ * Make the tree we are in the root mount of our namespace, with the
+ * pivot_root(".", ".") trick, as in LXC and runc: the old root ends up
+ * stacked on top of the new one at "/", and detaching it leaves no path
+ * from the container back to the host's files. chdir("/") lands in the
+ * image.
+ */
+static void enter_rootfs(void)
+{
 	if (sys_pivot_root(".", ".") == -1)
-		die("pivot_root `%s`", rootfs);
+		die("pivot_root into the container's root");
 	if (umount2(".", MNT_DETACH) == -1)
 		die("umount the old root");
 	if (chdir("/") == -1)
-		die("chdir `/` in `%s`", rootfs);
+		die("chdir `/` in the container's root");
 }
 
 /*
@@ -1937,8 +1974,10 @@ static void cleanup_on_exit(void)
 		waitpid(cfg->child, NULL, 0);
 	remove_cgroup(cfg);
 	release_network(cfg);
-	/* a container that never ran is not kept: no half-made directory */
-	if (!cfg->started && remove_tree_last(cfg->dir, "state") == -1)
+	/* a container that never ran is not kept: no half-made directory,
+	 * and first no mount of prepare_root()'s on it */
+	if (!cfg->started && (release_root(cfg) == -1 ||
+			      remove_tree_last(cfg->dir, "state") == -1))
 		warn("remove `%s`", cfg->dir);
 }
 
@@ -2184,15 +2223,12 @@ static int child(void *arg)
 		die("sigprocmask");
 	wait_for_cgroup(cfg);
 	configure_network(cfg);
-	make_mounts_private();
-	mount_overlay(cfg);
-	mount_etc_files(cfg);
-	mount_volumes(cfg);
-	mount_proc(cfg->merged);
-	mount_sys(cfg->merged);
+	take_root();
+	mount_proc(".");
+	mount_sys(".");
 	if (cfg->userns || rootless)
 		open_dev_nodes(dev_trees);
-	enter_rootfs(cfg->merged);
+	enter_rootfs();
 	mount_dev();
 	make_dev_nodes(cfg->userns || rootless ? dev_trees : NULL);
 	mask_paths(); /* binds /dev/null */
@@ -2743,11 +2779,6 @@ static void create_container(struct config *cfg)
 		    (cfg->userns && i < 2 &&
 		     chown(path, cfg->uid_base, cfg->gid_base) == -1))
 			die("mkdir `%s`", path);
-	/* --userns: the mapped root mounts under here, without any
-	 * capability over host files: it may pass through, not look */
-	if (cfg->userns &&
-	    (chmod(dir, 0711) == -1 || chmod(cfg->dir, 0711) == -1))
-		die("chmod `%s`", cfg->dir);
 	container_file(cfg->merged, cfg->id, "merged");
 	fd = open(container_file(path, cfg->id, "env"),
 		  O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -2895,9 +2926,6 @@ static int run(int argc, char **argv)
 	if (cfg.userns) {
 		cfg.uid_base = userns_base("/etc/subuid");
 		cfg.gid_base = userns_base("/etc/subgid");
-		check_reachable(containers_dir(0));
-		for (i = 0; i < (size_t)cfg.nvolume; i++)
-			check_reachable(cfg.volume[i].host);
 		make_image_tree(&cfg);
 	}
 	create_container(&cfg);
@@ -2912,6 +2940,7 @@ static int run(int argc, char **argv)
 	/* here, not in the child: a mapped root (--userns) may not write
 	 * in the container's directory */
 	write_etc_files(&cfg, cfg.dir);
+	prepare_root(&cfg);
 	if (sync_init(cfg.sync) == -1)
 		die("pipe");
 
@@ -2933,6 +2962,8 @@ static int run(int argc, char **argv)
 		write_id_maps(cfg.child, &cfg);
 		close(cfg.image_tree);
 	}
+	if (release_root(&cfg) == -1)
+		die("umount the runtime's copy of `%s`", cfg.merged);
 	join_cgroup(&cfg);
 	connect_container(&cfg);
 	save_state(&cfg, "running", 0);

@@ -371,7 +371,6 @@ join_attack() { # RUNTIME
 }
 
 @test "--userns: uid_map from root's range in /etc/subuid, gid_map from its range in /etc/subgid" {
-	userns_reachable
 	local vol=$BATS_TEST_TMPDIR/vol etc=$BATS_TEST_TMPDIR/etc
 	mkdir "$vol" "$etc" "$etc/upper" "$etc/work"
 	chmod 777 "$vol"
@@ -417,15 +416,7 @@ userns_base() { # /etc/subuid or /etc/subgid
 	echo "${base:-1000000000}"
 }
 
-# --userns: the container's root, an unprivileged uid of the host, must be
-# able to pass through the directories above its own (bats makes its
-# temporary directories 0700).
-userns_reachable() {
-	chmod o+x "$BATS_RUN_TMPDIR" "$BATS_RUN_TMPDIR/test" "$BATS_TEST_TMPDIR"
-}
-
 @test "--userns: root inside is the mapped uid outside; the image stays root's; a volume's new file is the mapped uid's" {
-	userns_reachable
 	local uid gid vol=$BATS_TEST_TMPDIR/vol before
 	uid=$(userns_base /etc/subuid)
 	gid=$(userns_base /etc/subgid)
@@ -448,7 +439,6 @@ userns_reachable() {
 }
 
 @test "--userns: its processes run as the mapped uid on the host; exec joins its user namespace" {
-	userns_reachable
 	local uid id pid
 	uid=$(userns_base /etc/subuid)
 	id=$("$NET" run -d --userns busybox sleep 1000)
@@ -462,7 +452,6 @@ userns_reachable() {
 }
 
 @test "--userns: capabilities hold in the namespace only: host objects refuse them" {
-	userns_reachable
 	local vol=$BATS_TEST_TMPDIR/vol
 	mkdir "$vol"
 	touch "$vol/hosts-file"
@@ -482,24 +471,49 @@ userns_reachable() {
 	run "$RUN" --userns --network host busybox true
 	[ "$status" -eq 125 ]
 	[ "${#lines[@]}" -eq 1 ]
-	# a containers' directory the mapped root cannot reach: refused,
-	# before anything is made
+	# containers below a directory others may not search (0700), and
+	# their own directories root's alone: the mapped root never needs a
+	# path through them
 	mkdir -m 0700 "$BATS_TEST_TMPDIR/closed"
-	run env NUTSHELL_CONTAINERS="$BATS_TEST_TMPDIR/closed/containers" "$RUN" --userns busybox true
-	[ "$status" -eq 125 ]
-	[ "${#lines[@]}" -eq 1 ]
-	[[ $output == *"closed"*"(mode 700)"* ]]
-	[ -z "$(ls "$BATS_TEST_TMPDIR/closed")" ]
+	run env NUTSHELL_CONTAINERS="$BATS_TEST_TMPDIR/closed/containers" "$RUN" --userns busybox \
+		sh -c 'echo x >/made; cat /made'
+	[ "$status" -eq 0 ]
+	[ "$output" = x ]
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/closed/containers")" = 700 ]
 }
 
-# Rootless: a user made for the test (useradd, without a home or a range
-# of subordinate ids; userdel in rootless_teardown), the program, the
-# image and the probe where it can reach them, and ROOTLESS, a runner
-# that runs the program as the user, with a clean environment: the
-# containers go to the user's XDG data directory, under ROOTLESS_HOME.
+# --userns from a learner's clone: below a directory of mode 0700
+# (Fedora's homes, mktemp -d's) and one of 0750 (Ubuntu's since 21.04),
+# neither root's. The --userns tests of this file run in a bats run of
+# their own from that clone, their temporary directories, containers and
+# volumes in it too: the mapped root may search none of those directories.
+@test "--userns from a clone below directories of mode 0700 and 0750, not root's: its tests pass there" {
+	local home=$BATS_TEST_TMPDIR/home clone
+	clone=$home/projects/nutshell
+	mkdir -p "$clone/bin/tmp" "$clone/images"
+	cp -a "$REPO/tests" "$REPO/steps" "$clone/"
+	cp "$REPO/bin/10-caps-seccomp" "$clone/bin/"
+	cp -a "$IMAGE" "$clone/images/busybox"
+	chown 65534:65534 "$home" "$home/projects"
+	chmod 700 "$home"
+	chmod 750 "$home/projects"
+	run env -u NUTSHELL_CONTAINERS -u NUTSHELL_STATE -u NUTSHELL_REPO TMPDIR="$clone/bin/tmp" \
+		bats --tap -f '^--userns: ' "$clone/tests/10-caps-seccomp.bats"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep '^ok ' <<<"$output" | grep -vc ' # skip')" -ge 4 ]
+}
+
+# Rootless: a user made for the test (useradd, without a range of
+# subordinate ids; userdel in rootless_teardown), its home of mode 0700, as
+# Fedora makes them, and in the home, where a learner's clone has them, the
+# program, the image and the probe (ROOTLESS_REPO); ROOTLESS, a runner that
+# runs the program as the user, with a clean environment: the containers go
+# to the user's XDG data directory, under ROOTLESS_HOME. The directories
+# above the home let others pass, as /home does (bats makes its own 0700).
 rootless_setup() {
-	userns_reachable
 	local dir=$BATS_TEST_TMPDIR/rootless file
+	chmod o+x "$BATS_RUN_TMPDIR" "$BATS_RUN_TMPDIR/test" "$BATS_TEST_TMPDIR"
 	ROOTLESS_USER=nutshell-test-$$
 	for file in /etc/subuid /etc/subgid /etc/subuid- /etc/subgid-; do
 		[ -e "$file" ] || ROOTLESS_MADE+=" $file"
@@ -507,18 +521,21 @@ rootless_setup() {
 	useradd -M -d "$dir/home" -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$ROOTLESS_USER"
 	ROOTLESS_UID=$(id -u "$ROOTLESS_USER")
 	ROOTLESS_GID=$(id -g "$ROOTLESS_USER")
-	mkdir -p "$dir/bin" "$dir/images" "$dir/home" "$dir/probe"
-	cp "$REPO/bin/10-caps-seccomp" "$dir/bin/"
-	cp "$BATS_FILE_TMPDIR/try-syscall" "$dir/probe/"
-	cp -a "$IMAGE" "$dir/images/busybox" # root's, as the repository's is
-	chown "$ROOTLESS_USER:" "$dir/home"
-	chmod 755 "$dir"
 	ROOTLESS_HOME=$dir/home
-	ROOTLESS_CONTAINERS=$dir/home/.local/share/nutshell/containers
+	ROOTLESS_REPO=$ROOTLESS_HOME/nutshell
+	mkdir -p "$ROOTLESS_REPO/bin" "$ROOTLESS_REPO/images" "$ROOTLESS_REPO/probe"
+	cp "$REPO/bin/10-caps-seccomp" "$ROOTLESS_REPO/bin/"
+	cp "$BATS_FILE_TMPDIR/try-syscall" "$ROOTLESS_REPO/probe/"
+	chown -R "$ROOTLESS_USER:" "$ROOTLESS_HOME"
+	# root's, as `sudo make image` leaves it in a learner's clone
+	cp -a "$IMAGE" "$ROOTLESS_REPO/images/busybox"
+	chmod 700 "$ROOTLESS_HOME"
+	chmod 755 "$dir"
+	ROOTLESS_CONTAINERS=$ROOTLESS_HOME/.local/share/nutshell/containers
 	ROOTLESS=$BATS_TEST_TMPDIR/as-user
 	printf '#!/bin/sh\nexec setpriv --reuid=%s --regid=%s --clear-groups -- env -i PATH=/usr/bin:/bin HOME=%q NUTSHELL_TEST_MARK=%q %q "$@"\n' \
-		"$ROOTLESS_UID" "$ROOTLESS_GID" "$dir/home" "$NUTSHELL_TEST_MARK" \
-		"$dir/bin/10-caps-seccomp" >"$ROOTLESS"
+		"$ROOTLESS_UID" "$ROOTLESS_GID" "$ROOTLESS_HOME" "$NUTSHELL_TEST_MARK" \
+		"$ROOTLESS_REPO/bin/10-caps-seccomp" >"$ROOTLESS"
 	chmod +x "$ROOTLESS"
 	ROOTLESS_RUN=$BATS_TEST_TMPDIR/run-as-user
 	printf '#!/bin/sh\nexec %q run --rm --network none "$@"\n' "$ROOTLESS" >"$ROOTLESS_RUN"
@@ -541,7 +558,7 @@ rootless_teardown() {
 	local vol=$BATS_TEST_TMPDIR/vol before
 	mkdir "$vol"
 	chown "$ROOTLESS_USER:" "$vol"
-	before=$(tree_state "$BATS_TEST_TMPDIR/rootless/images/busybox")
+	before=$(tree_state "$ROOTLESS_REPO/images/busybox")
 	run "$ROOTLESS_RUN" -v "$vol:/vol" busybox sh -c 'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map; stat -c %u:%g /bin/busybox; hostname; touch /vol/made; touch /bin/busybox 2>/dev/null || echo refused; ls /proc/1/ns/ >/dev/null && echo proc'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 0 ]
@@ -554,21 +571,21 @@ rootless_teardown() {
 	[ "${lines[6]}" = refused ]
 	[ "${lines[7]}" = proc ]
 	[ "$(stat -c %u:%g "$vol/made")" = "$ROOTLESS_UID:$ROOTLESS_GID" ]
-	[ "$(tree_state "$BATS_TEST_TMPDIR/rootless/images/busybox")" = "$before" ]
+	[ "$(tree_state "$ROOTLESS_REPO/images/busybox")" = "$before" ]
 	# the same hardening and filter as root's containers
 	assert_hardened "$ROOTLESS_RUN" busybox
-	assert_filtered "$ROOTLESS_RUN" --cap-add ALL -v "$BATS_TEST_TMPDIR/rootless/probe:/probe:ro" busybox
+	assert_filtered "$ROOTLESS_RUN" --cap-add ALL -v "$ROOTLESS_REPO/probe:/probe:ro" busybox
 	# --rm: nothing stays
 	[ -z "$(ls "$ROOTLESS_CONTAINERS")" ]
 }
 
 @test "rootless: an image the user owns is root's inside, and writable through the overlay" {
 	rootless_setup
-	chown -R "$ROOTLESS_USER:" "$BATS_TEST_TMPDIR/rootless/images/busybox"
+	chown -R "$ROOTLESS_USER:" "$ROOTLESS_REPO/images/busybox"
 	run "$ROOTLESS_RUN" busybox sh -c 'stat -c %u:%g /bin/busybox; touch /bin/busybox /tmp/new && echo written; rm -r /usr && echo removed'
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '0:0\nwritten\nremoved')" ]
-	[ -d "$BATS_TEST_TMPDIR/rootless/images/busybox/usr" ]
+	[ -d "$ROOTLESS_REPO/images/busybox/usr" ]
 }
 
 @test "rootless: -d, ps, exec, stop and rm; its processes are the user's on the host" {
@@ -597,7 +614,7 @@ rootless_teardown() {
 @test "rootless: with newuidmap and a range in /etc/subuid, 65536 ids; rm removes what they own" {
 	rootless_setup
 	local first=1500000000 id
-	chown -R "$ROOTLESS_USER:" "$BATS_TEST_TMPDIR/rootless/images/busybox"
+	chown -R "$ROOTLESS_USER:" "$ROOTLESS_REPO/images/busybox"
 	touch /etc/subuid /etc/subgid # usermod adds to them only
 	usermod --add-subuids "$first-$((first + 65535))" --add-subgids "$first-$((first + 65535))" "$ROOTLESS_USER"
 	run "$ROOTLESS" run --network none --name ids busybox sh -c 'cat /proc/self/uid_map /proc/self/gid_map; mkdir -m 700 /tmp/own && touch /tmp/own/file && chown -R 1000:1000 /tmp/own'
@@ -716,8 +733,8 @@ kill_rootless_monitor() { # ID
 	rootless_setup
 	local args
 	# an image as import leaves one: root's alone
-	cp -a "$IMAGE" "$BATS_TEST_TMPDIR/rootless/images/imported"
-	chmod 700 "$BATS_TEST_TMPDIR/rootless/images/imported"
+	cp -a "$IMAGE" "$ROOTLESS_REPO/images/imported"
+	chmod 700 "$ROOTLESS_REPO/images/imported"
 	for args in "busybox true" "--network host busybox true" "-p 8080:80 busybox true" \
 		"--network none imported true"; do
 		# word splitting: the arguments
@@ -735,9 +752,9 @@ kill_rootless_monitor() { # ID
 
 @test "Try it: rootless, as a user: root inside, a limit's warning, the bridge refused" {
 	rootless_setup
-	# the repository's program and image, as a learner runs them
+	# as a learner runs them, in the clone in the user's own 0700 home
 	run setpriv --reuid="$ROOTLESS_UID" --regid="$ROOTLESS_GID" --clear-groups -- \
-		env -i PATH=/usr/bin:/bin HOME="$ROOTLESS_HOME" bash -c "$(
+		env -i PATH=/usr/bin:/bin HOME="$ROOTLESS_HOME" bash -c "cd $(printf %q "$ROOTLESS_REPO") && $(
 			cat <<'EOF'
 ./bin/10-caps-seccomp run --rm --network none busybox sh -c 'id -u; cat /proc/self/uid_map; hostname'
 ./bin/10-caps-seccomp run --rm --network none --pids-limit 100 busybox echo ran
