@@ -563,8 +563,8 @@ static void make_image_tree(struct config *cfg)
 	ma.userns_fd = userns;
 	if (syscall(SYS_mount_setattr, cfg->image_tree, "", AT_EMPTY_PATH, &ma,
 		    sizeof(ma)) == -1)
-		die("--userns: idmapped mount of `%s` (its filesystem may not "
-		    "support one)",
+		die("--userns: idmapped mount of `%s` (Linux 5.12, and a "
+		    "filesystem that supports one)",
 		    cfg->rootfs);
 	close(userns);
 }
@@ -861,8 +861,8 @@ static void mount_overlay(const struct config *cfg)
 		     rootless ? ",userxattr" : "") >= (int)sizeof(options))
 		diex("overlay options for `%s` are too long", cfg->dir);
 	if (mount("overlay", cfg->merged, "overlay", MS_NODEV, options) == -1)
-		die("mount `overlay` on `%s` (lowerdir `%s`)", cfg->merged,
-		    cfg->rootfs);
+		die("mount `overlay` on `%s` (lowerdir `%s`%s)", cfg->merged,
+		    cfg->rootfs, cfg->userns ? ", idmapped: Linux 5.19" : "");
 }
 
 /*
