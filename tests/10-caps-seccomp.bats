@@ -509,11 +509,13 @@ userns_base() { # /etc/subuid or /etc/subgid
 # Fedora makes them, and in the home, where a learner's clone has them, the
 # program, the image and the probe (ROOTLESS_REPO); ROOTLESS, a runner that
 # runs the program as the user, with a clean environment: the containers go
-# to the user's XDG data directory, under ROOTLESS_HOME. The directories
-# above the home let others pass, as /home does (bats makes its own 0700).
+# to the user's XDG data directory, under ROOTLESS_HOME. The home is in
+# OTHERS_DIR, which every user may pass through, as /home (for_others):
+# wherever the clone is, the user reaches its own home.
 rootless_setup() {
-	local dir=$BATS_TEST_TMPDIR/rootless file
-	chmod o+x "$BATS_RUN_TMPDIR" "$BATS_RUN_TMPDIR/test" "$BATS_TEST_TMPDIR"
+	local dir=$OTHERS_DIR/rootless file
+	mkdir -p "$OTHERS_DIR"
+	chmod 755 "$OTHERS_DIR"
 	ROOTLESS_USER=nutshell-test-$$
 	for file in /etc/subuid /etc/subgid /etc/subuid- /etc/subgid-; do
 		[ -e "$file" ] || ROOTLESS_MADE+=" $file"
@@ -555,7 +557,7 @@ rootless_teardown() {
 
 @test "rootless: a user without root runs a container: root inside, the user outside; the image is nobody's inside and unchanged" {
 	rootless_setup
-	local vol=$BATS_TEST_TMPDIR/vol before
+	local vol=$ROOTLESS_HOME/vol before
 	mkdir "$vol"
 	chown "$ROOTLESS_USER:" "$vol"
 	before=$(tree_state "$ROOTLESS_REPO/images/busybox")

@@ -198,6 +198,21 @@ common_setup() {
 	# scripts/cleanup, as root, looks at no one's rootless containers
 	export NUTSHELL_HOMES=
 	export NUTSHELL_TEST_MARK=$BASHPID.${BATS_SUITE_TEST_NUMBER:-0}.$SRANDOM
+	# for what another user runs (for_others): made when first needed
+	OTHERS_DIR=/var/tmp/nutshell-test.$NUTSHELL_TEST_MARK
+}
+
+# Copy FILE... into OTHERS_DIR, a directory every user may pass through
+# whatever the clone's own parents let others do (a home of mode 0700):
+# what the test runs as another user must be there. Prints the copy's path
+# (of the last). Under /var/tmp, on the host's root filesystem (a /tmp may
+# be noexec); common_teardown removes it.
+for_others() { # FILE...
+	local last=${*: -1}
+	mkdir -p "$OTHERS_DIR"
+	chmod 755 "$OTHERS_DIR"
+	cp -a "$@" "$OTHERS_DIR/"
+	echo "$OTHERS_DIR/${last##*/}"
 }
 
 common_teardown() {
@@ -206,6 +221,7 @@ common_teardown() {
 	[ -n "${NUTSHELL_TEST_MARK:-}" ] || return 0
 	# what the teardown itself runs is not the test's
 	export -n NUTSHELL_TEST_MARK
+	rm -rf "${OTHERS_DIR:?}"
 	# A container's last processes may still be dying of the SIGKILL its
 	# end sent them, and its runtime removing its cgroup: look again for
 	# up to a second before calling it a leak. A cgroup counts only if it
@@ -312,8 +328,11 @@ assert_no_duplicate_output() { # RUNNER...
 }
 
 # Run without root (as nobody): one line on stderr, exit 125, nothing done.
+# The program runs from a copy that nobody can reach, wherever the clone is.
 assert_needs_root() { # RUNNER...
-	run setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@" true
+	local bin
+	bin=$(for_others "$1")
+	run setpriv --reuid=65534 --regid=65534 --clear-groups -- "$bin" "${@:2}" true
 	[ "$status" -eq 125 ]
 	[ "${#lines[@]}" -eq 1 ]
 	[[ $output == *root* ]]
@@ -843,6 +862,7 @@ assert_dies_with_runtime() { # BIN [ROOTFS]
 	start_container "$1" "${2:-busybox}" /bin/sleep 30
 	local pids _
 	pids=$(cgroup_dir "$CONTAINER_PID" pids)
+	hold_cgroups "$CONTAINER_PID"
 	kill -KILL "$RUNTIME_PID"
 	wait_runtime
 	for _ in $(seq 50); do
@@ -850,10 +870,31 @@ assert_dies_with_runtime() { # BIN [ROOTFS]
 		sleep 0.1
 	done
 	[ ! -e "/proc/$CONTAINER_PID" ]
-	assume_stale_cgroup "$pids" # nobody was left to remove this
+	[ -d "$pids" ] # nobody was left to remove it
+	kill "$KEEPER"
+	wait "$KEEPER" || true
+	# the next run removes it (or another run on this host did first:
+	# gone either way), and a killed 08's lease with it
 	run "$1" "${2:-busybox}" /bin/true
 	[ "$status" -eq 0 ]
 	[ ! -e "$pids" ]
+}
+
+# Keep PID's cgroups, in every tree, from the sweep of stale cgroups that
+# every run of 07 and later makes (another suite's runs too): a process of
+# the test's in them, KEEPER, makes their rmdir fail (EBUSY) until it ends.
+hold_cgroups() { # PID
+	local path ctrls
+	sleep 1000 3>&- &
+	KEEPER=$!
+	while IFS=: read -r _ ctrls path; do
+		[[ $path == */nutshell/* ]] || continue
+		if [ -z "$ctrls" ]; then
+			echo "$KEEPER" >"/sys/fs/cgroup$path/cgroup.procs"
+		else
+			echo "$KEEPER" >"/sys/fs/cgroup/$ctrls$path/cgroup.procs"
+		fi
+	done <"/proc/$1/cgroup"
 }
 
 # 06 and 07, a known gap: pivot_root cuts every path to the host's tree,
@@ -915,8 +956,10 @@ net_setup() { # STEP (08-net: bin/08-net), or the path of a program
 net_teardown() {
 	local failed=0
 	net_leftovers || failed=1
-	[ -z "$OUTNS" ] || ip netns del "$OUTNS"
-	ip netns del "$HOSTNS"
+	# whatever failed before: the namespaces go (a run killed before its
+	# teardown leaves them to make cleanup, which knows their names)
+	[ -z "$OUTNS" ] || ip netns del "$OUTNS" || failed=1
+	ip netns del "$HOSTNS" || failed=1
 	common_teardown || failed=1
 	return "$failed"
 }
