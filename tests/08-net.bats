@@ -168,12 +168,13 @@ outside_listens() { # PORT
 	# systemd hosts (and in make test-vm)
 	unshare --pid --fork --kill-child --mount-proc bash -c '
 		echo 4194300 >/proc/sys/kernel/ns_last_pid || exit 99
-		"$1" busybox /bin/sh -c "ping -c1 -W2 10.219.0.1 && exec sleep 2"
+		"$1" busybox /bin/sh -c "ping -c1 -W2 10.219.0.1 && exec sleep 5"
 		exit $? # not exec: the runtime must be a new process' _ "$NET" \
 		>"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	local unshare=$! _
-	# the host's end: nsh and 7 digits, 10 characters
-	for _ in $(seq 100); do
+	# the host's end: nsh and 7 digits, 10 characters (a busy host may
+	# take a while to start it: a deadline of a minute, 5 s to see it)
+	for _ in $(seq 1200); do
 		in_host ip -o link show master nutshell0 | grep -q ' nsh4194301@' && break
 		sleep 0.05
 	done

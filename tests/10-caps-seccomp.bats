@@ -528,6 +528,8 @@ rootless_setup() {
 	mkdir -p "$ROOTLESS_REPO/bin" "$ROOTLESS_REPO/images" "$ROOTLESS_REPO/probe"
 	cp "$REPO/bin/10-caps-seccomp" "$ROOTLESS_REPO/bin/"
 	cp "$BATS_FILE_TMPDIR/try-syscall" "$ROOTLESS_REPO/probe/"
+	mkdir "$ROOTLESS_REPO/scripts"
+	cp "$REPO/scripts/cleanup" "$ROOTLESS_REPO/scripts/"
 	chown -R "$ROOTLESS_USER:" "$ROOTLESS_HOME"
 	# root's, as `sudo make image` leaves it in a learner's clone
 	cp -a "$IMAGE" "$ROOTLESS_REPO/images/busybox"
@@ -708,7 +710,7 @@ kill_rootless_monitor() { # ID
 	# the user, without root: b, killed, goes with its cgroup; c runs on
 	cleanup=(setpriv --reuid="$ROOTLESS_UID" --regid="$ROOTLESS_GID" --clear-groups --
 		env -i PATH=/usr/bin:/bin HOME="$ROOTLESS_HOME" NUTSHELL_TEST_MARK="$NUTSHELL_TEST_MARK"
-		"$REPO/scripts/cleanup" --containers)
+		"$ROOTLESS_REPO/scripts/cleanup" --containers)
 	kill_rootless_monitor "$b"
 	cg=$(sed -n 's/^cgroup=//p' "$ROOTLESS_CONTAINERS/$b/state")
 	run "${cleanup[@]}" </dev/null
@@ -726,7 +728,7 @@ kill_rootless_monitor() { # ID
 	[ -z "${DELEGATED:-}" ] || [ ! -e "$DELEGATED/nutshell" ]
 	# nothing more to do, as root or as the user
 	run env NUTSHELL_HOMES="$ROOTLESS_HOME" scripts/cleanup --containers
-	[ -z "$output" ]
+	[ -z "$(cleanup_said "$output")" ]
 	run "${cleanup[@]}"
 	[ "${#lines[@]}" -eq 1 ] # "not root: ..."
 }

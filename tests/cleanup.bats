@@ -247,5 +247,5 @@ baseline_is() { # BASELINE
 	# and again: nothing left to do
 	run in_host make -s cleanup FORCE=1
 	[ "$status" -eq 0 ]
-	[ -z "$output" ]
+	[ -z "$(cleanup_said "$output")" ]
 }

@@ -202,6 +202,13 @@ common_setup() {
 	OTHERS_DIR=/var/tmp/nutshell-test.$NUTSHELL_TEST_MARK
 }
 
+# Output of scripts/cleanup without its "keep" lines for cgroups: another
+# run's on this host (a second suite's) are kept, and say so; whether the
+# test's own are gone, the test checks itself (runtime_cgroups).
+cleanup_said() { # OUTPUT
+	grep -v '^keep /sys/fs/cgroup/' <<<"$1" || true
+}
+
 # Copy FILE... into OTHERS_DIR, a directory every user may pass through
 # whatever the clone's own parents let others do (a home of mode 0700):
 # what the test runs as another user must be there. Prints the copy's path
