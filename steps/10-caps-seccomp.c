@@ -97,6 +97,7 @@
 #define CGROUP_ROOT "/sys/fs/cgroup"
 #define CGROUP_PARENT "nutshell"
 #define CPU_PERIOD 100000
+#define PROC_PID_INIT_INO 0xEFFFFFFCU /* the initial PID namespace's inode */
 
 /* The smallest memory limit docker accepts: less cannot start a shell. */
 #define MIN_MEMORY (6 << 20)
@@ -1423,15 +1424,21 @@ static char *cgroup_path(char *buf, const struct config *cfg, size_t i,
  * died with it, by PR_SET_PDEATHSIG). Such cgroups are named after a pid
  * that no longer runs, or that is ours now: remove them. rmdir() fails with
  * EBUSY for a cgroup that still has processes, which we leave alone, and
- * with ENOENT if its runtime has just removed it itself.
+ * with ENOENT if its runtime has just removed it itself. Only the initial
+ * PID namespace sees every pid: from another (unshare -p, a container), a
+ * runtime that is starting, its cgroup still empty, would look dead.
  */
 static void remove_stale_cgroups(const struct config *cfg)
 {
 	char dir[PATH_MAX];
 	struct dirent *e;
+	struct stat self;
 	size_t i;
 	DIR *d;
 
+	if (stat("/proc/self/ns/pid", &self) == -1 ||
+	    self.st_ino != PROC_PID_INIT_INO)
+		return;
 	for (i = 0; i < cgroup_trees(cfg); i++) {
 		d = opendir(cgroup_path(dir, cfg, i, cfg->cgroup_parent, ""));
 		if (d == NULL)

@@ -384,6 +384,10 @@ cpu_usage_usec() { # PID
 	assert_cgroupns_root ./bin/07-cgroup busybox
 }
 
+@test "property of 07: a run in another PID namespace takes no cgroup for stale" {
+	assert_sweeps_only_what_it_sees ./bin/07-cgroup
+}
+
 @test "property of 07: a runtime killed with SIGKILL takes its container along" {
 	assert_dies_with_runtime ./bin/07-cgroup
 }

@@ -168,7 +168,7 @@ outside_listens() { # PORT
 	# systemd hosts (and in make test-vm)
 	unshare --pid --fork --kill-child --mount-proc bash -c '
 		echo 4194300 >/proc/sys/kernel/ns_last_pid || exit 99
-		"$1" busybox /bin/sh -c "ping -c1 -W2 10.219.0.1 && exec sleep 5"
+		"$1" busybox /bin/sh -c "ping -c1 -W10 10.219.0.1; exec sleep 5"
 		exit $? # not exec: the runtime must be a new process' _ "$NET" \
 		>"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	local unshare=$! _
@@ -380,6 +380,11 @@ outside_listens() { # PORT
 @test "carried from 07: its cgroup namespace shows its own cgroup as /" {
 	carried
 	assert_cgroupns_root "$NET" busybox
+}
+
+@test "carried from 07: a run in another PID namespace takes no cgroup for stale" {
+	carried
+	assert_sweeps_only_what_it_sees "$NET"
 }
 
 @test "carried from 07: a runtime killed with SIGKILL takes its container along" {

@@ -836,6 +836,10 @@ EOF
 	assert_cgroupns_root "$RUN" busybox
 }
 
+@test "carried from 07: a run in another PID namespace takes no cgroup for stale" {
+	assert_sweeps_only_what_it_sees "$RUN"
+}
+
 @test "carried from 07: a runtime killed with SIGKILL takes its container along" {
 	assert_dies_with_runtime "$RUN"
 }

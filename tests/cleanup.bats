@@ -154,6 +154,29 @@ stale_07_cgroup() {
 	net_teardown
 }
 
+@test "cleanup removes the network namespaces of test runs killed before their teardown, and only those" {
+	local dead live=nutshell-0-$$ pid
+	# a pid that ran and runs no more
+	sleep 0 &
+	pid=$!
+	wait "$pid"
+	dead=nutshell-0-$pid
+	ip netns add "$dead"
+	ip netns add "$dead-out"
+	ip netns add "$live"
+	run scripts/cleanup --dry-run
+	grep -qx "would: ip netns del $dead" <<<"$output"
+	[ -e "/run/netns/$dead" ]
+	run scripts/cleanup
+	ip netns del "$live"
+	[ "$status" -eq 0 ]
+	grep -qx "ip netns del $dead" <<<"$output"
+	grep -qx "ip netns del $dead-out" <<<"$output"
+	[[ $output != *"$live"* ]]
+	[ ! -e "/run/netns/$dead" ]
+	[ ! -e "/run/netns/$dead-out" ]
+}
+
 @test "cleanup --dry-run says what it would remove, and removes nothing; cleanup then does; again, it finds nothing" {
 	stale_07_cgroup
 	local pids=$STALE

@@ -887,6 +887,25 @@ assert_dies_with_runtime() { # BIN [ROOTFS]
 	[ ! -e "$pids" ]
 }
 
+# 07: a runtime sweeps the cgroups of runtimes that run no more, judged by
+# their pid; from another PID namespace, where pids of the host are not
+# seen, it sweeps none: not a live runtime's cgroup, empty as it starts
+# (here one named after a sleep of the test's).
+assert_sweeps_only_what_it_sees() { # RUNNER... (up to the image)
+	local tree pid cg left=no
+	sleep 1000 3>&- &
+	pid=$!
+	if cgroup_is_v2; then tree=/sys/fs/cgroup; else tree=/sys/fs/cgroup/pids; fi
+	cg=$tree/nutshell/$pid
+	mkdir -p "$cg"
+	run unshare --pid --fork --mount-proc "$@" busybox true
+	[ ! -d "$cg" ] || left=yes
+	rmdir "$cg" 2>/dev/null || true
+	kill "$pid"
+	[ "$status" -eq 0 ]
+	[ "$left" = yes ]
+}
+
 # Keep PID's cgroups, in every tree, from the sweep of stale cgroups that
 # every run of 07 and later makes (another suite's runs too): a process of
 # the test's in them, KEEPER, makes their rmdir fail (EBUSY) until it ends.

@@ -194,6 +194,13 @@ carriers() { # FROM
 	done
 }
 
+@test "07 on: the sweep of stale cgroups from another PID namespace" {
+	local nn
+	for nn in $(carriers 07); do
+		fails assert_sweeps_only_what_it_sees "$(mutant "$nn" '/self.st_ino != PROC_PID_INIT_INO)$/s/self.st_ino != PROC_PID_INIT_INO/0/')"
+	done
+}
+
 @test "07 on: no cgroup namespace, no PR_SET_PDEATHSIG" {
 	local nn
 	for nn in $(carriers 07); do
