@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # needs: root
 # 05-allns: UTS, PID, mount, network and IPC namespaces.
+# shellcheck disable=SC2016 # single-quoted $ is for the inner shell
 load helpers
 
 setup() {
@@ -104,13 +105,13 @@ teardown() {
 @test "known gap: on a host with shared /, a mount made inside leaks out" {
 	# unshare -m gives this test a throwaway copy of the mount table; making
 	# its / shared simulates a systemd host without touching the real one.
-	run unshare -m bash -c 'mount --make-rshared / && ./bin/05-allns busybox /bin/sh -c "mount -t tmpfs leak /mnt" && grep images/busybox/mnt /proc/self/mountinfo'
+	run unshare -m bash -c 'mount --make-rshared / && ./bin/05-allns busybox /bin/sh -c "mount -t tmpfs leak /mnt" && grep -F " $PWD/images/busybox/mnt " /proc/self/mountinfo'
 	[ "$status" -eq 0 ]
 	[[ $output == *" $IMAGE/mnt "*" - tmpfs leak "* ]]
 }
 
 @test "on a host with private /, the same mount stays inside" {
-	run unshare -m --propagation private bash -c './bin/05-allns busybox /bin/sh -c "mount -t tmpfs leak /mnt" && grep images/busybox/mnt /proc/self/mountinfo'
+	run unshare -m --propagation private bash -c './bin/05-allns busybox /bin/sh -c "mount -t tmpfs leak /mnt" && grep -F " $PWD/images/busybox/mnt " /proc/self/mountinfo'
 	[ "$status" -eq 1 ]
 }
 
@@ -274,14 +275,14 @@ teardown() {
 	# host's peer groups; the inner one makes / shared in a copy of it, as
 	# systemd does on a real host. RUNTIME_PID: unshare, unshare, 05-allns.
 	start_container unshare -m --propagation private unshare -m --propagation shared ./bin/05-allns busybox sleep 30
-	run grep images/busybox "/proc/$RUNTIME_PID/mountinfo"
+	run grep -F " $IMAGE/" "/proc/$RUNTIME_PID/mountinfo"
 	[ "$status" -eq 0 ]
 	[[ $output == *" $IMAGE/proc "*" shared:"*" - proc proc "* ]]
 	kill -KILL "$CONTAINER_PID"
 	wait_runtime
 	[ "$status" -eq 137 ]
 	# and the parent removes it after the command ends
-	run unshare -m bash -c 'mount --make-rshared / && ./bin/05-allns busybox true && grep -c images/busybox /proc/self/mountinfo'
+	run unshare -m bash -c 'mount --make-rshared / && ./bin/05-allns busybox true && grep -cF " $PWD/images/busybox/" /proc/self/mountinfo'
 	[ "$status" -eq 1 ]
 	[ "$output" = 0 ]
 }

@@ -163,23 +163,26 @@ outside_listens() { # PORT
 }
 
 @test "a 7-digit pid still makes a veth name that fits, and it works" {
-	# in a PID namespace of the test's own, whose next pid is 4194301:
+	# in a PID namespace of the test's own, whose next pid has 7 digits:
 	# pid_max is per PID namespace on recent kernels, and 4194304 on
-	# systemd hosts (and in make test-vm)
+	# systemd hosts (and in make test-vm). Not always the same pid: the
+	# cgroup is named after it, in the host's one tree, which a second
+	# suite running this test at the same time would also want
+	local pid=$((4194000 + SRANDOM % 300)) _
 	unshare --pid --fork --kill-child --mount-proc bash -c '
-		echo 4194300 >/proc/sys/kernel/ns_last_pid || exit 99
+		echo $(($2 - 1)) >/proc/sys/kernel/ns_last_pid || exit 99
 		"$1" busybox /bin/sh -c "ping -c1 -W10 10.219.0.1; exec sleep 5"
-		exit $? # not exec: the runtime must be a new process' _ "$NET" \
+		exit $? # not exec: the runtime must be a new process' _ "$NET" "$pid" \
 		>"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
-	local unshare=$! _
+	local unshare=$!
 	# the host's end: nsh and 7 digits, 10 characters (a busy host may
 	# take a while to start it: a deadline of a minute, 5 s to see it)
 	for _ in $(seq 1200); do
-		in_host ip -o link show master nutshell0 | grep -q ' nsh4194301@' && break
+		in_host ip -o link show master nutshell0 2>/dev/null | grep -q " nsh$pid@" && break
 		sleep 0.05
 	done
 	run in_host ip -o link show master nutshell0
-	[[ $output == *" nsh4194301@"* ]]
+	[[ $output == *" nsh$pid@"* ]]
 	# the container ends on its own, and its runtime cleans up
 	wait "$unshare"
 	grep -q "1 packets received" "$BATS_TEST_TMPDIR/out"
