@@ -13,7 +13,10 @@
  * exec (setns(2) into a running container), logs, stop, rm, images and
  * import. run -d leaves a monitor behind that waits for the container and
  * cleans up after it. Commands start with a clean environment, as with
- * docker, not with the runtime's.
+ * docker, not with the runtime's. Images come from elsewhere, so the host
+ * side takes nothing on trust: mount points are opened inside the root
+ * (openat2(2) RESOLVE_IN_ROOT), state values are escaped, an import is
+ * root's alone, and removal works at any depth.
  *
  * Usage:   09-overlay run [OPTIONS] IMAGE [CMD [ARG...]]   (see --help)
  *          09-overlay ps [-a] | exec ID CMD [ARG...] | logs ID
@@ -26,7 +29,8 @@
  *          if CMD cannot be run; 127 if it is not found. Other verbs: 0,
  *          or 125.
  * Man:     overlayfs (Documentation/filesystems/overlayfs.rst), setns(2),
- *          getrandom(2), rename(2), flock(2), pid_namespaces(7), tar(1)
+ *          getrandom(2), rename(2), flock(2), pid_namespaces(7), tar(1),
+ *          openat2(2), open_tree(2), move_mount(2)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

@@ -105,13 +105,13 @@ teardown() {
 @test "known gap: on a host with shared /, a mount made inside leaks out" {
 	# unshare -m gives this test a throwaway copy of the mount table; making
 	# its / shared simulates a systemd host without touching the real one.
-	run unshare -m bash -c 'mount --make-rshared / && ./bin/05-allns busybox /bin/sh -c "mount -t tmpfs leak /mnt" && grep -F " $PWD/images/busybox/mnt " /proc/self/mountinfo'
+	run unshare -m bash -c 'mount --make-rshared / && ./bin/05-allns busybox /bin/sh -c "mount -t tmpfs leak /mnt" && grep images/busybox/mnt /proc/self/mountinfo'
 	[ "$status" -eq 0 ]
 	[[ $output == *" $IMAGE/mnt "*" - tmpfs leak "* ]]
 }
 
 @test "on a host with private /, the same mount stays inside" {
-	run unshare -m --propagation private bash -c './bin/05-allns busybox /bin/sh -c "mount -t tmpfs leak /mnt" && grep -F " $PWD/images/busybox/mnt " /proc/self/mountinfo'
+	run unshare -m --propagation private bash -c './bin/05-allns busybox /bin/sh -c "mount -t tmpfs leak /mnt" && grep images/busybox/mnt /proc/self/mountinfo'
 	[ "$status" -eq 1 ]
 }
 
@@ -282,7 +282,7 @@ teardown() {
 	wait_runtime
 	[ "$status" -eq 137 ]
 	# and the parent removes it after the command ends
-	run unshare -m bash -c 'mount --make-rshared / && ./bin/05-allns busybox true && grep -cF " $PWD/images/busybox/" /proc/self/mountinfo'
+	run unshare -m bash -c 'mount --make-rshared / && ./bin/05-allns busybox true && grep -c "$PWD/images/busybox/" /proc/self/mountinfo'
 	[ "$status" -eq 1 ]
 	[ "$output" = 0 ]
 }
