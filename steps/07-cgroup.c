@@ -117,7 +117,8 @@ struct config {
 	long long pids; /* most tasks at once; 0: none */
 	int cgroup_v2; /* 1: unified hierarchy, 0: v1 controllers */
 	pid_t runtime; /* our pid: names the cgroup, guards the cleanup */
-	char cgroup[32]; /* CGROUP_PARENT/<runtime pid> */
+	char cgroup[48]; /* CGROUP_PARENT/<name_cgroup()> */
+	int host_pids; /* in the initial PID namespace: our pid is the host's */
 	pid_t child; /* the container's init, as the host sees it */
 	int sync[2]; /* the child waits on it until it is in its cgroup */
 };
@@ -309,18 +310,17 @@ static char *cgroup_path(char *buf, const struct config *cfg, size_t i,
  * EBUSY for a cgroup that still has processes, which we leave alone, and
  * with ENOENT if its runtime has just removed it itself. Only the initial
  * PID namespace sees every pid: from another (unshare -p, a container), a
- * runtime that is starting, its cgroup still empty, would look dead.
+ * runtime that is starting, its cgroup still empty, would look dead. A
+ * name that is not a pid (atoi() gives 0) is left alone.
  */
 static void remove_stale_cgroups(const struct config *cfg)
 {
 	char dir[PATH_MAX];
 	struct dirent *e;
-	struct stat self;
 	size_t i;
 	DIR *d;
 
-	if (stat("/proc/self/ns/pid", &self) == -1 ||
-	    self.st_ino != PROC_PID_INIT_INO)
+	if (!cfg->host_pids)
 		return;
 	for (i = 0; i < cgroup_trees(cfg); i++) {
 		d = opendir(cgroup_path(dir, cfg, i, CGROUP_PARENT, ""));
@@ -507,16 +507,39 @@ static void cleanup_on_exit(void)
 }
 
 /*
+ * Name our cgroup after our pid: a later run judges by that pid whether
+ * we still run (remove_stale_cgroups()). Only in the initial PID namespace
+ * is a pid the host's, and so unique. In another (unshare -p, a container)
+ * it may be another namespace's pid too: the first process of each is 1.
+ * There the name also holds our PID namespace's inode, "ns<inode>-<pid>".
+ * No runtime sweeps such a name; scripts/cleanup does once no process of
+ * that namespace is left.
+ */
+static void name_cgroup(struct config *cfg)
+{
+	struct stat ns;
+
+	if (stat("/proc/self/ns/pid", &ns) == -1)
+		die("stat `/proc/self/ns/pid`");
+	cfg->host_pids = ns.st_ino == PROC_PID_INIT_INO;
+	if (cfg->host_pids)
+		snprintf(cfg->cgroup, sizeof(cfg->cgroup), "%s/%d",
+			 CGROUP_PARENT, (int)cfg->runtime);
+	else
+		snprintf(cfg->cgroup, sizeof(cfg->cgroup), "%s/ns%u-%d",
+			 CGROUP_PARENT, (unsigned)ns.st_ino, (int)cfg->runtime);
+}
+
+/*
  * Everything the parent does before the child may start: name the cgroup
- * after our pid, find the kind of cgroup tree, sweep away what killed
+ * (name_cgroup()), find the kind of cgroup tree, sweep away what killed
  * runtimes left behind, arrange for cleanup should we fail from here on,
  * then make the cgroup and write its limits.
  */
 static void setup_cgroup(struct config *cfg)
 {
 	cfg->runtime = getpid();
-	snprintf(cfg->cgroup, sizeof(cfg->cgroup), "%s/%d", CGROUP_PARENT,
-		 (int)cfg->runtime);
+	name_cgroup(cfg);
 	cfg->cgroup_v2 = cgroup_is_v2();
 	remove_stale_cgroups(cfg);
 	cleanup_cfg = cfg;

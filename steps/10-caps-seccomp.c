@@ -119,9 +119,14 @@
  * The host's end of a container's veth pair: VETH_PREFIX and the runtime's
  * pid. An interface name has IFNAMSIZ - 1 = 15 characters at most, and a
  * pid up to 7 digits (4194304, systemd's pid_max): "veth-host-<pid>" would
- * not fit, "nsh<pid>" always does.
+ * not fit, "nsh<pid>" always does (the build checks it). A runtime in
+ * another PID namespace than the host's, whose pid may be another
+ * runtime's too (name_cgroup()), asks for "nsn%d" instead: the kernel
+ * puts in the first number free.
  */
 #define VETH_PREFIX "nsh"
+#define VETH_NUMBERED "nsn%d"
+_Static_assert(sizeof(VETH_PREFIX "4194303") <= IFNAMSIZ, "a veth's name");
 #define MAX_PUBLISH 16
 
 /*
@@ -279,7 +284,8 @@ struct config {
 	pid_t runtime; /* our pid: names the cgroup, guards the cleanup */
 	char cgroup_parent[PATH_MAX]; /* CGROUP_PARENT, rootless below ours;
 					 "": no cgroup (rootless) */
-	char cgroup[PATH_MAX]; /* <cgroup_parent>/<runtime pid> */
+	char cgroup[PATH_MAX]; /* <cgroup_parent>/<name_cgroup()> */
+	int host_pids; /* in the initial PID namespace: our pid is the host's */
 	pid_t child; /* the container's init, as the host sees it */
 	int sync[2]; /* the child waits on it until it is in its cgroup */
 	int network; /* NET_BRIDGE (docker's default), NET_NONE, NET_HOST */
@@ -1426,18 +1432,17 @@ static char *cgroup_path(char *buf, const struct config *cfg, size_t i,
  * EBUSY for a cgroup that still has processes, which we leave alone, and
  * with ENOENT if its runtime has just removed it itself. Only the initial
  * PID namespace sees every pid: from another (unshare -p, a container), a
- * runtime that is starting, its cgroup still empty, would look dead.
+ * runtime that is starting, its cgroup still empty, would look dead. A
+ * name that is not a pid (atoi() gives 0) is left alone.
  */
 static void remove_stale_cgroups(const struct config *cfg)
 {
 	char dir[PATH_MAX];
 	struct dirent *e;
-	struct stat self;
 	size_t i;
 	DIR *d;
 
-	if (stat("/proc/self/ns/pid", &self) == -1 ||
-	    self.st_ino != PROC_PID_INIT_INO)
+	if (!cfg->host_pids)
 		return;
 	for (i = 0; i < cgroup_trees(cfg); i++) {
 		d = opendir(cgroup_path(dir, cfg, i, cfg->cgroup_parent, ""));
@@ -1896,8 +1901,11 @@ static void setup_network(struct config *cfg)
 	setup_bridge(cfg, nl);
 	close(nl);
 	lease_address(cfg);
-	snprintf(cfg->veth, sizeof(cfg->veth), "%s%d", VETH_PREFIX,
-		 (int)cfg->runtime);
+	if (cfg->host_pids)
+		snprintf(cfg->veth, sizeof(cfg->veth), "%s%d", VETH_PREFIX,
+			 (int)cfg->runtime);
+	else
+		snprintf(cfg->veth, sizeof(cfg->veth), "%s", VETH_NUMBERED);
 }
 
 /*
@@ -2066,8 +2074,37 @@ static void find_delegated_cgroup(struct config *cfg)
 }
 
 /*
+ * Name our cgroup after our pid: a later run judges by that pid whether
+ * we still run (remove_stale_cgroups()). Only in the initial PID namespace
+ * is a pid the host's, and so unique. In another (unshare -p, a container)
+ * it may be another namespace's pid too: the first process of each is 1.
+ * There the name also holds our PID namespace's inode, "ns<inode>-<pid>".
+ * No runtime sweeps such a name; scripts/cleanup does once no process of
+ * that namespace is left.
+ */
+static void name_cgroup(struct config *cfg)
+{
+	struct stat ns;
+	int n;
+
+	if (stat("/proc/self/ns/pid", &ns) == -1)
+		die("stat `/proc/self/ns/pid`");
+	cfg->host_pids = ns.st_ino == PROC_PID_INIT_INO;
+	if (cfg->cgroup_parent[0] == '\0')
+		return; /* no cgroup */
+	if (cfg->host_pids)
+		n = pathf(cfg->cgroup, "%s/%d", cfg->cgroup_parent,
+			  (int)cfg->runtime);
+	else
+		n = pathf(cfg->cgroup, "%s/ns%u-%d", cfg->cgroup_parent,
+			  (unsigned)ns.st_ino, (int)cfg->runtime);
+	if (n == -1)
+		diex("cgroup path under `%s` is too long", cfg->cgroup_parent);
+}
+
+/*
  * Everything the parent does before the child may start: name the cgroup
- * after our pid, find the kind of cgroup tree, sweep away what killed
+ * (name_cgroup()), find the kind of cgroup tree, sweep away what killed
  * runtimes left behind, then make the cgroup and write its limits.
  */
 static void setup_cgroup(struct config *cfg)
@@ -2080,11 +2117,9 @@ static void setup_cgroup(struct config *cfg)
 		 CGROUP_PARENT);
 	if (rootless)
 		find_delegated_cgroup(cfg);
+	name_cgroup(cfg);
 	if (cfg->cgroup_parent[0] == '\0')
 		return;
-	if (pathf(cfg->cgroup, "%s/%d", cfg->cgroup_parent,
-		  (int)cfg->runtime) == -1)
-		diex("cgroup path under `%s` is too long", cfg->cgroup_parent);
 	remove_stale_cgroups(cfg);
 	create_cgroup(cfg);
 	set_cgroup_limits(cfg);

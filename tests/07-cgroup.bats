@@ -384,7 +384,7 @@ cpu_usage_usec() { # PID
 	assert_cgroupns_root ./bin/07-cgroup busybox
 }
 
-@test "property of 07: a run in another PID namespace takes no cgroup for stale" {
+@test "property of 07: a run in another PID namespace takes no cgroup for stale, and names its own after its namespace too" {
 	assert_sweeps_only_what_it_sees ./bin/07-cgroup
 }
 

@@ -162,30 +162,34 @@ outside_listens() { # PORT
 	# and the teardown checks that no veth, lease or DNAT rule is left
 }
 
-@test "a 7-digit pid still makes a veth name that fits, and it works" {
+@test "a 7-digit pid in another PID namespace: a cgroup name that fits, a veth the kernel numbers, and it works" {
 	# in a PID namespace of the test's own, whose next pid has 7 digits:
 	# pid_max is per PID namespace on recent kernels, and 4194304 on
-	# systemd hosts (and in make test-vm). Not always the same pid: the
-	# cgroup is named after it, in the host's one tree, which a second
-	# suite running this test at the same time would also want
-	local pid=$((4194000 + SRANDOM % 300)) _
+	# systemd hosts (and in make test-vm). (In the host's namespace, nsh
+	# and 7 digits, 10 characters, fit IFNAMSIZ: the build checks it.)
+	# Not always the same pid: a second suite may run this test meanwhile
+	local pid=$((4194000 + SRANDOM % 300)) _ tree
+	if cgroup_is_v2; then tree=/sys/fs/cgroup; else tree=/sys/fs/cgroup/pids; fi
 	unshare --pid --fork --kill-child --mount-proc bash -c '
 		echo $(($2 - 1)) >/proc/sys/kernel/ns_last_pid || exit 99
 		"$1" busybox /bin/sh -c "ping -c1 -W10 10.219.0.1; exec sleep 5"
 		exit $? # not exec: the runtime must be a new process' _ "$NET" "$pid" \
 		>"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	local unshare=$!
-	# the host's end: nsh and 7 digits, 10 characters (a busy host may
-	# take a while to start it: a deadline of a minute, 5 s to see it)
+	# its cgroup, ns<inode>-<pid>, and the host's end of its veth, nsn<N>
+	# (a busy host may take a while to start it: a deadline of a minute,
+	# 5 s to see it)
 	for _ in $(seq 1200); do
-		in_host ip -o link show master nutshell0 2>/dev/null | grep -q " nsh$pid@" && break
+		in_host ip -o link show master nutshell0 2>/dev/null | grep -q " nsn[0-9]*@" && break
 		sleep 0.05
 	done
+	compgen -G "$tree/nutshell/ns*-$pid" >/dev/null
 	run in_host ip -o link show master nutshell0
-	[[ $output == *" nsh$pid@"* ]]
+	[[ $output == *" nsn"[0-9]*"@"* ]]
 	# the container ends on its own, and its runtime cleans up
 	wait "$unshare"
 	grep -q "1 packets received" "$BATS_TEST_TMPDIR/out"
+	[ -z "$(compgen -G "$tree/nutshell/ns*-$pid")" ]
 }
 
 @test "the NAT rules exist once after several runs; FORWARD's policy DROP does not stop containers" {
@@ -385,7 +389,7 @@ outside_listens() { # PORT
 	assert_cgroupns_root "$NET" busybox
 }
 
-@test "carried from 07: a run in another PID namespace takes no cgroup for stale" {
+@test "carried from 07: a run in another PID namespace takes no cgroup for stale, and names its own after its namespace too" {
 	carried
 	assert_sweeps_only_what_it_sees "$NET"
 }

@@ -747,7 +747,7 @@ PY
 	assert_cgroupns_root "$RUN" busybox
 }
 
-@test "carried from 07: a run in another PID namespace takes no cgroup for stale" {
+@test "carried from 07: a run in another PID namespace takes no cgroup for stale, and names its own after its namespace too" {
 	carried
 	assert_sweeps_only_what_it_sees "$RUN"
 }

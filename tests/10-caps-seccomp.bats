@@ -836,7 +836,7 @@ EOF
 	assert_cgroupns_root "$RUN" busybox
 }
 
-@test "carried from 07: a run in another PID namespace takes no cgroup for stale" {
+@test "carried from 07: a run in another PID namespace takes no cgroup for stale, and names its own after its namespace too" {
 	assert_sweeps_only_what_it_sees "$RUN"
 }
 

@@ -9,18 +9,45 @@ setup() {
 	# the containers of 09 on: the test's own, and cleanup looks there
 	export NUTSHELL_CONTAINERS=$BATS_TEST_TMPDIR/containers
 }
-teardown() { common_teardown; }
+# a test with a network namespace (net_setup) has it removed here, even
+# when it fails half-way
+teardown() {
+	if [ -n "${HOSTNS:-}" ]; then
+		net_teardown
+	else
+		common_teardown
+	fi
+}
 
 # A 07 killed with SIGKILL: set STALE to the pids cgroup it leaves
-# behind, once its container is gone too (PR_SET_PDEATHSIG). Not in a
-# subshell: the test tracks the runtime, and may skip.
+# behind, once its container is gone too (PR_SET_PDEATHSIG). A sleep of
+# the test's holds the cgroups until then, so that no other run on this
+# host sweeps them first. Not in a subshell: the test tracks the runtime.
 stale_07_cgroup() {
 	start_container ./bin/07-cgroup busybox /bin/sleep 30
 	STALE=$(cgroup_dir "$CONTAINER_PID" pids)
+	hold_cgroups "$CONTAINER_PID"
 	kill -KILL "$RUNTIME_PID"
 	wait_runtime
 	eventually gone "$CONTAINER_PID"
-	assume_stale_cgroup "$STALE"
+	[ -d "$STALE" ]
+	kill "$KEEPER"
+	wait "$KEEPER" || true
+}
+
+# Start RUNNER... in a PID namespace of its own, whose pid 1 is a shell,
+# then a sleep, and the runtime its child (pid 2); set UNSHARE (unshare,
+# the test's child), INIT (pid 1), RUNTIME_PID and CONTAINER_PID.
+start_in_pid_namespace() { # RUNNER...
+	unshare --pid --fork --mount-proc sh -c '"$@" & exec sleep 1000' sh \
+		"$@" >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+	UNSHARE=$!
+	# (a children file is pids, each followed by a space)
+	eventually grep -q . "/proc/$UNSHARE/task/$UNSHARE/children"
+	INIT=$(cut -d' ' -f1 "/proc/$UNSHARE/task/$UNSHARE/children")
+	eventually grep -q . "/proc/$INIT/task/$INIT/children"
+	RUNTIME_PID=$(cut -d' ' -f1 "/proc/$INIT/task/$INIT/children")
+	await_container
 }
 
 @test "a 04-mount killed with SIGKILL leaves /proc mounted; cleanup removes it" {
@@ -120,7 +147,6 @@ stale_07_cgroup() {
 	# the bridge and the NAT rules stay for the next container...
 	in_host ip link show nutshell0
 	[ "$(in_host iptables -t nat -S POSTROUTING | grep -c 'comment nutshell')" -eq 1 ]
-	net_teardown
 }
 
 @test "cleanup --network removes the bridge and the rules with our comment, and only those; forwarding goes back off" {
@@ -151,7 +177,6 @@ stale_07_cgroup() {
 	[[ $output != *"comment nutshell"* ]]
 	[[ $output == *"not-ours"* ]]
 	[ ! -e "$(net_state)/nutshell0" ]
-	net_teardown
 }
 
 @test "cleanup removes the network namespaces of test runs killed before their teardown, and only those" {
@@ -178,19 +203,54 @@ stale_07_cgroup() {
 }
 
 @test "cleanup --dry-run says what it would remove, and removes nothing; cleanup then does; again, it finds nothing" {
+	# a 04's /proc, under this clone's images: no other run's cleanup
+	# touches it; and a 07's cgroup, which any run may sweep
+	start_container ./bin/04-mount busybox /bin/sleep 30
+	kill -KILL "$RUNTIME_PID" "$CONTAINER_PID"
+	wait_runtime
 	stale_07_cgroup
 	local pids=$STALE
 	run scripts/cleanup --dry-run
 	[ "$status" -eq 0 ]
-	[[ $output == *"would: rmdir $pids"* ]]
-	[ -d "$pids" ]
+	grep -qx "would: umount $IMAGE/proc" <<<"$output"
+	grep -q " $IMAGE/proc " /proc/self/mountinfo
+	# the cgroup: it would go, unless another run's sweep took it first
+	[[ $output == *"would: rmdir $pids"* ]] || [ ! -e "$pids" ]
+	# nothing done: every line says what it would do, or what it keeps
+	run grep -v -e '^would: ' -e '^keep ' <<<"$output"
+	[ "$status" -eq 1 ]
 	run scripts/cleanup
 	[ "$status" -eq 0 ]
-	[[ $output == *"rmdir $pids"* ]]
+	grep -qx "umount $IMAGE/proc" <<<"$output"
+	run ! grep -q " $IMAGE/" /proc/self/mountinfo
 	[ ! -e "$pids" ]
 	run scripts/cleanup
 	[ "$status" -eq 0 ]
+	[[ $output != *"$IMAGE/"* ]]
 	[[ $output != *"$pids"* ]]
+}
+
+@test "a runtime killed in another PID namespace: cleanup keeps its cgroup while that namespace has processes, then removes it" {
+	local cg
+	start_in_pid_namespace ./bin/07-cgroup busybox /bin/sleep 30
+	cg=$(cgroup_dir "$CONTAINER_PID" pids)
+	[ "${cg##*/}" = "ns$(stat -L -c %i "/proc/$INIT/ns/pid")-2" ]
+	hold_cgroups "$CONTAINER_PID"
+	kill -KILL "$RUNTIME_PID"
+	eventually gone "$CONTAINER_PID"
+	kill "$KEEPER"
+	wait "$KEEPER" || true
+	# empty, its runtime gone, but its pid 2 is another namespace's
+	run scripts/cleanup
+	[ "$status" -eq 0 ]
+	[ -d "$cg" ]
+	# the namespace ends with its pid 1 (SIGKILL: from the host's
+	# namespace, its init cannot ignore it)
+	kill -KILL "$INIT"
+	wait "$UNSHARE" || true
+	run scripts/cleanup
+	[ "$status" -eq 0 ]
+	[ ! -e "$cg" ]
 }
 
 @test "cleanup --containers keeps a running container unless -f; with -f it stops and removes it, cgroup and all" {

@@ -101,13 +101,6 @@ runtime_cgroups() { # RUNTIME
 	nutshell_cgroups | grep "/nutshell/$1\$"
 }
 
-# A killed runtime's cgroup stays behind, but any 07 runtime that starts on
-# the host sweeps it away: when another test suite's run was quicker than
-# this test, skip rather than fail.
-assume_stale_cgroup() { # DIR
-	[ -d "$1" ] || skip "another run on this host removed the stale cgroup first"
-}
-
 # The cgroups of this test's containers that are still there: new since
 # common_setup, and named after a runtime that carries the mark, or after
 # one that runs no more (killed, or one that forgot to remove it) if the
@@ -890,20 +883,38 @@ assert_dies_with_runtime() { # BIN [ROOTFS]
 # 07: a runtime sweeps the cgroups of runtimes that run no more, judged by
 # their pid; from another PID namespace, where pids of the host are not
 # seen, it sweeps none: not a live runtime's cgroup, empty as it starts
-# (here one named after a sleep of the test's).
+# (here one named after a sleep of the test's). There a runtime's pid is
+# not the host's: its cgroup's name holds its namespace's inode too, and
+# two runtimes, each pid 1 of a namespace of its own, run at once.
 assert_sweeps_only_what_it_sees() { # RUNNER... (up to the image)
-	local tree pid cg left=no
+	local tree pid cg left=no unshare first ns second
 	sleep 1000 3>&- &
 	pid=$!
 	if cgroup_is_v2; then tree=/sys/fs/cgroup; else tree=/sys/fs/cgroup/pids; fi
 	cg=$tree/nutshell/$pid
 	mkdir -p "$cg"
+	# the first: unshare's child, the runtime, is pid 1 of its namespace
+	start_container unshare --pid --fork --mount-proc "$@" busybox sleep 30
+	unshare=$RUNTIME_PID
+	RUNTIME_PID=$CONTAINER_PID
+	await_container
+	first=$(cgroup_dir "$CONTAINER_PID" pids)
+	ns=$(stat -L -c %i "/proc/$RUNTIME_PID/ns/pid")
+	# the second, pid 1 of another namespace, while the first runs
 	run unshare --pid --fork --mount-proc "$@" busybox true
+	second=$status
 	[ ! -d "$cg" ] || left=yes
 	rmdir "$cg" 2>/dev/null || true
 	kill "$pid"
-	[ "$status" -eq 0 ]
+	# (the container's init takes SIGKILL from the host's namespace)
+	kill -KILL "$CONTAINER_PID"
+	RUNTIME_PID=$unshare
+	wait_runtime
+	[ "$status" -eq 137 ]
+	[ "$second" -eq 0 ]
 	[ "$left" = yes ]
+	[ "${first##*/}" = "ns$ns-1" ]
+	[ ! -e "$first" ]
 }
 
 # Keep PID's cgroups, in every tree, from the sweep of stale cgroups that
@@ -1021,10 +1032,10 @@ make_outside() {
 net_leftovers() {
 	local leases rules _
 	for _ in $(seq 50); do
-		in_host ip -o link show | grep -q ' nsh[0-9]*@' || break
+		in_host ip -o link show | grep -q ' ns[hn][0-9]*@' || break
 		sleep 0.1
 	done
-	if in_host ip -o link show | grep ' nsh[0-9]*@' >&2; then
+	if in_host ip -o link show | grep ' ns[hn][0-9]*@' >&2; then
 		echo "a container's veth is left" >&2
 		return 1
 	fi

@@ -194,10 +194,12 @@ carriers() { # FROM
 	done
 }
 
-@test "07 on: the sweep of stale cgroups from another PID namespace" {
+@test "07 on: the sweep of stale cgroups from another PID namespace; the cgroup's name there" {
 	local nn
 	for nn in $(carriers 07); do
-		fails assert_sweeps_only_what_it_sees "$(mutant "$nn" '/self.st_ino != PROC_PID_INIT_INO)$/s/self.st_ino != PROC_PID_INIT_INO/0/')"
+		fails assert_sweeps_only_what_it_sees "$(mutant "$nn" 's/^\tif (!cfg->host_pids)$/\tif (0)/')"
+		# named after the pid alone: the second pid 1 finds its cgroup made
+		fails assert_sweeps_only_what_it_sees "$(mutant "$nn" 's|"%s/ns%u-%d"|"%s/%.0u%d"|')"
 	done
 }
 
@@ -209,12 +211,15 @@ carriers() { # FROM
 	done
 }
 
-@test "08 on: lo left down, no default route, the image's /etc files" {
+@test "08 on: lo left down, no default route, the image's /etc files; the veth's name in another PID namespace" {
 	local nn
 	for nn in $(carriers 08); do
 		NETWORK=$(mutant "$nn" '/^\tset_link_up(nl, "lo");$/d') fails assert_network_none
 		NETWORK=$(mutant "$nn" '/^\t\tadd_default_route(nl, cfg->gateway);$/d') fails assert_bridge_network
 		NETWORK=$(mutant "$nn" '/^\tmount_etc_files(cfg);$/d') fails assert_etc_files
+		# a veth named after a pid of another PID namespace: the
+		# second pid 1 finds its name taken
+		fails assert_sweeps_only_what_it_sees "$(mutant "$nn" 's/"%s", VETH_NUMBERED/"nsh1"/')"
 	done
 }
 
