@@ -70,16 +70,16 @@ start_in_pid_namespace() { # RUNNER...
 
 @test "cleanup keeps the cgroup of a runtime that is starting, removes a stale one" {
 	requires strace
-	# strace holds the runtime for 20 s as it enters clone(): it has made
-	# its cgroup, and not yet moved its container in: the cgroup is empty
-	# (20 s, not less: what follows takes seconds on a loaded machine)
-	strace -o /dev/null -e inject=clone:delay_enter=20s \
+	# strace stops the runtime with SIGSTOP as it enters clone(), the
+	# first time, until the test sends SIGCONT: it has made its cgroup,
+	# and not yet moved its container in: the cgroup is empty
+	strace -o /dev/null -e inject=clone:signal=SIGSTOP:when=1 \
 		./bin/07-cgroup busybox /bin/true >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	local strace=$! runtime starting stale cg
+	# (a children file is pids, each followed by a space)
 	eventually grep -q . "/proc/$strace/task/$strace/children"
-	runtime=$(cat "/proc/$strace/task/$strace/children")
-	runtime=${runtime%% *}
-	eventually runtime_cgroups "$runtime" >/dev/null
+	runtime=$(cut -d' ' -f1 "/proc/$strace/task/$strace/children")
+	eventually grep -q '^State:.*stop' "/proc/$runtime/status"
 	starting=$(runtime_cgroups "$runtime")
 	for cg in $starting; do
 		[ -z "$(cat "$cg/cgroup.procs")" ]
@@ -99,6 +99,7 @@ start_in_pid_namespace() { # RUNNER...
 		[ ! -e "$cg" ]
 	done
 	# the runtime goes on: it moves its container in, runs it, cleans up
+	kill -CONT "$runtime"
 	wait "$strace" || status=$?
 	cat "$BATS_TEST_TMPDIR/out" >&2
 	[ "$status" -eq 0 ]

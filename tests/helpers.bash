@@ -132,17 +132,18 @@ gone() { # PID
 	! running "$1"
 }
 
-# Run CMD... until it succeeds, for up to 5 s.
+# Run CMD... until it succeeds, for up to 30 s: on a loaded host (another
+# suite, a build) what takes a moment may take seconds, and a check that
+# holds returns at once. (EPOCHREALTIME's point may be a comma.)
 eventually() { # CMD...
-	local _
-	for _ in $(seq 100); do
-		"$@" && return 0
+	local end=$((${EPOCHREALTIME/[^0-9]/} + 30000000))
+	until "$@"; do
+		((${EPOCHREALTIME/[^0-9]/} < end)) || return 1
 		sleep 0.05
 	done
-	"$@"
 }
 
-# SIGKILL the processes and wait, up to 5 s each, until they are gone.
+# SIGKILL the processes and wait, up to 30 s each, until they are gone.
 kill_processes() { # PID...
 	local pid
 	[ $# -gt 0 ] || return 0
