@@ -77,9 +77,8 @@ start_in_pid_namespace() { # RUNNER...
 	strace -o /dev/null -e inject=clone:signal=SIGSTOP:when=1 \
 		./bin/07-cgroup busybox /bin/true >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	local strace=$! runtime starting stale cg
-	# (a children file is pids, each followed by a space)
-	eventually grep -q . "/proc/$strace/task/$strace/children"
-	runtime=$(cut -d' ' -f1 "/proc/$strace/task/$strace/children")
+	eventually child_named "$strace" 07-cgroup
+	runtime=$(child_named "$strace" 07-cgroup)
 	eventually grep -q '^State:.*stop' "/proc/$runtime/status"
 	starting=$(runtime_cgroups "$runtime")
 	for cg in $starting; do

@@ -132,6 +132,21 @@ gone() { # PID
 	! running "$1"
 }
 
+# The child of PID that runs COMM (its /proc/PID/comm), if there is one:
+# the program strace started, not the children strace makes for a moment
+# at its start to test the kernel's ptrace.
+child_named() { # PID COMM
+	local child children=()
+	read -ra children <"/proc/$1/task/$1/children" 2>/dev/null || true
+	for child in "${children[@]}"; do
+		if [ "$(cat "/proc/$child/comm" 2>/dev/null)" = "$2" ]; then
+			echo "$child"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # Run CMD... until it succeeds, for up to 30 s: on a loaded host (another
 # suite, a build) what takes a moment may take seconds, and a check that
 # holds returns at once. (EPOCHREALTIME's point may be a comma.)
