@@ -27,11 +27,23 @@ help: ## list the targets
 	@echo
 	@echo "  e.g.  make step-05 && sudo ./bin/05-allns busybox /bin/sh"
 
-bin/%: steps/%.c common/common.c common/common.h | bin
-	$(CC) $(CFLAGS) -o $@ $< common/common.c
+# common/ is a static library: the linker takes from it only the modules
+# a step calls, so bin/01-fork carries no netlink code.
+COMMON  := $(basename $(notdir $(wildcard common/*.c)))
+LIB     := bin/libnutshell.a
 
-bin:
-	mkdir -p bin
+bin/%: steps/%.c $(LIB) | bin
+	$(CC) $(CFLAGS) -o $@ $< $(LIB)
+
+$(LIB): $(addprefix bin/common/,$(addsuffix .o,$(COMMON)))
+	rm -f $@
+	$(AR) rcs $@ $^
+
+bin/common/%.o: common/%.c $(wildcard common/*.h) | bin/common
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+bin bin/common:
+	mkdir -p $@
 
 # step-05 -> bin/05-allns, plus the busybox image for the steps that chroot.
 define step_rule

@@ -20,7 +20,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../common/common.h"
+#include "../common/err.h"
+#include "../common/proc.h"
 
 struct config {
 	char **argv; /* the command to run and its arguments */

@@ -28,7 +28,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../common/common.h"
+#include "../common/err.h"
+#include "../common/proc.h"
 
 /*
  * Size of the child's stack: 1 MiB for what the child does itself, plus

@@ -24,7 +24,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../common/common.h"
+#include "../common/err.h"
+#include "../common/image.h"
+#include "../common/proc.h"
 
 /*
  * Size of the child's stack: 1 MiB for what the child does itself, plus

@@ -26,7 +26,9 @@
 #include <unistd.h>
 #include <sys/mount.h>
 
-#include "../common/common.h"
+#include "../common/err.h"
+#include "../common/image.h"
+#include "../common/proc.h"
 
 /*
  * Size of the child's stack: 1 MiB for what the child does itself, plus

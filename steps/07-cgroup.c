@@ -45,7 +45,12 @@
 #include <sys/wait.h>
 #include <linux/magic.h>
 
-#include "../common/common.h"
+#include "../common/err.h"
+#include "../common/file.h"
+#include "../common/image.h"
+#include "../common/parse.h"
+#include "../common/proc.h"
+#include "../common/sync.h"
 
 /*
  * Size of the child's stack: 1 MiB for what the child does itself, plus
@@ -237,7 +242,7 @@ static void make_dev_nodes(void)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
 		const struct dev_node *n = &dev_nodes[i];
 
 		if (mknod(n->path, S_IFCHR | 0666,
@@ -246,7 +251,7 @@ static void make_dev_nodes(void)
 		if (chmod(n->path, 0666) == -1)
 			die("chmod `%s`", n->path);
 	}
-	for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(dev_links); i++)
 		if (symlink(dev_links[i][0], dev_links[i][1]) == -1)
 			die("symlink `%s`", dev_links[i][1]);
 }

@@ -40,7 +40,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -52,7 +51,13 @@
 #include <linux/magic.h>
 #include <linux/veth.h>
 
-#include "../common/common.h"
+#include "../common/err.h"
+#include "../common/file.h"
+#include "../common/image.h"
+#include "../common/netlink.h"
+#include "../common/parse.h"
+#include "../common/proc.h"
+#include "../common/sync.h"
 
 /*
  * Size of the child's stack: 1 MiB for what the child does itself, plus
@@ -266,7 +271,7 @@ static void configure_network(const struct config *cfg)
 
 	if (cfg->network == NET_HOST)
 		return;
-	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	nl = nl_open();
 	if (nl == -1)
 		die("socket NETLINK_ROUTE");
 	set_link_up(nl, "lo");
@@ -382,7 +387,7 @@ static void mount_etc_files(const struct config *cfg)
 		  "mode=755,size=64k") == -1)
 		die("mount `tmpfs` on `%s`", dir);
 	write_etc_files(cfg, dir);
-	for (i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(etc_files); i++) {
 		if (pathf(from, "%s/%s", dir, etc_files[i]) == -1 ||
 		    pathf(to, "%s/etc/%s", cfg->rootfs, etc_files[i]) == -1)
 			die("path of `%s`", etc_files[i]);
@@ -475,7 +480,7 @@ static void make_dev_nodes(void)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
 		const struct dev_node *n = &dev_nodes[i];
 
 		if (mknod(n->path, S_IFCHR | 0666,
@@ -484,7 +489,7 @@ static void make_dev_nodes(void)
 		if (chmod(n->path, 0666) == -1)
 			die("chmod `%s`", n->path);
 	}
-	for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(dev_links); i++)
 		if (symlink(dev_links[i][0], dev_links[i][1]) == -1)
 			die("symlink `%s`", dev_links[i][1]);
 }
@@ -874,7 +879,7 @@ static void setup_nat(const struct config *cfg)
 
 	snprintf(subnet, sizeof(subnet), "%s/%d", inet_ntoa(cfg->subnet),
 		 cfg->prefix);
-	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rules); i++) {
 		status = runv(rules[i], 1);
 		rules[i][4] = "-I";
 		if (status != 0 && runv(rules[i], status == 127) != 0) {
@@ -931,8 +936,8 @@ static void setup_bridge(const struct config *cfg, int nl)
 
 	if (pathf(lock, "%s/%s.lock", cfg->net, cfg->bridge) == -1)
 		die("path of the bridge's lock");
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd == -1 || flock(fd, LOCK_EX) == -1)
+	fd = lock_wait(lock);
+	if (fd == -1)
 		die("lock `%s`", lock);
 	if (if_nametoindex(cfg->bridge) == 0) {
 		nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
@@ -1002,7 +1007,7 @@ static void setup_network(struct config *cfg)
 	    pathf(dir, "%s/%s", cfg->net, cfg->bridge) == -1 ||
 	    ensure_dir(dir, 0700) == -1)
 		die("mkdir `%s`", dir);
-	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	nl = nl_open();
 	if (nl == -1)
 		die("socket NETLINK_ROUTE");
 	setup_bridge(cfg, nl);
@@ -1034,7 +1039,7 @@ static void connect_container(const struct config *cfg)
 
 	if (cfg->network != NET_BRIDGE)
 		return;
-	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	nl = nl_open();
 	if (nl == -1)
 		die("socket NETLINK_ROUTE");
 	nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,

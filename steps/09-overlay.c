@@ -61,7 +61,15 @@
 #include <linux/magic.h>
 #include <linux/veth.h>
 
-#include "../common/common.h"
+#include "../common/err.h"
+#include "../common/file.h"
+#include "../common/image.h"
+#include "../common/netlink.h"
+#include "../common/parse.h"
+#include "../common/proc.h"
+#include "../common/state.h"
+#include "../common/sync.h"
+#include "../common/tree.h"
 
 /*
  * Size of the child's stack: 1 MiB for what the child does itself, plus
@@ -320,7 +328,7 @@ static void configure_network(const struct config *cfg)
 
 	if (cfg->network == NET_HOST)
 		return;
-	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	nl = nl_open();
 	if (nl == -1)
 		die("socket NETLINK_ROUTE");
 	set_link_up(nl, "lo");
@@ -471,7 +479,7 @@ static void mount_etc_files(const struct config *cfg)
 
 	write_etc_files(cfg, cfg->dir);
 	close(mount_point(cfg->merged, "etc", 1, on));
-	for (i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(etc_files); i++) {
 		if (pathf(from, "%s/%s", cfg->dir, etc_files[i]) == -1 ||
 		    pathf(to, "etc/%s", etc_files[i]) == -1)
 			die("path of `%s`", etc_files[i]);
@@ -642,7 +650,7 @@ static void make_dev_nodes(void)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
 		const struct dev_node *n = &dev_nodes[i];
 
 		if (mknod(n->path, S_IFCHR | 0666,
@@ -651,7 +659,7 @@ static void make_dev_nodes(void)
 		if (chmod(n->path, 0666) == -1)
 			die("chmod `%s`", n->path);
 	}
-	for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(dev_links); i++)
 		if (symlink(dev_links[i][0], dev_links[i][1]) == -1)
 			die("symlink `%s`", dev_links[i][1]);
 }
@@ -1050,7 +1058,7 @@ static void setup_nat(const struct config *cfg)
 
 	snprintf(subnet, sizeof(subnet), "%s/%d", inet_ntoa(cfg->subnet),
 		 cfg->prefix);
-	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rules); i++) {
 		status = runv(rules[i], 1);
 		rules[i][4] = "-I";
 		if (status != 0 && runv(rules[i], status == 127) != 0) {
@@ -1107,8 +1115,8 @@ static void setup_bridge(const struct config *cfg, int nl)
 
 	if (pathf(lock, "%s/%s.lock", cfg->net, cfg->bridge) == -1)
 		die("path of the bridge's lock");
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd == -1 || flock(fd, LOCK_EX) == -1)
+	fd = lock_wait(lock);
+	if (fd == -1)
 		die("lock `%s`", lock);
 	if (if_nametoindex(cfg->bridge) == 0) {
 		nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
@@ -1176,7 +1184,7 @@ static void setup_network(struct config *cfg)
 	    pathf(dir, "%s/%s", cfg->net, cfg->bridge) == -1 ||
 	    ensure_dir(dir, 0700) == -1)
 		die("mkdir `%s`", dir);
-	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	nl = nl_open();
 	if (nl == -1)
 		die("socket NETLINK_ROUTE");
 	setup_bridge(cfg, nl);
@@ -1208,7 +1216,7 @@ static void connect_container(const struct config *cfg)
 
 	if (cfg->network != NET_BRIDGE)
 		return;
-	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	nl = nl_open();
 	if (nl == -1)
 		die("socket NETLINK_ROUTE");
 	nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
@@ -1858,8 +1866,8 @@ static void create_container(struct config *cfg)
 
 	if (pathf(path, "%s/.lock", dir) == -1)
 		die("path of the containers' lock");
-	lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lock == -1 || flock(lock, LOCK_EX) == -1)
+	lock = lock_wait(path);
+	if (lock == -1)
 		die("lock `%s`", path);
 	d = opendir(dir);
 	if (d == NULL)
@@ -1884,7 +1892,7 @@ static void create_container(struct config *cfg)
 	cleanup_cfg = cfg;
 	if (atexit(cleanup_on_exit) != 0)
 		diex("atexit: cannot register the cleanup");
-	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(subdirs); i++)
 		if (mkdir(container_file(path, cfg->id, subdirs[i]), 0755) ==
 		    -1)
 			die("mkdir `%s`", path);
@@ -2018,9 +2026,8 @@ static int run(int argc, char **argv)
 	create_container(&cfg);
 	if (cfg.detach)
 		detach(&cfg);
-	cfg.lock_fd = open(container_file(path, cfg.id, "lock"),
-			   O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (cfg.lock_fd == -1 || flock(cfg.lock_fd, LOCK_EX) == -1)
+	cfg.lock_fd = lock_wait(container_file(path, cfg.id, "lock"));
+	if (cfg.lock_fd == -1)
 		die("lock `%s`", path);
 	setup_cgroup(&cfg);
 	setup_network(&cfg);
@@ -2173,7 +2180,7 @@ static int ps(int argc, char **argv)
 		status = container_status(e->d_name, NULL, NULL, 0);
 		if (!all && strcmp(status, "running") != 0)
 			continue;
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
 			if (read_key(container_file(path, e->d_name, "state"),
 				     state_keys, keys[i], key[i],
 				     sizeof(key[i])) == -1)
@@ -2218,7 +2225,7 @@ static int exec_in(int argc, char **argv)
 	struct config cfg = {0};
 	char id[ID_LEN + 1], path[PATH_MAX], pid[16], monitor[16];
 	char *env[MAX_ENV + 5] = {NULL};
-	int fds[sizeof(namespaces) / sizeof(namespaces[0])], status, n;
+	int fds[ARRAY_SIZE(namespaces)], status, n;
 	size_t i, size = 0;
 	pid_t child;
 	FILE *f;
@@ -2240,7 +2247,7 @@ static int exec_in(int argc, char **argv)
 	free(env[n]);
 	env[n] = NULL;
 	fclose(f);
-	for (i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(namespaces); i++)
 		if (pathf(path, "/proc/%s/ns/%s", pid, namespaces[i]) == -1 ||
 		    (fds[i] = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 			die("open `%s`", path);
@@ -2249,7 +2256,7 @@ static int exec_in(int argc, char **argv)
 		 monitor);
 	cfg.child = getpid();
 	join_cgroup(&cfg);
-	for (i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(namespaces); i++)
 		if (setns(fds[i], 0) == -1)
 			die("setns %s namespace of container %s", namespaces[i],
 			    id);
@@ -2532,7 +2539,7 @@ int main(int argc, char **argv)
 		usage(EXIT_RUNTIME);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
 		usage(0);
-	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(verbs); i++) {
 		if (strcmp(argv[1], verbs[i].name) != 0)
 			continue;
 		if (verbs[i].run != run)

@@ -75,7 +75,15 @@
 #include <linux/seccomp.h>
 #include <linux/veth.h>
 
-#include "../common/common.h"
+#include "../common/err.h"
+#include "../common/file.h"
+#include "../common/image.h"
+#include "../common/netlink.h"
+#include "../common/parse.h"
+#include "../common/proc.h"
+#include "../common/state.h"
+#include "../common/sync.h"
+#include "../common/tree.h"
 
 /*
  * Size of the child's stack: 1 MiB for what the child does itself, plus
@@ -679,7 +687,7 @@ static void configure_network(const struct config *cfg)
 
 	if (cfg->network == NET_HOST)
 		return;
-	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	nl = nl_open();
 	if (nl == -1)
 		die("socket NETLINK_ROUTE");
 	set_link_up(nl, "lo");
@@ -829,7 +837,7 @@ static void mount_etc_files(const struct config *cfg)
 	int fd;
 
 	close(mount_point(cfg->merged, "etc", 1, on));
-	for (i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(etc_files); i++) {
 		if (pathf(from, "%s/%s", cfg->dir, etc_files[i]) == -1 ||
 		    pathf(to, "etc/%s", etc_files[i]) == -1)
 			die("path of `%s`", etc_files[i]);
@@ -1085,7 +1093,7 @@ static void open_dev_nodes(int trees[])
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
 		trees[i] = syscall(SYS_open_tree, AT_FDCWD, dev_nodes[i].path,
 				   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (trees[i] == -1)
@@ -1104,7 +1112,7 @@ static void make_dev_nodes(const int trees[])
 	size_t i;
 	int fd;
 
-	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
 		const struct dev_node *n = &dev_nodes[i];
 
 		if (trees != NULL) {
@@ -1122,7 +1130,7 @@ static void make_dev_nodes(const int trees[])
 		if (chmod(n->path, 0666) == -1)
 			die("chmod `%s`", n->path);
 	}
-	for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(dev_links); i++)
 		if (symlink(dev_links[i][0], dev_links[i][1]) == -1)
 			die("symlink `%s`", dev_links[i][1]);
 }
@@ -1259,7 +1267,7 @@ static const struct sock_filter filter[] = {
 static void install_seccomp(void)
 {
 	struct sock_fprog program = {
-		.len = sizeof(filter) / sizeof(filter[0]),
+		.len = ARRAY_SIZE(filter),
 		.filter = (struct sock_filter *)filter,
 	};
 
@@ -1354,7 +1362,7 @@ static void mask_paths(void)
 	struct stat st;
 	size_t i;
 
-	for (i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(masked_paths); i++) {
 		const char *p = masked_paths[i];
 
 		if (stat(p, &st) == -1) {
@@ -1367,8 +1375,7 @@ static void mask_paths(void)
 			    : mount("/dev/null", p, NULL, MS_BIND, NULL) == -1)
 			die("mask `%s`", p);
 	}
-	for (i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]);
-	     i++) {
+	for (i = 0; i < ARRAY_SIZE(readonly_paths); i++) {
 		const char *p = readonly_paths[i];
 
 		if (access(p, F_OK) == -1 && errno == ENOENT)
@@ -1769,7 +1776,7 @@ static void setup_nat(const struct config *cfg)
 
 	snprintf(subnet, sizeof(subnet), "%s/%d", inet_ntoa(cfg->subnet),
 		 cfg->prefix);
-	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rules); i++) {
 		status = runv(rules[i], 1);
 		rules[i][4] = "-I";
 		if (status != 0 && runv(rules[i], status == 127) != 0) {
@@ -1826,8 +1833,8 @@ static void setup_bridge(const struct config *cfg, int nl)
 
 	if (pathf(lock, "%s/%s.lock", cfg->net, cfg->bridge) == -1)
 		die("path of the bridge's lock");
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd == -1 || flock(fd, LOCK_EX) == -1)
+	fd = lock_wait(lock);
+	if (fd == -1)
 		die("lock `%s`", lock);
 	if (if_nametoindex(cfg->bridge) == 0) {
 		nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
@@ -1895,7 +1902,7 @@ static void setup_network(struct config *cfg)
 	    pathf(dir, "%s/%s", cfg->net, cfg->bridge) == -1 ||
 	    ensure_dir(dir, 0700) == -1)
 		die("mkdir `%s`", dir);
-	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	nl = nl_open();
 	if (nl == -1)
 		die("socket NETLINK_ROUTE");
 	setup_bridge(cfg, nl);
@@ -1927,7 +1934,7 @@ static void connect_container(const struct config *cfg)
 
 	if (cfg->network != NET_BRIDGE)
 		return;
-	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	nl = nl_open();
 	if (nl == -1)
 		die("socket NETLINK_ROUTE");
 	nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
@@ -2259,7 +2266,7 @@ static void run_init(struct config *cfg)
 static int child(void *arg)
 {
 	struct config *cfg = arg;
-	int dev_trees[sizeof(dev_nodes) / sizeof(dev_nodes[0])];
+	int dev_trees[ARRAY_SIZE(dev_nodes)];
 
 	if (cfg->init && sigprocmask(SIG_BLOCK, &init_signals, NULL) == -1)
 		die("sigprocmask");
@@ -2472,7 +2479,7 @@ static unsigned long long parse_capability(const char *arg)
 
 	if (strcasecmp(name, "ALL") == 0)
 		return CAP_ALL;
-	for (i = 0; i < sizeof(capabilities) / sizeof(capabilities[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(capabilities); i++)
 		if (capabilities[i].name != NULL &&
 		    strcasecmp(name, capabilities[i].name) == 0)
 			return 1ULL << i;
@@ -2788,8 +2795,8 @@ static void create_container(struct config *cfg)
 
 	if (pathf(path, "%s/.lock", dir) == -1)
 		die("path of the containers' lock");
-	lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lock == -1 || flock(lock, LOCK_EX) == -1)
+	lock = lock_wait(path);
+	if (lock == -1)
 		die("lock `%s`", path);
 	d = opendir(dir);
 	if (d == NULL)
@@ -2814,8 +2821,7 @@ static void create_container(struct config *cfg)
 	cleanup_cfg = cfg;
 	if (atexit(cleanup_on_exit) != 0)
 		diex("atexit: cannot register the cleanup");
-	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]) - !cfg->userns;
-	     i++)
+	for (i = 0; i < ARRAY_SIZE(subdirs) - !cfg->userns; i++)
 		if (mkdir(container_file(path, cfg->id, subdirs[i]), 0755) ==
 			    -1 ||
 		    (cfg->userns && i < 2 &&
@@ -2934,7 +2940,7 @@ static int run(int argc, char **argv)
 	int first, status;
 	size_t i;
 
-	for (i = 0; i < sizeof(capabilities) / sizeof(capabilities[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(capabilities); i++)
 		if (capabilities[i].keep)
 			cfg.caps |= 1ULL << i;
 
@@ -2973,9 +2979,8 @@ static int run(int argc, char **argv)
 	create_container(&cfg);
 	if (cfg.detach)
 		detach(&cfg);
-	cfg.lock_fd = open(container_file(path, cfg.id, "lock"),
-			   O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (cfg.lock_fd == -1 || flock(cfg.lock_fd, LOCK_EX) == -1)
+	cfg.lock_fd = lock_wait(container_file(path, cfg.id, "lock"));
+	if (cfg.lock_fd == -1)
 		die("lock `%s`", path);
 	setup_cgroup(&cfg);
 	setup_network(&cfg);
@@ -3139,7 +3144,7 @@ static int ps(int argc, char **argv)
 		status = container_status(e->d_name, NULL, NULL, 0);
 		if (!all && strcmp(status, "running") != 0)
 			continue;
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
 			if (read_key(container_file(path, e->d_name, "state"),
 				     state_keys, keys[i], key[i],
 				     sizeof(key[i])) == -1)
@@ -3185,7 +3190,7 @@ static int exec_in(int argc, char **argv)
 	char id[ID_LEN + 1], path[PATH_MAX], pid[16], caps[20], no_new_privs[4],
 		seccomp[4], userns[4];
 	char *env[MAX_ENV + 5] = {NULL};
-	int fds[sizeof(namespaces) / sizeof(namespaces[0])], status, n;
+	int fds[ARRAY_SIZE(namespaces)], status, n;
 	size_t i, size = 0;
 	pid_t child;
 	FILE *f;
@@ -3216,7 +3221,7 @@ static int exec_in(int argc, char **argv)
 	env[n] = NULL;
 	fclose(f);
 	/* --userns: the user namespace first, then those it owns */
-	for (i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(namespaces); i++)
 		if (i == 0 && strcmp(userns, "1") != 0)
 			fds[i] = -1;
 		else if (pathf(path, "/proc/%s/ns/%s", pid, namespaces[i]) ==
@@ -3227,7 +3232,7 @@ static int exec_in(int argc, char **argv)
 	container_status(id, "cgroup", cfg.cgroup, sizeof(cfg.cgroup));
 	cfg.child = getpid();
 	join_cgroup(&cfg);
-	for (i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(namespaces); i++)
 		if (fds[i] != -1 && setns(fds[i], 0) == -1)
 			die("setns %s namespace of container %s", namespaces[i],
 			    id);
@@ -3575,7 +3580,7 @@ int main(int argc, char **argv)
 		usage(EXIT_RUNTIME);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
 		usage(0);
-	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(verbs); i++) {
 		if (strcmp(argv[1], verbs[i].name) != 0)
 			continue;
 		if (verbs[i].run == import)

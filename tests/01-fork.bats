@@ -84,7 +84,7 @@ teardown() { common_teardown; }
 	sed '/fflush(stdout);/d' steps/01-fork.c >"$tmp/01-noflush.c"
 	run grep -c 'fflush(stdout);' "$tmp/01-noflush.c"
 	[ "$output" = 0 ]
-	cc -iquote steps -o "$tmp/01-noflush" "$tmp/01-noflush.c" common/common.c
+	cc -iquote steps -o "$tmp/01-noflush" "$tmp/01-noflush.c" common/*.c
 	run bash -c 'LD_PRELOAD="$tmp/preprint.so" "$tmp/01-noflush" no-such-command 2>/dev/null | cat'
 	[ "${#lines[@]}" -eq 2 ]
 	[ "${lines[0]}" = printed-before-fork ]

@@ -39,6 +39,10 @@ teardown() { common_teardown; }
 	[ "$status" -eq 0 ]
 	[[ $output == *"-	pid = fork();"* ]]
 	[[ $output == *"+	pid = clone(child, stack, clone_flags, &cfg);"* ]]
+	# the one function of common/ that 02 calls first, declared in the
+	# module 01 had already
+	[[ $output == *$'\nvoid *alloc_stack(size_t size);'* ]]
+	[[ $output != *'+++ common/'* ]]
 }
 
 @test "strace: clone() gets our stack and only SIGCHLD as flags" {
@@ -85,7 +89,7 @@ build_variant() { # NAME SED-EXPRESSION
 		return 1
 	fi
 	cc -std=gnu11 -O2 -iquote "$REPO/steps" -o "$BATS_TEST_TMPDIR/$1" \
-		"$BATS_TEST_TMPDIR/$1.c" common/common.c
+		"$BATS_TEST_TMPDIR/$1.c" common/*.c
 }
 
 @test "a 4 KiB stack: enough to exec, too small to report a failed exec (SIGSEGV)" {

@@ -114,7 +114,7 @@ build_variant() { # NAME SCRIPT
 		return 1
 	fi
 	cc -std=gnu11 -O2 -Wno-unused-function -I steps \
-		-o "$BATS_TEST_TMPDIR/$1" "$src" common/common.c
+		-o "$BATS_TEST_TMPDIR/$1" "$src" common/*.c
 }
 
 @test "Try it: cat /proc/self/mountinfo shows six private mounts, / is the image" {
@@ -214,7 +214,7 @@ build_variant() { # NAME SCRIPT
 	local jail=$BATS_TEST_TMPDIR/jail
 	mkdir "$jail"
 	cc -std=gnu11 -O2 -static -o "$jail/06-private-mnt" \
-		steps/06-private-mnt.c common/common.c
+		steps/06-private-mnt.c common/*.c
 	run chroot "$jail" /06-private-mnt / /bin/true
 	[ "$status" -eq 125 ]
 	[[ $output == *"mount \`/\` private: Invalid argument"* ]]

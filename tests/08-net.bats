@@ -312,6 +312,14 @@ outside_listens() { # PORT
 	run make diff STEP=08
 	[ "$status" -eq 0 ]
 	[[ $output == *'+	nl_add_str(&req, IFLA_INFO_KIND, "veth");'* ]]
+	# then what 08 takes from common/: netlink.h, new, whole, as a diff
+	# from nothing; of file.h, which 07 had, what 08 calls first
+	[[ $output == *$'\n+++ common/netlink.h\n'*$'\n+int nl_open(void);\n'* ]]
+	[[ $output == *$'\n+++ common/netlink.c\n'* ]]
+	[[ $output == *$'\nint lock_wait(const char *path);\n'* ]]
+	# and nothing of a module 07 had and used as much
+	[[ $output != *'+++ common/file.h'* ]]
+	[[ $output != *'sync_wait('* ]]
 }
 
 # The properties of earlier steps, re-asserted for this one (helpers.bash),

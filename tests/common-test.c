@@ -3,7 +3,7 @@
  * line and print what it returned, for tests/common.bats to compare:
  * a value, or the errno name when it failed.
  *
- * usage: common-test size|count|decimal|stack|write|dir|systemf|sync|wait|
+ * usage: common-test size|count|decimal|stack|write|dir|lockwait|sync|wait|
  *        hex|replace|key|rmtree|member|tar|repo|... ARG...
  */
 #define _GNU_SOURCE
@@ -20,7 +20,15 @@
 #include <net/if.h>
 #include <sys/socket.h>
 
-#include "../common/common.h"
+#include "../common/err.h"
+#include "../common/file.h"
+#include "../common/image.h"
+#include "../common/netlink.h"
+#include "../common/parse.h"
+#include "../common/proc.h"
+#include "../common/state.h"
+#include "../common/sync.h"
+#include "../common/tree.h"
 
 static int failed(void)
 {
@@ -82,10 +90,10 @@ int main(int argc, char **argv)
 		if (ensure_dir(argv[2], 0755) == -1)
 			return failed();
 		v = 0;
-	} else if (strcmp(argv[1], "systemf") == 0) {
-		v = systemf("%s", argv[2]);
-		if (v == -1)
+	} else if (strcmp(argv[1], "lockwait") == 0) {
+		if (lock_wait(argv[2]) == -1)
 			return failed();
+		v = 0;
 	} else if (strcmp(argv[1], "sync") == 0) {
 		/* the child waits; the parent releases it, or just exits */
 		if (sync_init(fds) == -1)
@@ -135,11 +143,12 @@ int main(int argc, char **argv)
 		return 0;
 	} else if (strcmp(argv[1], "lock") == 0 && argc == 4) {
 		/* lock FILE, then run the command in argv[3] and report */
+		const char *sh[] = {"sh", "-c", argv[3], NULL};
 		int fd = lock_file(argv[2]);
 
 		if (fd == -1)
 			return failed();
-		v = systemf("%s", argv[3]);
+		v = runv(sh, 0);
 	} else if (strcmp(argv[1], "runv") == 0) {
 		v = runv((const char *const *)&argv[2], 0);
 		if (v == -1)
@@ -151,8 +160,7 @@ int main(int argc, char **argv)
 					.ifi_flags = IFF_UP,
 					.ifi_change = IFF_UP};
 		struct nl_request req;
-		int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
-				NETLINK_ROUTE);
+		int nl = nl_open();
 
 		if (nl == -1)
 			return failed();

@@ -6,7 +6,7 @@ load helpers
 
 setup_file() {
 	cc -std=gnu11 -Wall -Wextra -Werror -O2 -o "$BATS_FILE_TMPDIR/common-test" \
-		"$BATS_TEST_DIRNAME/common-test.c" "$BATS_TEST_DIRNAME/../common/common.c"
+		"$BATS_TEST_DIRNAME/common-test.c" "$BATS_TEST_DIRNAME"/../common/*.c
 }
 setup() {
 	TEST_MOUNTS=()
@@ -112,8 +112,28 @@ expect() {
 	[ -d "$BATS_TEST_TMPDIR/new" ]
 }
 
-@test "systemf gives the command's status, 128+N for a signal" {
-	expect systemf "" -- "exit 3" 3 true 0 'kill -TERM $$' 143
+# Does another process hold the flock(2) lock on FILE?
+held() { # FILE
+	! flock -n "$1" true
+}
+
+@test "lock_wait waits for the holder to let go; write_file and create_file write a long text in one write" {
+	local f=$BATS_TEST_TMPDIR/lock holder long
+	flock "$f" sleep 2 &
+	holder=$!
+	eventually held "$f"
+	expect lockwait "" -- "$f" 0
+	# the holder (flock(1), which calls flock(2) too) was gone by then
+	run ! kill -0 "$holder"
+	expect lockwait "" -- "$BATS_TEST_TMPDIR/none/lock" ENOENT
+	# more than the 4096 bytes the writers once had room for
+	long=$(printf 'x%.0s' $(seq 10000))
+	expect create "$long" -- "$BATS_TEST_TMPDIR/long" 0
+	[ "$(cat "$BATS_TEST_TMPDIR/long")" = "$long" ]
+	strace -f -e trace=write -o "$BATS_TEST_TMPDIR/st" \
+		"$BATS_FILE_TMPDIR/common-test" write "$BATS_TEST_TMPDIR/long" "$long"
+	[ "$(grep -c 'write([0-9]*, "xx' "$BATS_TEST_TMPDIR/st")" -eq 1 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/long")" = "$long" ]
 }
 
 @test "sync_wait returns once released, EPIPE when the other end just closed" {
@@ -458,7 +478,7 @@ expect() {
 	[ "$output" = "$repo/images" ]
 }
 
-@test "every hint in common.c matches the start of a message that steps give, in each step from the first that gives it" {
+@test "every hint in common/err.c matches the start of a message that steps give, in each step from the first that gives it" {
 	local start found=0 seen f
 	while IFS= read -r start; do
 		found=$((found + 1))
@@ -472,6 +492,6 @@ expect() {
 			fi
 		done
 		[ "$seen" -eq 1 ] || { echo "no step's message starts with: $start" >&2; return 1; }
-	done < <(sed -nE 's/^\t\{"([^"]*)", E[A-Z]+,.*/\1/p' "$BATS_TEST_DIRNAME/../common/common.c")
+	done < <(sed -nE 's/^\t\{"([^"]*)", E[A-Z]+,.*/\1/p' "$BATS_TEST_DIRNAME/../common/err.c")
 	[ "$found" -ge 5 ]
 }

@@ -28,7 +28,7 @@ mutant() { # NN SCRIPT
 		return 1
 	fi
 	cc -std=gnu11 -O2 -Wno-unused-function -Wno-unused-variable -Wno-unused-parameter \
-		-iquote "$REPO/steps" -o "$out.bin" "$out.c" "$REPO/common/common.c"
+		-iquote "$REPO/steps" -o "$out.bin" "$out.c" "$REPO"/common/*.c
 	# from 09 on, a runtime has verbs: the helpers call `run --rm`
 	if [ "$((10#$1))" -ge 9 ]; then
 		printf '#!/bin/sh\nexec %q run --rm "$@"\n' "$out.bin" >"$out"
