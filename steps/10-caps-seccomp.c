@@ -37,11 +37,9 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
@@ -55,7 +53,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -78,10 +75,12 @@
 #include "../common/err.h"
 #include "../common/file.h"
 #include "../common/image.h"
+#include "../common/import.h"
 #include "../common/netlink.h"
 #include "../common/parse.h"
 #include "../common/proc.h"
 #include "../common/state.h"
+#include "../common/store.h"
 #include "../common/sync.h"
 #include "../common/tree.h"
 
@@ -138,15 +137,11 @@ _Static_assert(sizeof(VETH_PREFIX "4194303") <= IFNAMSIZ, "a veth's name");
 #define MAX_PUBLISH 16
 
 /*
- * Containers live in <repo>/containers/<id>, beside images/, or under
- * NUTSHELL_CONTAINERS: a 12-digit hexadecimal id, as docker shows ids, and
- * a name, which defaults to the id. A container's directory holds upper/
- * and work/ (overlayfs's), merged/ (the mount point of its root), its /etc
- * files, its environment, "state" and, with -d, "log".
+ * A container (common/store.h) is a directory of the store, named by a
+ * 12-digit hexadecimal id, and a name, which defaults to the id. It holds
+ * upper/ and work/ (overlayfs's), merged/ (the mount point of its root),
+ * its /etc files, its environment, "state" and, with -d, "log".
  */
-#define CONTAINERS "containers"
-#define ID_LEN 12
-#define NAME_LEN 64
 #define MAX_ENV 64
 #define MAX_VOLUMES 16
 #define STOP_TIMEOUT 10 /* seconds from SIGTERM to SIGKILL, docker's */
@@ -2385,21 +2380,6 @@ static void add_publish(struct config *cfg, const char *arg)
 	cfg->npublish++;
 }
 
-/*
- * Names of containers and images, and the ids we make: a letter or digit,
- * then letters, digits, "_", "." or "-", as docker allows. Nothing else
- * may reach a path: "../x", "a/b" and "" are not names.
- */
-static int valid_name(const char *name)
-{
-	size_t len = strlen(name);
-
-	return len > 0 && len <= NAME_LEN && isalnum((unsigned char)name[0]) &&
-	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX"
-			    "YZ"
-			    "0123456789_.-") == len;
-}
-
 /* -e KEY=VALUE, or -e KEY for the host's value of KEY, copied. */
 static void add_env(struct config *cfg, const char *arg)
 {
@@ -2647,74 +2627,6 @@ static void need_root(void)
 }
 
 /*
- * The containers' directory: NUTSHELL_CONTAINERS, or containers/ in the
- * repository; rootless, the user's own, under the XDG base directory for
- * data: $XDG_DATA_HOME, or ~/.local/share. With create, made if missing,
- * and checked: overlayfs cannot
- * use a directory on overlayfs as an upper layer, which is what a course
- * run inside a container (docker's root is an overlay) would offer it.
- */
-static char *user_containers_dir(void)
-{
-	const char *data = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	char *dir;
-
-	if (data != NULL && data[0] == '/')
-		return asprintf(&dir, "%s/nutshell/containers", data) == -1
-			       ? NULL
-			       : dir;
-	if (home != NULL && home[0] == '/')
-		return asprintf(&dir, "%s/.local/share/nutshell/containers",
-				home) == -1
-			       ? NULL
-			       : dir;
-	diex("rootless: no HOME to keep containers in: set HOME, "
-	     "XDG_DATA_HOME or NUTSHELL_CONTAINERS");
-}
-
-static const char *containers_dir(int create)
-{
-	static char *dir;
-	struct statfs st;
-	char *slash;
-
-	if (dir == NULL) {
-		dir = getenv("NUTSHELL_CONTAINERS") != NULL
-			      ? strdup(getenv("NUTSHELL_CONTAINERS"))
-		      : rootless ? user_containers_dir()
-				 : repo_path(CONTAINERS);
-		if (dir == NULL)
-			die("path of the containers' directory");
-	}
-	/* rootless: its parents too (mkdir -p), the user's own */
-	for (slash = dir;
-	     create && rootless && (slash = strchr(slash + 1, '/')) != NULL;
-	     *slash = '/') {
-		*slash = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-			die("mkdir `%s`", dir);
-	}
-	if (create && ensure_dir(dir, 0700) == -1)
-		die("mkdir `%s`", dir);
-	if (create && statfs(dir, &st) == -1)
-		die("statfs `%s`", dir);
-	if (create && st.f_type == OVERLAYFS_SUPER_MAGIC)
-		diex("containers' directory `%s` is on overlayfs, which cannot "
-		     "hold an upper layer: set NUTSHELL_CONTAINERS to a "
-		     "directory on another filesystem (a tmpfs will do)",
-		     dir);
-	return dir;
-}
-
-/* CONTAINERS/<id>/<file> into buf (PATH_MAX bytes). */
-static char *container_file(char *buf, const char *id, const char *file)
-{
-	if (pathf(buf, "%s/%s/%s", containers_dir(0), id, file) == -1)
-		die("path of `%s` of container %s", file, id);
-	return buf;
-}
-
-/*
  * The state file: "key=value" lines that ps, exec, stop and rm read.
  * Replaced whole with each change (common/ writes a temporary file and
  * renames it), so a reader never sees half of it. A value that the user
@@ -2786,37 +2698,13 @@ static void create_container(struct config *cfg)
 {
 	static const char *const subdirs[] = {"upper", "work", "merged",
 					      "lower"};
-	char path[PATH_MAX], value[NAME_LEN + 1];
-	const char *dir = containers_dir(1);
-	struct dirent *e;
+	char path[PATH_MAX];
 	size_t i;
 	int lock, fd;
-	DIR *d;
 
-	if (pathf(path, "%s/.lock", dir) == -1)
-		die("path of the containers' lock");
-	lock = lock_wait(path);
-	if (lock == -1)
-		die("lock `%s`", path);
-	d = opendir(dir);
-	if (d == NULL)
-		die("opendir `%s`", dir);
-	while (cfg->name != NULL && (e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.' &&
-		    read_key(container_file(path, e->d_name, "state"),
-			     state_keys, "name", value, sizeof(value)) == 0 &&
-		    strcmp(value, cfg->name) == 0)
-			diex("the name `%s` is taken by container %s",
-			     cfg->name, e->d_name);
-	closedir(d);
-	do {
-		if (random_hex(cfg->id, ID_LEN) == -1)
-			die("getrandom");
-		if (pathf(cfg->dir, "%s/%s", dir, cfg->id) == -1)
-			die("path of container %s", cfg->id);
-	} while (mkdir(cfg->dir, 0700) == -1 && errno == EEXIST);
-	if (access(cfg->dir, F_OK) == -1)
-		die("mkdir `%s`", cfg->dir);
+	lock = new_container(cfg->name, cfg->id);
+	if (pathf(cfg->dir, "%s/%s", containers_dir(0), cfg->id) == -1)
+		die("path of container %s", cfg->id);
 	cfg->runtime = getpid();
 	cleanup_cfg = cfg;
 	if (atexit(cleanup_on_exit) != 0)
@@ -3040,140 +2928,6 @@ static int run(int argc, char **argv)
 }
 
 /*
- * Find a container by id or name: its id into id (ID_LEN + 1 bytes).
- * By its id also when its state file cannot be read, so that rm can
- * remove what is left of it. Unknown: one line, 125.
- */
-static void find_container(const char *arg, char *id)
-{
-	char path[PATH_MAX], name[NAME_LEN + 1];
-	struct dirent *e;
-	DIR *d;
-
-	if (!valid_name(arg))
-		diex("`%s` is not a container id or name", arg);
-	d = opendir(containers_dir(0));
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || strlen(e->d_name) != ID_LEN)
-			continue;
-		if (strcmp(e->d_name, arg) == 0 ||
-		    (read_key(container_file(path, e->d_name, "state"),
-			      state_keys, "name", name, sizeof(name)) == 0 &&
-		     strcmp(name, arg) == 0)) {
-			strcpy(id, e->d_name);
-			closedir(d);
-			return;
-		}
-	}
-	diex("no such container: `%s`", arg);
-}
-
-/*
- * A container's status: the state file's, unless it says "running" and
- * no runtime holds the lock any more: then its monitor was killed
- * (SIGKILL leaves no time to write anything), and with it, by
- * PR_SET_PDEATHSIG, the container. That is "dead". Sets key from the
- * state file into value, if key is not NULL.
- */
-static const char *container_status(const char *id, const char *key,
-				    char *value, size_t size)
-{
-	static char status[16];
-	char path[PATH_MAX];
-	int fd;
-
-	if (read_key(container_file(path, id, "state"), state_keys, "status",
-		     status, sizeof(status)) == -1)
-		return "unknown";
-	if (key != NULL && read_key(path, state_keys, key, value, size) == -1)
-		die("read `%s` of `%s`", key, path);
-	if (strcmp(status, "running") != 0)
-		return status;
-	fd = open(container_file(path, id, "lock"), O_RDONLY | O_CLOEXEC);
-	if (fd == -1 || flock(fd, LOCK_SH | LOCK_NB) == 0) {
-		if (fd != -1)
-			close(fd);
-		return "dead";
-	}
-	close(fd);
-	return status;
-}
-
-/* Wait until the container's runtime has cleaned up and let go of the
- * lock, at most tenths tenths of a second (-1: as long as it takes).
- * 0, or -1 if it still runs. */
-static int wait_stopped(const char *id, int tenths)
-{
-	char path[PATH_MAX];
-	int fd, ret;
-
-	fd = open(container_file(path, id, "lock"), O_RDONLY | O_CLOEXEC);
-	if (fd == -1)
-		return 0;
-	while ((ret = flock(fd, LOCK_SH | (tenths < 0 ? 0 : LOCK_NB))) == -1 &&
-	       (errno == EINTR || (tenths-- > 0 && usleep(100000) == 0)))
-		;
-	close(fd);
-	return ret;
-}
-
-/*
- * ps [-a]: the running containers, or all of them. The state files are
- * read one by one; a container removed meanwhile is left out.
- */
-static int ps(int argc, char **argv)
-{
-	char path[PATH_MAX], when[32], key[11][PATH_MAX], *image, *command;
-	static const char *const keys[] = {"name",    "image",	   "command",
-					   "created", "exit_code", "address"};
-	const char *status;
-	struct dirent *e;
-	time_t created;
-	size_t i;
-	DIR *d;
-	int all = argc == 2 && strcmp(argv[1], "-a") == 0;
-
-	if (argc > 2 || (argc == 2 && !all))
-		diex("usage: %s ps [-a]", program_invocation_short_name);
-	printf("%-12s  %-16s  %-10s  %-20s  %-19s  %-12s  %s\n", "ID", "NAME",
-	       "IMAGE", "COMMAND", "CREATED", "STATUS", "ADDRESS");
-	d = opendir(containers_dir(0));
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || strlen(e->d_name) != ID_LEN)
-			continue;
-		status = container_status(e->d_name, NULL, NULL, 0);
-		if (!all && strcmp(status, "running") != 0)
-			continue;
-		for (i = 0; i < ARRAY_SIZE(keys); i++)
-			if (read_key(container_file(path, e->d_name, "state"),
-				     state_keys, keys[i], key[i],
-				     sizeof(key[i])) == -1)
-				strcpy(key[i], "?");
-		created = atoll(key[3]);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
-			 localtime(&created));
-		if (strcmp(status, "exited") == 0)
-			snprintf(key[10], sizeof(key[10]), "exited (%.8s)",
-				 key[4]);
-		else
-			snprintf(key[10], sizeof(key[10]), "%s", status);
-		/* a line per container: a newline in a value shows as \n */
-		image = escape_value(key[1]);
-		command = escape_value(key[2]);
-		if (image == NULL || command == NULL)
-			die("escape the state of %s", e->d_name);
-		printf("%-12s  %-16s  %-10s  %-20.20s  %-19s  %-12s  %s\n",
-		       e->d_name, key[0], image, command, when, key[10],
-		       key[5]);
-		free(image);
-		free(command);
-	}
-	if (d != NULL)
-		closedir(d);
-	return 0;
-}
-
-/*
  * exec: run a command in a running container. setns(2) joins each of its
  * namespaces, named by the files in /proc/<pid>/ns of its PID 1; the mount
  * namespace last, as it changes what our paths mean (it also moves our
@@ -3254,32 +3008,6 @@ static int exec_in(int argc, char **argv)
 	if (status == -1)
 		die("waitpid %d", (int)child);
 	return status;
-}
-
-/* logs: what a -d container wrote, from its log file. */
-static int logs(int argc, char **argv)
-{
-	char id[ID_LEN + 1], path[PATH_MAX], buf[65536];
-	ssize_t n;
-	int fd;
-
-	if (argc != 2)
-		diex("usage: %s logs ID", program_invocation_short_name);
-	find_container(argv[1], id);
-	fd = open(container_file(path, id, "log"), O_RDONLY | O_CLOEXEC);
-	if (fd == -1 && errno == ENOENT)
-		diex("container `%s` was not run with -d: its output went to "
-		     "its terminal",
-		     argv[1]);
-	if (fd == -1)
-		die("open `%s`", path);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (fwrite(buf, 1, n, stdout) != (size_t)n)
-			die("write the log");
-	if (n == -1)
-		die("read `%s`", path);
-	close(fd);
-	return 0;
 }
 
 /*
@@ -3395,111 +3123,6 @@ static int rm(int argc, char **argv)
 	return 0;
 }
 
-/* images: each image and the disk space its files take. */
-static long long image_bytes;
-
-static int add_size(const char *path, const struct stat *st, int type,
-		    struct FTW *ftw)
-{
-	(void)path;
-	(void)type;
-	(void)ftw;
-	image_bytes += (long long)st->st_blocks * 512;
-	return 0;
-}
-
-static int images(int argc, char **argv)
-{
-	char *dir = repo_path("images"), path[PATH_MAX];
-	struct dirent *e;
-	DIR *d;
-
-	if (argc != 1)
-		diex("usage: %s images", program_invocation_short_name);
-	(void)argv;
-	if (dir == NULL || (d = opendir(dir)) == NULL)
-		die("opendir `%s`", dir ? dir : "images");
-	printf("%-20s  %s\n", "IMAGE", "SIZE");
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || e->d_type != DT_DIR)
-			continue;
-		image_bytes = 0;
-		if (pathf(path, "%s/%s", dir, e->d_name) == -1 ||
-		    nftw(path, add_size, 16, FTW_PHYS | FTW_MOUNT) == -1)
-			die("size of `%s`", path);
-		printf("%-20s  %.1f MB\n", e->d_name, image_bytes / 1e6);
-	}
-	closedir(d);
-	return 0;
-}
-
-/*
- * import TARBALL NAME: a root filesystem tarball, such as `docker export`
- * writes, becomes images/NAME. First every member's name is checked: one
- * that is absolute or climbs out with ".." is refused, so that nothing
- * lands outside the new image (GNU tar strips such names too; we say so
- * rather than unpack something else). tar(1) runs as root and keeps what
- * the tarball says, as docker does: owners, modes, set-uid programs,
- * device nodes. In a container they are harmless (no_new_privs, nodev).
- * On the host they must be no one's to use: a set-uid root shell or a
- * disk's device node that every local user could reach under images/
- * would be a way to root. So tar unpacks into rootfs/ of a hidden
- * directory only root may enter, and the image's own top directory,
- * renamed into place when complete, is root's alone (0700), as docker
- * keeps its layers under /var/lib/docker. A container never sees that
- * mode: its "/" is its upper layer's.
- */
-static int import(int argc, char **argv)
-{
-	char *images = repo_path("images"), *tarball, dest[PATH_MAX],
-	     gate[PATH_MAX], tmp[PATH_MAX], bad[PATH_MAX];
-	const char *tar[] = {"tar", "-xf", NULL, "-C", tmp, "--numeric-owner",
-			     NULL};
-
-	if (argc != 3)
-		diex("usage: %s import TARBALL NAME",
-		     program_invocation_short_name);
-	if (!valid_name(argv[2]))
-		diex("image name `%s`: 1 to %d letters, digits, _ . -, "
-		     "starting with a letter or digit",
-		     argv[2], NAME_LEN);
-	tarball = realpath(argv[1], NULL);
-	if (tarball == NULL)
-		die("tarball `%s`", argv[1]);
-	tar[2] = tarball;
-	if (images == NULL || pathf(dest, "%s/%s", images, argv[2]) == -1 ||
-	    pathf(gate, "%s/.%s.%d", images, argv[2], (int)getpid()) == -1 ||
-	    pathf(tmp, "%s/rootfs", gate) == -1)
-		die("path of image `%s`", argv[2]);
-	if (access(dest, F_OK) == 0)
-		diex("image `%s` exists: %s", argv[2], dest);
-	if (check_tar(tarball, bad, sizeof(bad)) == -1)
-		diex("`%s`: %s%s", argv[1],
-		     errno == EINVAL ? "a member would land outside the image: "
-				     : "",
-		     errno == EINVAL || errno == EIO ? bad : strerror(errno));
-	if (mkdir(gate, 0700) == -1)
-		die("mkdir `%s`", gate);
-	if (mkdir(tmp, 0700) == -1) {
-		remove_tree(gate);
-		die("mkdir `%s`", tmp);
-	}
-	if (runv(tar, 0) != 0) {
-		remove_tree(gate);
-		diex("tar could not unpack `%s`", argv[1]);
-	}
-	/* the tarball's "./" may have given the top another owner, mode */
-	if (chown(tmp, 0, 0) == -1 || chmod(tmp, 0700) == -1 ||
-	    renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_NOREPLACE) == -1) {
-		remove_tree(gate);
-		die("rename `%s` to `%s`", tmp, dest);
-	}
-	if (rmdir(gate) == -1)
-		warn("rmdir `%s`", gate);
-	printf("%s\n", argv[2]);
-	return 0;
-}
-
 /* The verbs, docker's names for what a runtime does with containers. */
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
@@ -3566,6 +3189,7 @@ int main(int argc, char **argv)
 	size_t i;
 
 	runtime_argv = argv;
+	store_init(geteuid() != 0, state_keys);
 	rootless = geteuid() != 0;
 	if (sigemptyset(&init_signals) == -1 ||
 	    sigaddset(&init_signals, SIGHUP) == -1 ||

@@ -5,6 +5,7 @@
  *
  * usage: common-test size|count|decimal|stack|write|dir|lockwait|sync|wait|
  *        hex|replace|key|rmtree|member|tar|repo|... ARG...
+ *        (the store's, in NUTSHELL_CONTAINERS: name|new|find|status ARG)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include "../common/parse.h"
 #include "../common/proc.h"
 #include "../common/state.h"
+#include "../common/store.h"
 #include "../common/sync.h"
 #include "../common/tree.h"
 
@@ -34,6 +36,35 @@ static int failed(void)
 {
 	printf("%s\n", strerrorname_np(errno));
 	return 1;
+}
+
+/* The store's helpers: valid_name, new_container (with a state file of a
+ * name and a status, as a run writes it), find_container and
+ * container_status. */
+static int store_helper(const char *helper, const char *arg)
+{
+	static const char *const keys[] = {"id", "name", "status", NULL};
+	char id[ID_LEN + 1], path[PATH_MAX];
+	int lock;
+
+	store_init(0, keys);
+	if (strcmp(helper, "name") == 0) {
+		printf("%d\n", valid_name(arg));
+	} else if (strcmp(helper, "new") == 0) {
+		lock = new_container(arg[0] != '\0' ? arg : NULL, id);
+		if (create_file(container_file(path, id, "state"), 0600,
+				"id=%s\nname=%s\nstatus=created\n", id,
+				arg[0] != '\0' ? arg : id) == -1)
+			return failed();
+		close(lock);
+		printf("%s\n", id);
+	} else if (strcmp(helper, "find") == 0) {
+		find_container(arg, id);
+		printf("%s\n", id);
+	} else {
+		printf("%s\n", container_status(arg, NULL, NULL, 0));
+	}
+	return 0;
 }
 
 /* Touch the byte OFFSET bytes below the top of a stack of SIZE bytes in a
@@ -71,6 +102,9 @@ int main(int argc, char **argv)
 
 	if (argc < 3)
 		diex("usage: %s HELPER ARG...", argv[0]);
+	if (strcmp(argv[1], "name") == 0 || strcmp(argv[1], "new") == 0 ||
+	    strcmp(argv[1], "find") == 0 || strcmp(argv[1], "status") == 0)
+		return store_helper(argv[1], argv[2]);
 	if (strcmp(argv[1], "size") == 0) {
 		if (parse_size(argv[2], &v) == -1)
 			return failed();

@@ -10,6 +10,8 @@ setup_file() {
 }
 setup() {
 	TEST_MOUNTS=()
+	# the store's tests make containers here
+	export NUTSHELL_CONTAINERS=$BATS_TEST_TMPDIR/containers
 	common_setup
 }
 # What a test mounted is unmounted here too, newest first, when the test
@@ -494,4 +496,46 @@ held() { # FILE
 		[ "$seen" -eq 1 ] || { echo "no step's message starts with: $start" >&2; return 1; }
 	done < <(sed -nE 's/^\t\{"([^"]*)", E[A-Z]+,.*/\1/p' "$BATS_TEST_DIRNAME/../common/err.c")
 	[ "$found" -ge 5 ]
+}
+
+@test "store: names as docker's; a new container has a fresh id and a name no other has; found by id or name" {
+	local ct=$BATS_FILE_TMPDIR/common-test id
+	expect name "" -- web 1 a.b_c-9 1 9 1 "" 0 ../x 0 a/b 0 -x 0 .x 0 \
+		"a b" 0 "$(printf 'a%.0s' $(seq 64))" 1 "$(printf 'a%.0s' $(seq 65))" 0
+	id=$("$ct" new web)
+	[[ $id =~ ^[0-9a-f]{12}$ ]]
+	[ "$(stat -c %a "$NUTSHELL_CONTAINERS" "$NUTSHELL_CONTAINERS/$id")" = $'700\n700' ]
+	# the name is taken: 125, and no second directory
+	run "$ct" new web
+	[ "$status" -eq 125 ]
+	[ "$(find "$NUTSHELL_CONTAINERS" -mindepth 1 -maxdepth 1 -type d | wc -l)" -eq 1 ]
+	# without a name, any number; each its own id
+	[ "$("$ct" new "")" != "$("$ct" new "")" ]
+	expect find "" -- web "$id" "$id" "$id"
+	run "$ct" find nothing
+	[ "$status" -eq 125 ]
+	run "$ct" find ../x
+	[ "$status" -eq 125 ]
+}
+
+@test "store: a running container is dead once no runtime holds its lock; unknown without a state to read" {
+	local ct=$BATS_FILE_TMPDIR/common-test c holder
+	c=$NUTSHELL_CONTAINERS/0123456789ab
+	mkdir -p "$c"
+	printf 'id=0123456789ab\nname=x\nstatus=running\n' >"$c/state"
+	expect status "" -- 0123456789ab dead
+	flock "$c/lock" sleep 30 &
+	holder=$!
+	eventually held "$c/lock"
+	expect status "" -- 0123456789ab running
+	# the holder and its sleep, which holds the lock too
+	kill "$(child_named "$holder" sleep)" "$holder"
+	wait "$holder" || true
+	expect status "" -- 0123456789ab dead
+	printf 'id=0123456789ab\nname=x\nstatus=exited\n' >"$c/state"
+	expect status "" -- 0123456789ab exited
+	printf 'id=0123456789ab\nname=x\nstatus=running\npid=1\n' >"$c/state"
+	expect status "" -- 0123456789ab unknown
+	rm "$c/state"
+	expect status "" -- 0123456789ab unknown
 }

@@ -69,6 +69,21 @@ stale_head() {
 	echo "${BASH_REMATCH[1]}$((BASH_REMATCH[2] + 1))${BASH_REMATCH[3]}"
 }
 
+@test "a C excerpt may come from a module of common/ the step includes, and from no other" {
+	local doc=$BATS_TEST_TMPDIR/09-overlay.md line
+	# a line of common/store.c (09 includes store.h) and of netlink.c (it
+	# includes netlink.h too); 05 includes neither
+	line=$(grep -m1 '^const char \*container_status(' common/store.c)
+	# shellcheck disable=SC2016 # backquotes of a markdown fence, not a command
+	printf '# x\n```c\n%s\n```\n```c\n%s\n```\n' "$line" 'int nl_open(void)' >"$doc"
+	run scripts/check-docs "$doc"
+	[ "$status" -eq 0 ]
+	mv "$doc" "$BATS_TEST_TMPDIR/05-allns.md"
+	run scripts/check-docs "$BATS_TEST_TMPDIR/05-allns.md"
+	[ "$status" -eq 1 ]
+	[ "$(grep -c 'not verbatim' <<<"$output")" -eq 2 ]
+}
+
 @test "the checker passes real pieces of make diff: file lines, a cut hunk, a fragment" {
 	local doc=$BATS_TEST_TMPDIR/05-allns.md
 	# the --- and +++ lines, the first 4 lines of hunk 1, all of hunk 2, in

@@ -1,0 +1,280 @@
+/* store.c - the plumbing declared in store.h; see there. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+
+#include "err.h"
+#include "file.h"
+#include "image.h"
+#include "parse.h"
+#include "state.h"
+#include "store.h"
+
+/* Containers live in <repo>/containers/, beside images/, or rootless in
+ * the user's own data directory, unless NUTSHELL_CONTAINERS says where. */
+#define CONTAINERS "containers"
+
+static int rootless; /* the user's own store, its parents made too */
+static const char *const *state_keys; /* what a state file may hold */
+
+int valid_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len > 0 && len <= NAME_LEN && isalnum((unsigned char)name[0]) &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX"
+			    "YZ"
+			    "0123456789_.-") == len;
+}
+
+void store_init(int user, const char *const keys[])
+{
+	rootless = user;
+	state_keys = keys;
+}
+
+static char *user_containers_dir(void)
+{
+	const char *data = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	char *dir;
+
+	if (data != NULL && data[0] == '/')
+		return asprintf(&dir, "%s/nutshell/containers", data) == -1
+			       ? NULL
+			       : dir;
+	if (home != NULL && home[0] == '/')
+		return asprintf(&dir, "%s/.local/share/nutshell/containers",
+				home) == -1
+			       ? NULL
+			       : dir;
+	diex("rootless: no HOME to keep containers in: set HOME, "
+	     "XDG_DATA_HOME or NUTSHELL_CONTAINERS");
+}
+
+const char *containers_dir(int create)
+{
+	static char *dir;
+	struct statfs st;
+	char *slash;
+
+	if (dir == NULL) {
+		dir = getenv("NUTSHELL_CONTAINERS") != NULL
+			      ? strdup(getenv("NUTSHELL_CONTAINERS"))
+		      : rootless ? user_containers_dir()
+				 : repo_path(CONTAINERS);
+		if (dir == NULL)
+			die("path of the containers' directory");
+	}
+	/* rootless: its parents too (mkdir -p), the user's own */
+	for (slash = dir;
+	     create && rootless && (slash = strchr(slash + 1, '/')) != NULL;
+	     *slash = '/') {
+		*slash = '\0';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+			die("mkdir `%s`", dir);
+	}
+	if (create && ensure_dir(dir, 0700) == -1)
+		die("mkdir `%s`", dir);
+	if (create && statfs(dir, &st) == -1)
+		die("statfs `%s`", dir);
+	if (create && st.f_type == OVERLAYFS_SUPER_MAGIC)
+		diex("containers' directory `%s` is on overlayfs, which cannot "
+		     "hold an upper layer: set NUTSHELL_CONTAINERS to a "
+		     "directory on another filesystem (a tmpfs will do)",
+		     dir);
+	return dir;
+}
+
+char *container_file(char *buf, const char *id, const char *file)
+{
+	if (pathf(buf, "%s/%s/%s", containers_dir(0), id, file) == -1)
+		die("path of `%s` of container %s", file, id);
+	return buf;
+}
+
+int new_container(const char *name, char *id)
+{
+	char path[PATH_MAX], value[NAME_LEN + 1];
+	const char *dir = containers_dir(1);
+	struct dirent *e;
+	int lock;
+	DIR *d;
+
+	if (pathf(path, "%s/.lock", dir) == -1)
+		die("path of the containers' lock");
+	lock = lock_wait(path);
+	if (lock == -1)
+		die("lock `%s`", path);
+	d = opendir(dir);
+	if (d == NULL)
+		die("opendir `%s`", dir);
+	while (name != NULL && (e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.' &&
+		    read_key(container_file(path, e->d_name, "state"),
+			     state_keys, "name", value, sizeof(value)) == 0 &&
+		    strcmp(value, name) == 0)
+			diex("the name `%s` is taken by container %s", name,
+			     e->d_name);
+	closedir(d);
+	do {
+		if (random_hex(id, ID_LEN) == -1)
+			die("getrandom");
+		if (pathf(path, "%s/%s", dir, id) == -1)
+			die("path of container %s", id);
+	} while (mkdir(path, 0700) == -1 && errno == EEXIST);
+	if (access(path, F_OK) == -1)
+		die("mkdir `%s`", path);
+	return lock;
+}
+
+void find_container(const char *arg, char *id)
+{
+	char path[PATH_MAX], name[NAME_LEN + 1];
+	struct dirent *e;
+	DIR *d;
+
+	if (!valid_name(arg))
+		diex("`%s` is not a container id or name", arg);
+	d = opendir(containers_dir(0));
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || strlen(e->d_name) != ID_LEN)
+			continue;
+		if (strcmp(e->d_name, arg) == 0 ||
+		    (read_key(container_file(path, e->d_name, "state"),
+			      state_keys, "name", name, sizeof(name)) == 0 &&
+		     strcmp(name, arg) == 0)) {
+			strcpy(id, e->d_name);
+			closedir(d);
+			return;
+		}
+	}
+	diex("no such container: `%s`", arg);
+}
+
+const char *container_status(const char *id, const char *key, char *value,
+			     size_t size)
+{
+	static char status[16];
+	char path[PATH_MAX];
+	int fd;
+
+	if (read_key(container_file(path, id, "state"), state_keys, "status",
+		     status, sizeof(status)) == -1)
+		return "unknown";
+	if (key != NULL && read_key(path, state_keys, key, value, size) == -1)
+		die("read `%s` of `%s`", key, path);
+	if (strcmp(status, "running") != 0)
+		return status;
+	fd = open(container_file(path, id, "lock"), O_RDONLY | O_CLOEXEC);
+	if (fd == -1 || flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		if (fd != -1)
+			close(fd);
+		return "dead";
+	}
+	close(fd);
+	return status;
+}
+
+int wait_stopped(const char *id, int tenths)
+{
+	char path[PATH_MAX];
+	int fd, ret;
+
+	fd = open(container_file(path, id, "lock"), O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return 0;
+	while ((ret = flock(fd, LOCK_SH | (tenths < 0 ? 0 : LOCK_NB))) == -1 &&
+	       (errno == EINTR || (tenths-- > 0 && usleep(100000) == 0)))
+		;
+	close(fd);
+	return ret;
+}
+
+int ps(int argc, char **argv)
+{
+	char path[PATH_MAX], when[32], key[11][PATH_MAX], *image, *command;
+	static const char *const keys[] = {"name",    "image",	   "command",
+					   "created", "exit_code", "address"};
+	const char *status;
+	struct dirent *e;
+	time_t created;
+	size_t i;
+	DIR *d;
+	int all = argc == 2 && strcmp(argv[1], "-a") == 0;
+
+	if (argc > 2 || (argc == 2 && !all))
+		diex("usage: %s ps [-a]", program_invocation_short_name);
+	printf("%-12s  %-16s  %-10s  %-20s  %-19s  %-12s  %s\n", "ID", "NAME",
+	       "IMAGE", "COMMAND", "CREATED", "STATUS", "ADDRESS");
+	d = opendir(containers_dir(0));
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || strlen(e->d_name) != ID_LEN)
+			continue;
+		status = container_status(e->d_name, NULL, NULL, 0);
+		if (!all && strcmp(status, "running") != 0)
+			continue;
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
+			if (read_key(container_file(path, e->d_name, "state"),
+				     state_keys, keys[i], key[i],
+				     sizeof(key[i])) == -1)
+				strcpy(key[i], "?");
+		created = atoll(key[3]);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
+			 localtime(&created));
+		if (strcmp(status, "exited") == 0)
+			snprintf(key[10], sizeof(key[10]), "exited (%.8s)",
+				 key[4]);
+		else
+			snprintf(key[10], sizeof(key[10]), "%s", status);
+		/* a line per container: a newline in a value shows as \n */
+		image = escape_value(key[1]);
+		command = escape_value(key[2]);
+		if (image == NULL || command == NULL)
+			die("escape the state of %s", e->d_name);
+		printf("%-12s  %-16s  %-10s  %-20.20s  %-19s  %-12s  %s\n",
+		       e->d_name, key[0], image, command, when, key[10],
+		       key[5]);
+		free(image);
+		free(command);
+	}
+	if (d != NULL)
+		closedir(d);
+	return 0;
+}
+
+int logs(int argc, char **argv)
+{
+	char id[ID_LEN + 1], path[PATH_MAX], buf[65536];
+	ssize_t n;
+	int fd;
+
+	if (argc != 2)
+		diex("usage: %s logs ID", program_invocation_short_name);
+	find_container(argv[1], id);
+	fd = open(container_file(path, id, "log"), O_RDONLY | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT)
+		diex("container `%s` was not run with -d: its output went to "
+		     "its terminal",
+		     argv[1]);
+	if (fd == -1)
+		die("open `%s`", path);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (fwrite(buf, 1, n, stdout) != (size_t)n)
+			die("write the log");
+	if (n == -1)
+		die("read `%s`", path);
+	close(fd);
+	return 0;
+}

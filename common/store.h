@@ -1,0 +1,67 @@
+/*
+ * store.h - the container store: a directory of containers, each in
+ * <dir>/<id>/ with a state file of "key=value" lines (state.h) and a lock
+ * file its runtime holds for as long as it runs; a container found by its
+ * id or its name; its status told by that lock; and the verbs that only
+ * read the store, ps and logs. Unlike the modules below it, the store
+ * reports its own failures, one line and exit 125 (die()): its callers
+ * are verbs, which could only report them too.
+ */
+#ifndef NUTSHELL_STORE_H
+#define NUTSHELL_STORE_H
+
+#include <stddef.h>
+
+#define ID_LEN 12 /* hexadecimal digits, as docker shows ids */
+#define NAME_LEN 64
+
+/* 1 if name may name a container or an image: a letter or digit, then
+ * letters, digits, "_", "." or "-", as docker allows, NAME_LEN at most.
+ * Nothing else may reach a path: "../x", "a/b" and "" are not names. */
+int valid_name(const char *name);
+
+/* Call first. The containers live in NUTSHELL_CONTAINERS if it is set,
+ * else in the repository's containers/, or with rootless in the user's
+ * own $XDG_DATA_HOME/nutshell/containers (~/.local/share/... by
+ * default), whose missing parents are made too, 0700. A state file may
+ * hold keys, and no other (NULL-ended). */
+void store_init(int rootless, const char *const keys[]);
+
+/* The containers' directory; with create, made if missing (0700), and
+ * refused if it is on overlayfs, which cannot hold an upper layer. */
+const char *containers_dir(int create);
+
+/* <dir>/<id>/<file> into buf (PATH_MAX bytes), which it returns. */
+char *container_file(char *buf, const char *id, const char *file);
+
+/* A new container's directory, <dir>/<id> (0700) with a fresh id (into
+ * id, ID_LEN + 1 bytes), once no other container has the name name (NULL:
+ * none). Under the store's lock, whose descriptor it returns: the caller
+ * writes the new state file, then closes it, so that of two runs with one
+ * name the second sees the first. */
+int new_container(const char *name, char *id);
+
+/* Find a container by id or name: its id into id (ID_LEN + 1 bytes). By
+ * its id also when its state file cannot be read, so that rm can remove
+ * what is left of it. Unknown: one line, 125. */
+void find_container(const char *arg, char *id);
+
+/* A container's status: the state file's, unless it says "running" and no
+ * runtime holds the lock any more: then its runtime was killed (SIGKILL
+ * leaves no time to write anything), and with it, by PR_SET_PDEATHSIG,
+ * the container. That is "dead"; "unknown" if there is no state to read.
+ * Sets key from the state file into value, if key is not NULL. */
+const char *container_status(const char *id, const char *key, char *value,
+			     size_t size);
+
+/* Wait until the container's runtime has let go of the lock, at most
+ * tenths tenths of a second (-1: as long as it takes). 0, or -1 if it
+ * still runs. */
+int wait_stopped(const char *id, int tenths);
+
+/* The verbs: ps [-a], the running containers or all of them, and logs ID,
+ * what a -d container wrote. Their exit status. */
+int ps(int argc, char **argv);
+int logs(int argc, char **argv);
+
+#endif
