@@ -62,6 +62,7 @@
 #include "../common/file.h"
 #include "../common/image.h"
 #include "../common/import.h"
+#include "../common/lease.h"
 #include "../common/netlink.h"
 #include "../common/parse.h"
 #include "../common/proc.h"
@@ -201,12 +202,10 @@ struct config {
 	struct in_addr subnet; /* bridge mode: the subnet's first address... */
 	int prefix; /* ...and its length in bits: 16 for a /16 */
 	struct in_addr gateway; /* the bridge's own address */
-	struct in_addr address; /* the container's address: its lease */
 	char veth[IFNAMSIZ]; /* the host's end of the container's veth */
 	const char *state; /* STATE_DIR, or NUTSHELL_STATE */
 	char net[PATH_MAX]; /* STATE/net/<our network namespace's inode> */
-	char lease[PATH_MAX]; /* NET/<bridge>/<address> */
-	int lease_fd; /* the lease, locked while we run; -1: none */
+	struct lease lease; /* the container's address, ours while we run */
 	struct publish {
 		char proto[4]; /* tcp or udp */
 		unsigned int host, port; /* a port of the host, the container's
@@ -328,7 +327,7 @@ static void configure_network(const struct config *cfg)
 		die("socket NETLINK_ROUTE");
 	set_link_up(nl, "lo");
 	if (cfg->network == NET_BRIDGE) {
-		add_address(nl, "eth0", cfg->address, cfg->prefix);
+		add_address(nl, "eth0", cfg->lease.address, cfg->prefix);
 		set_link_up(nl, "eth0");
 		add_default_route(nl, cfg->gateway);
 	}
@@ -394,7 +393,7 @@ static void write_etc_files(const struct config *cfg, const char *dir)
 		die("write `%s`", path);
 	if (cfg->network == NET_BRIDGE)
 		snprintf(self, sizeof(self), "%s\t%s\n",
-			 inet_ntoa(cfg->address), cfg->hostname);
+			 inet_ntoa(cfg->lease.address), cfg->hostname);
 	if (pathf(path, "%s/hosts", dir) == -1 || create_file(path, 0644,
 							      "127.0.0."
 							      "1\tlocalhost\n"
@@ -921,98 +920,55 @@ static int dnat(const char *action, const struct publish *p,
 }
 
 /*
- * Leases. Each address has a file in NET/<bridge>/, and the runtime
- * that holds an address keeps its file locked with flock(2) for as long as
- * it runs. The kernel drops the lock when its holder dies, SIGKILL
- * included, so a lease we can lock is free, whatever its file says, and
- * one address never goes to two running containers, even when twenty
- * start at once. (Random addresses would collide: see the chapter.)
- * One try at ADDRESS: 1 if it is ours now, 0 if it is taken.
+ * Leases (common/lease.h): an address per running runtime, each a file
+ * in NET/<bridge>/ that its runtime keeps locked while it runs; a lease
+ * we can lock is free, whatever its file says, and one address never
+ * goes to two running containers, even when twenty start at once.
+ * (Random addresses would collide: see the chapter.) A lease's file
+ * records the ports its runtime published, "tcp 8080 80" a line: if a
+ * SIGKILL leaves no time to remove their rules, whoever frees the lease
+ * next does (undo_ports()).
  */
-static int try_lease(struct config *cfg, struct in_addr address)
+static void undo_ports(const char *record, struct in_addr address)
 {
-	char record[1024];
 	struct publish p;
-	ssize_t n;
-	int fd, i, len;
+	int i, len;
 
-	if (pathf(cfg->lease, "%s/%s/%s", cfg->net, cfg->bridge,
-		  inet_ntoa(address)) == -1)
-		die("path of a lease");
-	fd = lock_file(cfg->lease);
-	if (fd == -1 && (errno == EWOULDBLOCK || errno == ESTALE))
-		return 0; /* another runtime holds it */
-	if (fd == -1)
-		die("lock lease `%s`", cfg->lease);
-	/* a killed runtime's record: undo the ports it published */
-	n = pread(fd, record, sizeof(record) - 1, 0);
-	record[n > 0 ? n : 0] = '\0';
 	for (i = 0, len = 0; sscanf(record + len, "%3s %u %u\n%n", p.proto,
 				    &p.host, &p.port, &i) == 3;
 	     len += i)
 		dnat("-D", &p, address);
-	/* ours: what we publish, for whoever comes after a SIGKILL of ours */
-	for (i = 0, len = 0; i < cfg->npublish; i++)
-		len += snprintf(record + len, sizeof(record) - len,
-				"%s %u %u\n", cfg->publish[i].proto,
-				cfg->publish[i].host, cfg->publish[i].port);
-	if (ftruncate(fd, 0) == -1 || pwrite(fd, record, len, 0) != len)
-		die("write lease `%s`", cfg->lease);
-	cfg->lease_fd = fd;
-	cfg->address = address;
-	return 1;
 }
 
-static void release_lease(struct config *cfg)
+/* The leases' directory, NET/<bridge>, into dir (PATH_MAX bytes). */
+static char *leases_dir(const struct config *cfg, char *dir)
 {
-	if (unlink(cfg->lease) == -1)
-		warn("unlink `%s`", cfg->lease);
-	close(cfg->lease_fd); /* and with it the lock */
-	cfg->lease_fd = -1;
-}
-
-/*
- * Free the leases of killed runtimes, so they leave nothing behind: a
- * lease file we can lock belongs to no running runtime.
- */
-static void sweep_leases(struct config *cfg)
-{
-	char dir[PATH_MAX];
-	struct in_addr address;
-	struct dirent *e;
-	DIR *d;
-
 	if (pathf(dir, "%s/%s", cfg->net, cfg->bridge) == -1)
 		die("path of the leases");
-	d = opendir(dir);
-	if (d == NULL && errno == ENOENT)
-		return;
-	if (d == NULL)
-		die("opendir `%s`", dir);
-	while ((e = readdir(d)) != NULL)
-		if (inet_pton(AF_INET, e->d_name, &address) == 1 &&
-		    try_lease(cfg, address))
-			release_lease(cfg);
-	closedir(d);
+	return dir;
 }
 
-/* Sweep, then take the first free address, after the bridge's own. */
+/* Free the leases of killed runtimes, then take the first free address
+ * of the subnet, after the bridge's own, with our ports in its record. */
 static void lease_address(struct config *cfg)
 {
 	unsigned int first = ntohl(cfg->gateway.s_addr) + 1,
 		     last = ntohl(cfg->subnet.s_addr) +
-			    (1u << (32 - cfg->prefix)) - 2,
-		     i;
-	struct in_addr address;
+			    (1u << (32 - cfg->prefix)) - 2;
+	char dir[PATH_MAX], record[1024] = "";
+	int i, len, ret;
 
-	sweep_leases(cfg);
-	for (i = first; i <= last; i++) {
-		address.s_addr = htonl(i);
-		if (try_lease(cfg, address))
-			return;
-	}
-	diex("no free address left in %s/%d", inet_ntoa(cfg->subnet),
-	     cfg->prefix);
+	for (i = 0, len = 0; i < cfg->npublish; i++)
+		len += snprintf(record + len, sizeof(record) - len,
+				"%s %u %u\n", cfg->publish[i].proto,
+				cfg->publish[i].host, cfg->publish[i].port);
+	ret = lease_take(&cfg->lease, leases_dir(cfg, dir), first, last, record,
+			 undo_ports);
+	if (ret == -1)
+		die("lease an address in `%s`", dir);
+	if (ret == 0)
+		diex("no free address left in %s/%d", inet_ntoa(cfg->subnet),
+		     cfg->prefix);
 }
 
 /*
@@ -1232,7 +1188,7 @@ static void connect_container(const struct config *cfg)
 		die("create veth `%s` on `%s`", cfg->veth, cfg->bridge);
 	close(nl);
 	for (i = 0; i < cfg->npublish; i++)
-		if (dnat("-A", &cfg->publish[i], cfg->address) != 0)
+		if (dnat("-A", &cfg->publish[i], cfg->lease.address) != 0)
 			diex("publish port %u: iptables failed",
 			     cfg->publish[i].host);
 }
@@ -1245,10 +1201,11 @@ static void release_network(struct config *cfg)
 {
 	int i;
 
-	if (cfg->lease_fd != -1) {
+	if (cfg->lease.fd != -1) {
 		for (i = 0; i < cfg->npublish; i++)
-			dnat("-D", &cfg->publish[i], cfg->address);
-		release_lease(cfg);
+			dnat("-D", &cfg->publish[i], cfg->lease.address);
+		if (lease_release(&cfg->lease) == -1)
+			warn("unlink `%s`", cfg->lease.path);
 	}
 }
 
@@ -1399,8 +1356,8 @@ static void run_init(struct config *cfg)
 		explicit_bzero(*p, strlen(*p));
 	environ = cfg->env;
 	close(cfg->lock_fd); /* the runtime's, not the container's */
-	if (cfg->lease_fd != -1)
-		close(cfg->lease_fd);
+	if (cfg->lease.fd != -1)
+		close(cfg->lease.fd);
 	for (sig = 1; sig < NSIG; sig++)
 		if (sigismember(&init_signals, sig) == 1 &&
 		    sigaction(sig, &pass, NULL) == -1)
@@ -1774,17 +1731,18 @@ static void save_state(const struct config *cfg, const char *status, int code)
 	cmd = escape_value(command);
 	if (image == NULL || cmd == NULL)
 		die("escape the state of %s", cfg->id);
-	if (replace_file(
-		    container_file(path, cfg->id, "state"), 0600,
-		    "id=%s\nname=%s\nimage=%s\ncommand=%s\nstatus=%s\n"
-		    "exit_code=%d\npid=%d\nmonitor=%d\ncreated=%lld\n"
-		    "network=%s\naddress=%s\n",
-		    cfg->id, cfg->name, image, cmd, status, code,
-		    (int)cfg->child, (int)cfg->runtime, (long long)cfg->created,
-		    cfg->network == NET_BRIDGE ? "bridge"
-		    : cfg->network == NET_NONE ? "none"
-					       : "host",
-		    cfg->lease_fd != -1 ? inet_ntoa(cfg->address) : "") == -1)
+	if (replace_file(container_file(path, cfg->id, "state"), 0600,
+			 "id=%s\nname=%s\nimage=%s\ncommand=%s\nstatus=%s\n"
+			 "exit_code=%d\npid=%d\nmonitor=%d\ncreated=%lld\n"
+			 "network=%s\naddress=%s\n",
+			 cfg->id, cfg->name, image, cmd, status, code,
+			 (int)cfg->child, (int)cfg->runtime,
+			 (long long)cfg->created,
+			 cfg->network == NET_BRIDGE ? "bridge"
+			 : cfg->network == NET_NONE ? "none"
+						    : "host",
+			 cfg->lease.fd != -1 ? inet_ntoa(cfg->lease.address)
+					     : "") == -1)
 		die("write `%s`", path);
 	free(image);
 	free(cmd);
@@ -1916,7 +1874,7 @@ static int run(int argc, char **argv)
 {
 	static char *shell[] = {"/bin/sh", NULL};
 	struct config cfg = {.hostname = HOSTNAME,
-			     .lease_fd = -1,
+			     .lease.fd = -1,
 			     .lock_fd = -1,
 			     .log_fd = -1,
 			     .exec_pipe = {-1, -1},
@@ -2106,8 +2064,8 @@ static int stop(int argc, char **argv)
  */
 static void remove_leftovers(const char *id)
 {
-	struct config cfg = {.lease_fd = -1};
-	char monitor[16];
+	struct config cfg = {.lease.fd = -1};
+	char monitor[16], dir[PATH_MAX];
 
 	container_status(id, "monitor", monitor, sizeof(monitor));
 	cfg.runtime = getpid();
@@ -2117,7 +2075,8 @@ static void remove_leftovers(const char *id)
 	remove_cgroup(&cfg);
 	find_net_state(&cfg);
 	cfg.bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
-	sweep_leases(&cfg);
+	if (lease_sweep(leases_dir(&cfg, dir), undo_ports) == -1)
+		die("free the leases in `%s`", dir);
 }
 
 /*

@@ -6,6 +6,7 @@
  * usage: common-test size|count|decimal|stack|write|dir|lockwait|sync|wait|
  *        hex|replace|key|rmtree|member|tar|repo|... ARG...
  *        (the store's, in NUTSHELL_CONTAINERS: name|new|find|status ARG)
+ *        lease DIR FIRST LAST RECORD
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include "../common/err.h"
 #include "../common/file.h"
 #include "../common/image.h"
+#include "../common/lease.h"
 #include "../common/netlink.h"
 #include "../common/parse.h"
 #include "../common/proc.h"
@@ -36,6 +38,31 @@ static int failed(void)
 {
 	printf("%s\n", strerrorname_np(errno));
 	return 1;
+}
+
+/* lease_take's undo: say what it was handed. */
+static void print_undo(const char *record, struct in_addr address)
+{
+	printf("undo %s: %s", inet_ntoa(address), record);
+}
+
+/* lease DIR FIRST LAST RECORD: take a lease, print its address (or
+ * "none"), and hold it while SECONDS in the environment pass. */
+static int lease_helper(char **argv)
+{
+	struct in_addr first, last;
+	struct lease l;
+	int ret;
+
+	if (inet_pton(AF_INET, argv[3], &first) != 1 ||
+	    inet_pton(AF_INET, argv[4], &last) != 1)
+		diex("lease: FIRST and LAST are addresses");
+	ret = lease_take(&l, argv[2], ntohl(first.s_addr), ntohl(last.s_addr),
+			 argv[5], print_undo);
+	if (ret == -1)
+		return failed();
+	printf("%s\n", ret == 0 ? "none" : inet_ntoa(l.address));
+	return 0;
 }
 
 /* The store's helpers: valid_name, new_container (with a state file of a
@@ -102,6 +129,8 @@ int main(int argc, char **argv)
 
 	if (argc < 3)
 		diex("usage: %s HELPER ARG...", argv[0]);
+	if (strcmp(argv[1], "lease") == 0 && argc == 6)
+		return lease_helper(argv);
 	if (strcmp(argv[1], "name") == 0 || strcmp(argv[1], "new") == 0 ||
 	    strcmp(argv[1], "find") == 0 || strcmp(argv[1], "status") == 0)
 		return store_helper(argv[1], argv[2]);

@@ -539,3 +539,28 @@ held() { # FILE
 	rm "$c/state"
 	expect status "" -- 0123456789ab unknown
 }
+
+@test "lease_take: the first address no one holds; a killed holder's record undone, its file gone; none when all are held" {
+	local ct=$BATS_FILE_TMPDIR/common-test d=$BATS_TEST_TMPDIR/leases holder
+	mkdir "$d"
+	# .2 held by a live process, .3 left by a killed one with its ports
+	flock "$d/10.0.0.2" sleep 30 &
+	holder=$!
+	eventually held "$d/10.0.0.2"
+	printf 'tcp 8080 80\nudp 53 53\n' >"$d/10.0.0.3"
+	run "$ct" lease "$d" 10.0.0.2 10.0.0.4 "tcp 1 2"$'\n'
+	[ "$status" -eq 0 ]
+	# the sweep undid .3's record and removed it; the take got .3, free now
+	[ "$output" = "$(printf 'undo 10.0.0.3: tcp 8080 80\nudp 53 53\n10.0.0.3')" ]
+	# its file holds our record (the helper let go of it when it exited)
+	[ "$(cat "$d/10.0.0.3")" = "tcp 1 2" ]
+	# only .2 in the range, held: none; and .2's file is untouched
+	run "$ct" lease "$d" 10.0.0.2 10.0.0.2 ""
+	[ "${lines[-1]}" = none ]
+	[ -e "$d/10.0.0.2" ]
+	kill "$(child_named "$holder" sleep)" "$holder"
+	wait "$holder" || true
+	# a missing directory: an error, not an address
+	run "$ct" lease "$d/none" 10.0.0.2 10.0.0.2 ""
+	[ "$output" = ENOENT ]
+}
