@@ -84,6 +84,7 @@
 #include "../common/store.h"
 #include "../common/sync.h"
 #include "../common/tree.h"
+#include "../common/userns.h"
 
 /*
  * Size of the child's stack: 1 MiB for what the child does itself, plus
@@ -353,98 +354,16 @@ static int rootless;
 #define MOUNT_ATTR_IDMAP 0x00100000
 #endif
 
-/* The first line of file for user name (or uid, as subuid(5) allows)
- * whose range holds at least need ids: its first into *first, its count,
- * at most USERNS_SIZE, into *count. -1 if there is none. */
-static int id_range(const char *file, const char *name, unsigned long uid,
-		    unsigned long need, unsigned long *first,
-		    unsigned long *count)
-{
-	char *line = NULL, *colon, number[16];
-	size_t size = 0;
-	FILE *f = fopen(file, "re");
-
-	snprintf(number, sizeof(number), "%lu", uid);
-	while (f != NULL && getline(&line, &size, f) != -1) {
-		colon = strchr(line, ':');
-		if (colon == NULL) /* the line's name is line up to colon */
-			continue;
-		*colon = '\0';
-		if ((strcmp(line, name) != 0 && strcmp(line, number) != 0) ||
-		    sscanf(colon + 1, "%lu:%lu", first, count) != 2 ||
-		    *count < need || *first == 0 ||
-		    *first > 0xffffffffUL - USERNS_SIZE)
-			continue;
-		if (*count > USERNS_SIZE)
-			*count = USERNS_SIZE;
-		free(line);
-		fclose(f);
-		return 0;
-	}
-	free(line);
-	if (f != NULL)
-		fclose(f);
-	return -1;
-}
-
+/* --userns's BASE: the first id of root's range in file, if it holds
+ * USERNS_SIZE ids, or else USERNS_BASE. */
 static unsigned int userns_base(const char *file)
 {
 	unsigned long first, count;
 
-	if (id_range(file, "root", 0, USERNS_SIZE, &first, &count) == -1)
+	if (subid_range(file, "root", 0, USERNS_SIZE, USERNS_SIZE, &first,
+			&count) == -1)
 		return USERNS_BASE;
 	return first;
-}
-
-/*
- * Rootless: why the kernel may refuse us a user namespace, where a
- * distribution restricts them; a hint for the error line, or "".
- */
-static const char *userns_hint(void)
-{
-	char value[16] = "";
-	FILE *f;
-
-	f = fopen("/proc/sys/kernel/apparmor_restrict_unprivileged_userns",
-		  "re");
-	if (f != NULL && fgets(value, sizeof(value), f) != NULL &&
-	    value[0] == '1') {
-		fclose(f);
-		return " (kernel.apparmor_restrict_unprivileged_userns is 1: "
-		       "AppArmor gives unprivileged user namespaces no "
-		       "capabilities; docs/10-caps-seccomp.md, \"Rootless\", "
-		       "says how to allow this program)";
-	}
-	if (f != NULL)
-		fclose(f);
-	f = fopen("/proc/sys/kernel/unprivileged_userns_clone", "re");
-	if (f != NULL && fgets(value, sizeof(value), f) != NULL &&
-	    value[0] == '0') {
-		fclose(f);
-		return " (kernel.unprivileged_userns_clone is 0: sysctl -w "
-		       "kernel.unprivileged_userns_clone=1 allows them)";
-	}
-	if (f != NULL)
-		fclose(f);
-	return "";
-}
-
-/*
- * Rootless: PROG, newuidmap or newgidmap, maps 0 in pid's user namespace
- * to id, and 1 up to ids first to first + count - 1. Its exit status.
- */
-static int map_range(const char *prog, pid_t pid, unsigned long id,
-		     unsigned long first, unsigned long count)
-{
-	char arg[4][16];
-	const char *argv[] = {prog, arg[0], "0",    arg[1], "1",
-			      "1",  arg[2], arg[3], NULL};
-
-	snprintf(arg[0], sizeof(arg[0]), "%d", (int)pid);
-	snprintf(arg[1], sizeof(arg[1]), "%lu", id);
-	snprintf(arg[2], sizeof(arg[2]), "%lu", first);
-	snprintf(arg[3], sizeof(arg[3]), "%lu", count);
-	return runv(argv, 0);
 }
 
 /*
@@ -467,10 +386,10 @@ static void enter_userns(void)
 	pid_t self = getpid(), helper = 0;
 
 	full = pw != NULL &&
-	       id_range("/etc/subuid", pw->pw_name, uid, 1, &sub_uid, &n_uid) ==
-		       0 &&
-	       id_range("/etc/subgid", pw->pw_name, uid, 1, &sub_gid, &n_gid) ==
-		       0 &&
+	       subid_range("/etc/subuid", pw->pw_name, uid, 1, USERNS_SIZE,
+			   &sub_uid, &n_uid) == 0 &&
+	       subid_range("/etc/subgid", pw->pw_name, uid, 1, USERNS_SIZE,
+			   &sub_gid, &n_gid) == 0 &&
 	       runv((const char *const[]){"newuidmap", NULL}, 1) != 127 &&
 	       runv((const char *const[]){"newgidmap", NULL}, 1) != 127;
 	if (full) { /* a helper outside maps us, once we are inside */
@@ -485,10 +404,10 @@ static void enter_userns(void)
 			die("fork");
 		if (helper == 0)
 			_exit(sync_wait(sync) == -1 ||
-			      map_range("newuidmap", self, uid, sub_uid,
-					n_uid) != 0 ||
-			      map_range("newgidmap", self, gid, sub_gid,
-					n_uid) != 0);
+			      map_ids("newuidmap", self, uid, sub_uid, n_uid) !=
+				      0 ||
+			      map_ids("newgidmap", self, gid, sub_gid, n_uid) !=
+				      0);
 	}
 	if (unshare(CLONE_NEWUSER) == -1)
 		die("rootless: unshare CLONE_NEWUSER%s", userns_hint());
@@ -1982,31 +1901,13 @@ static void drop_limit(long long *limit, const char *option,
 
 static void find_delegated_cgroup(struct config *cfg)
 {
-	char line[PATH_MAX], dir[PATH_MAX], owned[PATH_MAX] = "", *slash, *word;
-	struct stat st;
+	char line[PATH_MAX], dir[PATH_MAX], owned[PATH_MAX] = "", *word;
 	size_t n;
 	FILE *f;
 
-	f = fopen("/proc/self/cgroup", "re");
-	if (f == NULL)
-		die("open /proc/self/cgroup");
-	while (cfg->cgroup_v2 && fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "0::/", 4) != 0)
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		/* up from ours, while we own it: inside our namespace, our
-		 * uid is 0, and another's, unmapped, the overflow uid */
-		while (pathf(dir, "%s%s", CGROUP_ROOT, line + 3) == 0 &&
-		       stat(dir, &st) == 0 && st.st_uid == geteuid() &&
-		       access(dir, W_OK) == 0) {
-			snprintf(owned, sizeof(owned), "%s", line + 4);
-			slash = strrchr(line, '/');
-			if (slash == line + 3)
-				break;
-			*slash = '\0';
-		}
-	}
-	fclose(f);
+	if (cfg->cgroup_v2 &&
+	    delegated_cgroup(CGROUP_ROOT, owned, sizeof(owned)) == -1)
+		die("read /proc/self/cgroup");
 	cfg->cgroup_parent[0] = '\0';
 	cfg->controllers[0] = '\0';
 	if (owned[0] != '\0' &&

@@ -6,7 +6,7 @@
  * usage: common-test size|count|decimal|stack|write|dir|lockwait|sync|wait|
  *        hex|replace|key|rmtree|member|tar|repo|... ARG...
  *        (the store's, in NUTSHELL_CONTAINERS: name|new|find|status ARG)
- *        lease DIR FIRST LAST RECORD
+ *        lease DIR FIRST LAST RECORD | subid FILE NAME UID NEED
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,6 +33,7 @@
 #include "../common/store.h"
 #include "../common/sync.h"
 #include "../common/tree.h"
+#include "../common/userns.h"
 
 static int failed(void)
 {
@@ -129,6 +130,17 @@ int main(int argc, char **argv)
 
 	if (argc < 3)
 		diex("usage: %s HELPER ARG...", argv[0]);
+	if (strcmp(argv[1], "subid") == 0 && argc == 6) {
+		/* subid FILE NAME UID NEED, at most 65536 */
+		unsigned long first, count;
+
+		if (subid_range(argv[2], argv[3], atol(argv[4]), atol(argv[5]),
+				65536, &first, &count) == -1)
+			printf("none\n");
+		else
+			printf("%lu %lu\n", first, count);
+		return 0;
+	}
 	if (strcmp(argv[1], "lease") == 0 && argc == 6)
 		return lease_helper(argv);
 	if (strcmp(argv[1], "name") == 0 || strcmp(argv[1], "new") == 0 ||

@@ -564,3 +564,28 @@ held() { # FILE
 	run "$ct" lease "$d/none" 10.0.0.2 10.0.0.2 ""
 	[ "$output" = ENOENT ]
 }
+
+@test "subid_range: the user's line, by name or uid, with enough ids, above 0 and below 2^32, at most 65536 of them" {
+	local ct=$BATS_FILE_TMPDIR/common-test f=$BATS_TEST_TMPDIR/subuid
+	printf '%s\n' 'alice:100000:65536' 'bob:0:65536' 'bob:200000:10' \
+		'bob:300000:100000' '1001:400000:65536' 'carol:4294967290:65536' \
+		'dave' 'eve:500000:x' >"$f"
+	run "$ct" subid "$f" alice 1000 1
+	[ "$output" = "100000 65536" ]
+	# 0 is never a first id; 10 ids are too few for 11; more than 65536
+	# are cut to 65536
+	run "$ct" subid "$f" bob 1000 11
+	[ "$output" = "300000 65536" ]
+	run "$ct" subid "$f" bob 1000 10
+	[ "$output" = "200000 10" ]
+	# by uid, as subuid(5) allows
+	run "$ct" subid "$f" frank 1001 1
+	[ "$output" = "400000 65536" ]
+	# past 2^32, no colon, no number, no line, no file
+	for user in carol dave eve nobody; do
+		run "$ct" subid "$f" "$user" 9999 1
+		[ "$output" = none ]
+	done
+	run "$ct" subid "$BATS_TEST_TMPDIR/none" alice 1000 1
+	[ "$output" = none ]
+}
