@@ -64,6 +64,7 @@
 #include "../common/import.h"
 #include "../common/lease.h"
 #include "../common/netlink.h"
+#include "../common/opt.h"
 #include "../common/parse.h"
 #include "../common/proc.h"
 #include "../common/state.h"
@@ -1511,72 +1512,14 @@ static void add_publish(struct config *cfg, const char *arg)
 	cfg->npublish++;
 }
 
-/* -e KEY=VALUE, or -e KEY for the host's value of KEY, copied. */
-static void add_env(struct config *cfg, const char *arg)
-{
-	const char *value = getenv(arg);
-	size_t len = strcspn(arg, "=");
-
-	if (len == 0)
-		diex("--env `%s`: expected KEY=VALUE or KEY", arg);
-	if (cfg->nenv == MAX_ENV)
-		diex("--env: %d variables at most", MAX_ENV);
-	if (arg[len] == '=')
-		cfg->env[cfg->nenv] = strdup(arg);
-	else if (value != NULL &&
-		 asprintf(&cfg->env[cfg->nenv], "%s=%s", arg, value) == -1)
-		cfg->env[cfg->nenv] = NULL;
-	else if (value == NULL)
-		return; /* unset on the host: left out, as docker does */
-	if (cfg->env[cfg->nenv] == NULL)
-		die("copy `%s`", arg);
-	cfg->nenv++;
-}
-
-/* The command's environment, unless -e gave them: PATH and HOSTNAME, as
- * docker sets them, HOME, as runc adds it, and the host's TERM, as the
- * command shares our terminal. The runtime's own goes nowhere. */
-static void default_env(struct config *cfg, const char *name, const char *value)
-{
-	int i;
-
-	if (value == NULL)
-		return;
-	for (i = 0; i < cfg->nenv; i++)
-		if (strncmp(cfg->env[i], name, strlen(name)) == 0 &&
-		    cfg->env[i][strlen(name)] == '=')
-			return;
-	if (asprintf(&cfg->env[cfg->nenv++], "%s=%s", name, value) == -1)
-		die("environment");
-}
-
 /* -v HOSTDIR:PATH[:ro]: HOSTDIR must exist; PATH is absolute, no "..". */
 static void add_volume(struct config *cfg, const char *arg)
 {
 	struct volume *v = &cfg->volume[cfg->nvolume];
-	char *copy = strdup(arg), *host, *path, *mode;
-	struct stat st;
 
 	if (cfg->nvolume == MAX_VOLUMES)
 		diex("--volume: %d volumes at most", MAX_VOLUMES);
-	if (copy == NULL)
-		die("copy `%s`", arg);
-	host = strtok(copy, ":");
-	path = strtok(NULL, ":");
-	mode = strtok(NULL, "");
-	if (host == NULL || path == NULL || path[0] != '/' || path[1] == '\0' ||
-	    !safe_member(path + 1) ||
-	    (mode != NULL && strcmp(mode, "ro") != 0 &&
-	     strcmp(mode, "rw") != 0))
-		diex("--volume `%s`: expected HOSTDIR:/PATH or "
-		     "HOSTDIR:/PATH:ro",
-		     arg);
-	v->host = realpath(host, NULL);
-	if (v->host == NULL || stat(v->host, &st) == -1 || !S_ISDIR(st.st_mode))
-		diex("--volume `%s`: `%s` is not a directory of the host", arg,
-		     host);
-	v->path = path;
-	v->ro = mode != NULL && strcmp(mode, "ro") == 0;
+	parse_volume(arg, &v->host, &v->path, &v->ro);
 	cfg->nvolume++;
 }
 
@@ -1667,7 +1610,7 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 			add_volume(cfg, optarg);
 			break;
 		case 'e':
-			add_env(cfg, optarg);
+			add_env(cfg->env, &cfg->nenv, MAX_ENV, optarg);
 			break;
 		case 'I':
 			cfg->init = 1;
@@ -1680,10 +1623,13 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 	}
 	if (cfg->npublish > 0 && cfg->network != NET_BRIDGE)
 		diex("--publish needs --network bridge");
-	default_env(cfg, "PATH", DEFAULT_PATH);
-	default_env(cfg, "HOSTNAME", cfg->hostname);
-	default_env(cfg, "HOME", "/root");
-	default_env(cfg, "TERM", getenv("TERM"));
+	/* unless -e gave them: PATH and HOSTNAME, as docker sets them, HOME,
+	 * as runc adds it, and the host's TERM, as the command shares our
+	 * terminal; the runtime's own environment goes nowhere */
+	default_env(cfg->env, &cfg->nenv, "PATH", DEFAULT_PATH);
+	default_env(cfg->env, &cfg->nenv, "HOSTNAME", cfg->hostname);
+	default_env(cfg->env, &cfg->nenv, "HOME", "/root");
+	default_env(cfg->env, &cfg->nenv, "TERM", getenv("TERM"));
 	return optind;
 }
 

@@ -7,6 +7,7 @@
  *        hex|replace|key|rmtree|member|tar|repo|... ARG...
  *        (the store's, in NUTSHELL_CONTAINERS: name|new|find|status ARG)
  *        lease DIR FIRST LAST RECORD | subid FILE NAME UID NEED
+ *        env ARG... | volume ARG
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include "../common/image.h"
 #include "../common/lease.h"
 #include "../common/netlink.h"
+#include "../common/opt.h"
 #include "../common/parse.h"
 #include "../common/proc.h"
 #include "../common/state.h"
@@ -139,6 +141,26 @@ int main(int argc, char **argv)
 			printf("none\n");
 		else
 			printf("%lu %lu\n", first, count);
+		return 0;
+	}
+	if (strcmp(argv[1], "env") == 0) {
+		/* env ARG...: -e ARG each, at most 3, then PATH by default */
+		char *env[8] = {NULL};
+		int n = 0, i;
+
+		for (i = 2; i < argc; i++)
+			add_env(env, &n, 3, argv[i]);
+		default_env(env, &n, "PATH", "/bin");
+		for (i = 0; i < n; i++)
+			printf("%s\n", env[i]);
+		return 0;
+	}
+	if (strcmp(argv[1], "volume") == 0) {
+		char *host, *path;
+		int ro;
+
+		parse_volume(argv[2], &host, &path, &ro);
+		printf("%s %s %d\n", host, path, ro);
 		return 0;
 	}
 	if (strcmp(argv[1], "lease") == 0 && argc == 6)

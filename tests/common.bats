@@ -589,3 +589,33 @@ held() { # FILE
 	run "$ct" subid "$BATS_TEST_TMPDIR/none" alice 1000 1
 	[ "$output" = none ]
 }
+
+@test "add_env and default_env: -e KEY=VALUE, -e KEY from the host or left out; a default only where -e gave none" {
+	local ct=$BATS_FILE_TMPDIR/common-test
+	run env NUTSHELL_X=host "$ct" env A=1 NUTSHELL_X NUTSHELL_UNSET
+	[ "$output" = "$(printf 'A=1\nNUTSHELL_X=host\nPATH=/bin')" ]
+	run "$ct" env PATH=/mine B==2
+	[ "$output" = "$(printf 'PATH=/mine\nB==2')" ]
+	run "$ct" env =x
+	[ "$status" -eq 125 ]
+	run "$ct" env A=1 B=2 C=3 D=4
+	[ "$status" -eq 125 ]
+}
+
+@test "parse_volume: an existing host directory, made absolute; an absolute PATH without ..; :ro or :rw" {
+	local ct=$BATS_FILE_TMPDIR/common-test d=$BATS_TEST_TMPDIR/vol
+	mkdir "$d"
+	: >"$BATS_TEST_TMPDIR/file"
+	cd "$BATS_TEST_TMPDIR"
+	run "$ct" volume vol:/data
+	[ "$output" = "$d /data 0" ]
+	run "$ct" volume "$d:/a/b:ro"
+	[ "$output" = "$d /a/b 1" ]
+	run "$ct" volume "$d:/data:rw"
+	[ "$output" = "$d /data 0" ]
+	for bad in "$d" "$d:data" "$d:/" "$d:/a/../b" "$d:/data:rx" \
+		"$BATS_TEST_TMPDIR/none:/data" "$BATS_TEST_TMPDIR/file:/data"; do
+		run "$ct" volume "$bad"
+		[ "$status" -eq 125 ]
+	done
+}
