@@ -1222,9 +1222,64 @@ static void add_publish(struct config *cfg, const char *arg)
 }
 
 /*
- * docker's option names and meanings: 0 is no limit, and so is a pids
- * limit of -1; common/ reads the numbers. "+" stops at the first argument
- * that is not an option, the ROOTFS: what follows belongs to the command.
+ * 07's options, the limits, with docker's names and meanings: 0 is no
+ * limit, and so is a pids limit of -1; common/ reads the numbers. 1 if
+ * opt is one of them.
+ */
+static int limit_option(struct config *cfg, int opt, const char *arg)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	long long n;
+
+	switch (opt) {
+	case 'm':
+		if (parse_size(arg, &cfg->memory) == -1)
+			diex("--memory `%s`: not a size, such as 64m or 1g",
+			     arg);
+		if (cfg->memory != 0 && cfg->memory < MIN_MEMORY)
+			diex("--memory `%s`: less than 6m", arg);
+		return 1;
+	case 'c':
+		if (parse_decimal(arg, CPU_PERIOD, &n) == -1 ||
+		    (n != 0 && n < CPU_PERIOD / 100) || n > ncpu * CPU_PERIOD)
+			diex("--cpus `%s`: expected 0.01 to %ld, or 0", arg,
+			     ncpu);
+		cfg->cpu_quota = n;
+		return 1;
+	case 'P':
+		if (parse_count(arg, &n) == -1 || n < -1)
+			diex("--pids-limit `%s`: expected a whole number, or -1",
+			     arg);
+		cfg->pids = n > 0 ? n : 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* 08's options, the network: 1 if opt is one of them. */
+static int network_option(struct config *cfg, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'n':
+		cfg->network = parse_network(arg);
+		return 1;
+	case 'p':
+		add_publish(cfg, arg);
+		return 1;
+	case 'H':
+		if (!valid_hostname(arg))
+			diex("--hostname `%s`: 1 to %d letters, digits, - and dots, as RFC 1123 allows",
+			     arg, HOST_NAME_MAX);
+		cfg->hostname = arg;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * docker's option names; each step's own are read by a helper of theirs,
+ * above. "+" stops at the first argument that is not an option, the
+ * ROOTFS: what follows belongs to the command.
  * ":" and opterr = 0 leave the report of a mistake to us, in one line.
  * Returns the index of ROOTFS.
  */
@@ -1240,56 +1295,16 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	long long n;
 	int opt;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:m:p:h", options, NULL)) !=
 	       -1) {
-		switch (opt) {
-		case 'm':
-			if (parse_size(optarg, &cfg->memory) == -1)
-				diex("--memory `%s`: not a size, such as 64m "
-				     "or 1g",
-				     optarg);
-			if (cfg->memory != 0 && cfg->memory < MIN_MEMORY)
-				diex("--memory `%s`: less than 6m", optarg);
-			break;
-		case 'c':
-			if (parse_decimal(optarg, CPU_PERIOD, &n) == -1 ||
-			    (n != 0 && n < CPU_PERIOD / 100) ||
-			    n > ncpu * CPU_PERIOD)
-				diex("--cpus `%s`: expected 0.01 to %ld, or 0",
-				     optarg, ncpu);
-			cfg->cpu_quota = n;
-			break;
-		case 'P':
-			if (parse_count(optarg, &n) == -1 || n < -1)
-				diex("--pids-limit `%s`: expected a whole "
-				     "number, or -1",
-				     optarg);
-			cfg->pids = n > 0 ? n : 0;
-			break;
-		case 'n':
-			cfg->network = parse_network(optarg);
-			break;
-		case 'p':
-			add_publish(cfg, optarg);
-			break;
-		case 'H':
-			if (!valid_hostname(optarg))
-				diex("--hostname `%s`: 1 to %d letters, "
-				     "digits, "
-				     "- and dots, as RFC 1123 allows",
-				     optarg, HOST_NAME_MAX);
-			cfg->hostname = optarg;
-			break;
-		case 'h':
+		if (opt == 'h')
 			usage(0);
-		default: /* '?' or ':' */
-			die_option(opt, argv);
-		}
+		if (!limit_option(cfg, opt, optarg) &&
+		    !network_option(cfg, opt, optarg))
+			die_option(opt, argv); /* '?' or ':' */
 	}
 	if (cfg->npublish > 0 && cfg->network != NET_BRIDGE)
 		diex("--publish needs --network bridge");
