@@ -1833,6 +1833,73 @@ static void report_start(struct config *cfg)
 }
 
 /*
+ * The container's start: its lock, its cgroup and network, its first
+ * process cloned into its namespaces, there let go once the parent has
+ * done its part (08's main(), around a container).
+ */
+static void start_container(struct config *cfg, char *stack)
+{
+	char path[PATH_MAX];
+
+	cfg->lock_fd = lock_wait(container_file(path, cfg->id, "lock"));
+	if (cfg->lock_fd == -1)
+		die("lock `%s`", path);
+	setup_cgroup(cfg);
+	setup_network(cfg);
+	if (sync_init(cfg->sync) == -1)
+		die("pipe");
+
+	/*
+	 * When stdout is a pipe, stdio keeps output in a buffer until it is
+	 * full. clone() copies that buffer, so anything not yet flushed would
+	 * be printed twice: once by each process.
+	 */
+	fflush(stdout);
+	/* --network host: the host's network namespace, not a new one */
+	cfg->child = clone(child, stack,
+			   cfg->network == NET_HOST
+				   ? clone_flags & ~CLONE_NEWNET
+				   : clone_flags,
+			   cfg);
+	if (cfg->child == -1)
+		die("clone");
+	join_cgroup(cfg);
+	connect_container(cfg);
+	save_state(cfg, "running", 0);
+	cfg->started = 1;
+	if (sync_release(cfg->sync) == -1)
+		die("release the child");
+	if (cfg->detach)
+		report_start(cfg);
+}
+
+/*
+ * Then wait for it to end, and clean up after it; its status is ours.
+ */
+static int wait_container(struct config *cfg)
+{
+	int status;
+
+	handle_signals(cfg->child);
+
+	/*
+	 * Report the command's fate as our own exit status: its exit code,
+	 * or 128 + N when signal N killed it, the convention shells use.
+	 * A failed cleanup is reported, but the status stays the command's.
+	 */
+	status = wait_child(cfg->child);
+	if (status == -1)
+		die("waitpid %d", (int)cfg->child);
+	cfg->child = 0; /* reaped: nothing left for cleanup_on_exit() to kill */
+	remove_cgroup(cfg);
+	release_network(cfg);
+	save_state(cfg, "exited", status);
+	if (cfg->remove && remove_tree_last(cfg->dir, "state") == -1)
+		warn("remove `%s`", cfg->dir);
+	return status;
+}
+
+/*
  * run: 08's main(), with a container around it. The container's directory
  * stays after the command ends, with its upper layer and its state, until
  * rm (or --rm). The runtime keeps CONTAINERS/<id>/lock locked for as long
@@ -1848,8 +1915,8 @@ static int run(int argc, char **argv)
 			     .log_fd = -1,
 			     .exec_pipe = {-1, -1},
 			     .start_err = -1};
-	char path[PATH_MAX], *stack;
-	int first, status;
+	char *stack;
+	int first;
 
 	first = parse_options(argc, argv, &cfg);
 	if (argc - first < 1)
@@ -1871,53 +1938,8 @@ static int run(int argc, char **argv)
 	create_container(&cfg);
 	if (cfg.detach)
 		detach(&cfg);
-	cfg.lock_fd = lock_wait(container_file(path, cfg.id, "lock"));
-	if (cfg.lock_fd == -1)
-		die("lock `%s`", path);
-	setup_cgroup(&cfg);
-	setup_network(&cfg);
-	if (sync_init(cfg.sync) == -1)
-		die("pipe");
-
-	/*
-	 * When stdout is a pipe, stdio keeps output in a buffer until it is
-	 * full. clone() copies that buffer, so anything not yet flushed would
-	 * be printed twice: once by each process.
-	 */
-	fflush(stdout);
-	/* --network host: the host's network namespace, not a new one */
-	cfg.child = clone(child, stack,
-			  cfg.network == NET_HOST ? clone_flags & ~CLONE_NEWNET
-						  : clone_flags,
-			  &cfg);
-	if (cfg.child == -1)
-		die("clone");
-	join_cgroup(&cfg);
-	connect_container(&cfg);
-	save_state(&cfg, "running", 0);
-	cfg.started = 1;
-	if (sync_release(cfg.sync) == -1)
-		die("release the child");
-	if (cfg.detach)
-		report_start(&cfg);
-
-	handle_signals(cfg.child);
-
-	/*
-	 * Report the command's fate as our own exit status: its exit code,
-	 * or 128 + N when signal N killed it, the convention shells use.
-	 * A failed cleanup is reported, but the status stays the command's.
-	 */
-	status = wait_child(cfg.child);
-	if (status == -1)
-		die("waitpid %d", (int)cfg.child);
-	cfg.child = 0; /* reaped: nothing left for cleanup_on_exit() to kill */
-	remove_cgroup(&cfg);
-	release_network(&cfg);
-	save_state(&cfg, "exited", status);
-	if (cfg.remove && remove_tree_last(cfg.dir, "state") == -1)
-		warn("remove `%s`", cfg.dir);
-	return status;
+	start_container(&cfg, stack);
+	return wait_container(&cfg);
 }
 
 /*
