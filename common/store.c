@@ -139,6 +139,42 @@ int new_container(const char *name, char *id)
 	return lock;
 }
 
+void save_env(const char *id, char *const env[])
+{
+	char path[PATH_MAX];
+	size_t i;
+	int fd;
+
+	fd = open(container_file(path, id, "env"),
+		  O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1)
+		die("create `%s`", path);
+	for (i = 0; env[i] != NULL; i++)
+		if (write(fd, env[i], strlen(env[i]) + 1) == -1)
+			die("write `%s`", path);
+	close(fd);
+}
+
+char **load_env(const char *id, int max)
+{
+	char path[PATH_MAX], **env = calloc(max + 1, sizeof(char *));
+	size_t size = 0;
+	int n;
+	FILE *f;
+
+	if (env == NULL)
+		die("environment of container %s", id);
+	f = fopen(container_file(path, id, "env"), "re");
+	if (f == NULL)
+		die("open `%s`", path);
+	for (n = 0; n < max && getdelim(&env[n], &size, '\0', f) > 0; n++)
+		size = 0;
+	free(env[n]);
+	env[n] = NULL;
+	fclose(f);
+	return env;
+}
+
 void find_container(const char *arg, char *id)
 {
 	char path[PATH_MAX], name[NAME_LEN + 1];

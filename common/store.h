@@ -41,6 +41,13 @@ char *container_file(char *buf, const char *id, const char *file);
  * name the second sees the first. */
 int new_container(const char *name, char *id);
 
+/* A container's environment, for exec: env (NULL-ended) into its file
+ * "env", NUL-separated, 0600; and back, at most max variables, as a
+ * NULL-ended array, malloc'd (a missing file is an error). Both report a
+ * failure and exit 125. */
+void save_env(const char *id, char *const env[]);
+char **load_env(const char *id, int max);
+
 /* Find a container by id or name: its id into id (ID_LEN + 1 bytes). By
  * its id also when its state file cannot be read, so that rm can remove
  * what is left of it. Unknown: one line, 125. */

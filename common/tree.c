@@ -177,12 +177,43 @@ static int enter(int fd, struct level **levels, size_t *depth)
 	return 0;
 }
 
+/*
+ * One name in the directory fd: a file goes; a directory is entered, its
+ * level pushed; a mount point is EBUSY. The first failure into *err. The
+ * directory to go on in: fd, or the one entered (fd then closed).
+ */
+static int visit(int fd, const char *name, struct level **levels, size_t *depth,
+		 int *err)
+{
+	int child, ret, saved;
+	mode_t mode;
+
+	ret = mount_root(fd, name, &mode);
+	if (ret == 0 && !S_ISDIR(mode) && unlinkat(fd, name, 0) == 0)
+		return fd;
+	if (ret == 0 && S_ISDIR(mode)) {
+		child = openat(fd, name,
+			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (child != -1 && enter(child, levels, depth) == 0) {
+			close(fd);
+			return child;
+		}
+		if (child != -1) {
+			saved = errno;
+			close(child);
+			errno = saved;
+		}
+	}
+	if (*err == 0)
+		*err = ret == 1 ? EBUSY : errno;
+	return fd;
+}
+
 int remove_tree(const char *path)
 {
 	struct level *levels = NULL, *l;
 	size_t depth = 0;
-	int fd, child, err = 0, ret;
-	const char *name;
+	int fd, err = 0, ret;
 	mode_t mode;
 
 	ret = mount_root(AT_FDCWD, path, &mode);
@@ -211,28 +242,7 @@ int remove_tree(const char *path)
 			fd = climb(fd, l, l->names[l->next - 1], &err);
 			continue;
 		}
-		name = l->names[l->next++];
-		ret = mount_root(fd, name, &mode);
-		if (ret == 0 && !S_ISDIR(mode) && unlinkat(fd, name, 0) == 0)
-			continue;
-		if (ret == 0 && S_ISDIR(mode)) {
-			child = openat(fd, name,
-				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					       O_CLOEXEC);
-			if (child != -1 && enter(child, &levels, &depth) == 0) {
-				close(fd);
-				fd = child;
-				continue;
-			}
-			if (child != -1) {
-				ret = errno;
-				close(child);
-				errno = ret;
-				ret = 0;
-			}
-		}
-		if (err == 0)
-			err = ret == 1 ? EBUSY : errno;
+		fd = visit(fd, l->names[l->next++], &levels, &depth, &err);
 	}
 	if (fd == -1 && err == 0)
 		err = errno;

@@ -1335,14 +1335,12 @@ static void pass_signal(int sig)
 	kill(init_child, sig);
 }
 
-static void run_init(struct config *cfg)
+/* Our copy of the command; then the runtime's arguments and environment
+ * wiped, as the comment above says. */
+static char **wipe_runtime_args(const struct config *cfg)
 {
-	struct sigaction pass = {.sa_handler = pass_signal};
 	char **cmd, **p;
-	int status, sig;
-	pid_t pid;
 
-	/* our copy of the command: argv's strings are wiped below */
 	for (p = cfg->argv; *p != NULL; p++)
 		;
 	cmd = calloc(p - cfg->argv + 1, sizeof(char *));
@@ -1355,6 +1353,17 @@ static void run_init(struct config *cfg)
 		explicit_bzero(*p, strlen(*p));
 	for (p = runtime_argv + 1; *p != NULL; p++) /* [0] names us */
 		explicit_bzero(*p, strlen(*p));
+	return cmd;
+}
+
+static void run_init(struct config *cfg)
+{
+	struct sigaction pass = {.sa_handler = pass_signal};
+	char **cmd;
+	int status, sig;
+	pid_t pid;
+
+	cmd = wipe_runtime_args(cfg);
 	environ = cfg->env;
 	close(cfg->lock_fd); /* the runtime's, not the container's */
 	if (cfg->lease.fd != -1)
@@ -1728,7 +1737,7 @@ static void create_container(struct config *cfg)
 	static const char *const subdirs[] = {"upper", "work", "merged"};
 	char path[PATH_MAX];
 	size_t i;
-	int lock, fd;
+	int lock;
 
 	lock = new_container(cfg->name, cfg->id);
 	if (pathf(cfg->dir, "%s/%s", containers_dir(0), cfg->id) == -1)
@@ -1742,14 +1751,7 @@ static void create_container(struct config *cfg)
 		    -1)
 			die("mkdir `%s`", path);
 	container_file(cfg->merged, cfg->id, "merged");
-	fd = open(container_file(path, cfg->id, "env"),
-		  O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd == -1)
-		die("create `%s`", path);
-	for (i = 0; cfg->env[i] != NULL; i++)
-		if (write(fd, cfg->env[i], strlen(cfg->env[i]) + 1) == -1)
-			die("write `%s`", path);
-	close(fd);
+	save_env(cfg->id, cfg->env);
 	if (cfg->name == NULL)
 		cfg->name = cfg->id;
 	cfg->created = time(NULL);
@@ -1942,6 +1944,21 @@ static int run(int argc, char **argv)
 	return wait_container(&cfg);
 }
 
+/* exec: into the container's cgroup, named after its monitor, so that
+ * the command is counted and limited with it. */
+static void join_container_cgroup(const char *id)
+{
+	struct config cfg = {0};
+	char monitor[16];
+
+	container_status(id, "monitor", monitor, sizeof(monitor));
+	cfg.cgroup_v2 = cgroup_is_v2();
+	snprintf(cfg.cgroup, sizeof(cfg.cgroup), "%s/%s", CGROUP_PARENT,
+		 monitor);
+	cfg.child = getpid();
+	join_cgroup(&cfg);
+}
+
 /*
  * exec: run a command in a running container. setns(2) joins each of its
  * namespaces, named by the files in /proc/<pid>/ns of its PID 1; the mount
@@ -1955,13 +1972,11 @@ static int exec_in(int argc, char **argv)
 {
 	static const char *const namespaces[] = {"ipc", "uts",	  "net",
 						 "pid", "cgroup", "mnt"};
-	struct config cfg = {0};
-	char id[ID_LEN + 1], path[PATH_MAX], pid[16], monitor[16];
-	char *env[MAX_ENV + 5] = {NULL};
-	int fds[ARRAY_SIZE(namespaces)], status, n;
-	size_t i, size = 0;
+	char id[ID_LEN + 1], path[PATH_MAX], pid[16];
+	char **env;
+	int fds[ARRAY_SIZE(namespaces)], status;
+	size_t i;
 	pid_t child;
-	FILE *f;
 
 	if (argc < 3)
 		diex("usage: %s exec ID CMD [ARG...]",
@@ -1970,25 +1985,12 @@ static int exec_in(int argc, char **argv)
 	if (strcmp(container_status(id, "pid", pid, sizeof(pid)), "running") !=
 	    0)
 		diex("container `%s` is not running", argv[1]);
-	container_status(id, "monitor", monitor, sizeof(monitor));
-	f = fopen(container_file(path, id, "env"), "re");
-	if (f == NULL)
-		die("open `%s`", path);
-	for (n = 0; n < MAX_ENV + 4 && getdelim(&env[n], &size, '\0', f) > 0;
-	     n++)
-		size = 0;
-	free(env[n]);
-	env[n] = NULL;
-	fclose(f);
+	env = load_env(id, MAX_ENV + 4);
 	for (i = 0; i < ARRAY_SIZE(namespaces); i++)
 		if (pathf(path, "/proc/%s/ns/%s", pid, namespaces[i]) == -1 ||
 		    (fds[i] = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 			die("open `%s`", path);
-	cfg.cgroup_v2 = cgroup_is_v2();
-	snprintf(cfg.cgroup, sizeof(cfg.cgroup), "%s/%s", CGROUP_PARENT,
-		 monitor);
-	cfg.child = getpid();
-	join_cgroup(&cfg);
+	join_container_cgroup(id);
 	for (i = 0; i < ARRAY_SIZE(namespaces); i++)
 		if (setns(fds[i], 0) == -1)
 			die("setns %s namespace of container %s", namespaces[i],
