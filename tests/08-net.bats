@@ -452,6 +452,43 @@ EOF
 	[[ $output == *$'web1\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n10.219.0.2\tweb1\nnameserver'* ]]
 }
 
+@test "Try it: a published port reached from a second namespace, and the server stopped with kill" {
+	own_program 08-net
+	local script
+	script=$(
+		cat <<'EOF'
+set -m
+ip netns add outside
+ip link add up0 type veth peer name out0 netns outside
+ip addr add 192.0.2.1/24 dev up0 && ip link set up0 up
+ip -n outside addr add 192.0.2.2/24 dev out0 && ip -n outside link set out0 up
+./bin/08-net -p 8080:80 busybox sh -c 'trap exit INT TERM; httpd -f -p 80 -h /etc & wait' &
+server=$!
+# until the server listens (0x50 is port 80), in the container's namespace
+for i in $(seq 100); do
+	c=$(cat /proc/$server/task/$server/children 2>/dev/null)
+	grep -q ':0050 00000000:0000 0A' "/proc/${c%% *}/net/tcp" 2>/dev/null && break
+	sleep 0.05
+done
+nsenter --net=/run/netns/outside ./bin/08-net --network host busybox wget -qO- http://192.0.2.1:8080/hostname
+kill %1
+# a deadline, not a hang, should the server ignore SIGTERM
+for i in $(seq 100); do kill -0 $server 2>/dev/null || break; sleep 0.1; done
+kill -KILL $server 2>/dev/null && echo "the server ignored SIGTERM"
+wait $server
+echo "server $?"
+ip netns del outside
+ip netns list | wc -l
+EOF
+	)
+	run env -u NUTSHELL_STATE unshare -m bash -c 'mount -t tmpfs tmpfs /run && exec unshare -n bash -c "$0"' "$script" </dev/null
+	echo "$output" >&2
+	[ "$status" -eq 0 ]
+	[[ $output == *$'nutshell\n'* ]]
+	# the runtime passed SIGTERM on; the shell's trap ended it (143)
+	[[ $output == *$'server 143\n0' ]]
+}
+
 @test "Try it: make step-08; the throwaway shell; cleanup --network" {
 	own_program 08-net
 	run make step-08

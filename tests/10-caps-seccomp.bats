@@ -921,6 +921,7 @@ cc -static -o /tmp/probe/try-syscall tests/try-syscall.c
 ./bin/10-caps-seccomp exec box grep -E 'CapEff|NoNewPrivs|Seccomp:' /proc/self/status
 ./bin/10-caps-seccomp rm -f box
 ./bin/10-caps-seccomp run --rm --init busybox ls -l /proc/1/exe
+rm -r /tmp/probe
 EOF
 	)"
 	echo "$output" >&2

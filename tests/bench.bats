@@ -39,6 +39,9 @@ median() { # CASE
 	grep -qx '| 1 | [0-9]* | 1 | 1 |' "$BATS_TEST_TMPDIR/out/performance.md"
 	grep -qx '| 10 | [0-9]* | 10 | 10 |' "$BATS_TEST_TMPDIR/out/performance.md"
 	grep -q '<svg' "$BATS_TEST_TMPDIR/out/performance.svg"
+	# the page says which large image it used: the stand-in, not Debian
+	grep -q 'starts from the --quick stand-in' "$BATS_TEST_TMPDIR/out/performance.md"
+	run ! grep -q 'starts from images/debian' "$BATS_TEST_TMPDIR/out/performance.md"
 }
 
 @test "bench: crun's equivalent spec holds docker's capabilities, no_new_privs and 10's filter" {
