@@ -260,10 +260,13 @@ exe_attack() { # RUNTIME TRY
 	head -c 65536 /dev/zero >&8
 	"$1" exec "$id" /x 2>&8 3>&- &
 	front=$!
-	run "$1" exec "$id" sh -c 'for i in $(seq 100); do
+	# up to 30 s for the front exec to get there: a loaded host (two
+	# suites at once) once took more than 10
+	run "$1" exec "$id" sh -c 'for i in $(seq 300); do
 		p=$(grep -l "^/proc/self/exe" /proc/[0-9]*/cmdline 2>/dev/null) && break
 		sleep 0.1
 	done
+	[ -n "$p" ] || { echo "no process runs /x"; exit 1; }
 	P=${p%/cmdline}/exe
 	readlink "$P"
 	eval "$0"' "$2"
