@@ -170,8 +170,8 @@ int valid_hostname(const char *name)
 	if (strlen(name) > HOST_NAME_MAX)
 		return 0;
 	for (;; name += len + 1) {
-		len = strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ"
-				   "RSTUVWXYZ0123456789-");
+		len = strspn(name, "abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
 		if (len == 0 || len > 63 || name[0] == '-' ||
 		    name[len - 1] == '-')
 			return 0;

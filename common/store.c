@@ -34,9 +34,8 @@ int valid_name(const char *name)
 	size_t len = strlen(name);
 
 	return len > 0 && len <= NAME_LEN && isalnum((unsigned char)name[0]) &&
-	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX"
-			    "YZ"
-			    "0123456789_.-") == len;
+	       strspn(name, "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == len;
 }
 
 void store_init(int user, const char *const keys[])

@@ -342,14 +342,11 @@ static void write_etc_files(const struct config *cfg, const char *dir)
 	if (cfg->network == NET_BRIDGE)
 		snprintf(self, sizeof(self), "%s\t%s\n",
 			 inet_ntoa(cfg->lease.address), cfg->hostname);
-	if (pathf(path, "%s/hosts", dir) == -1 || create_file(path, 0644,
-							      "127.0.0."
-							      "1\tlocalhost\n"
-							      "::1\tlocalhost "
-							      "ip6-localhost "
-							      "ip6-loopback\n%"
-							      "s",
-							      self) == -1)
+	if (pathf(path, "%s/hosts", dir) == -1 ||
+	    create_file(path, 0644,
+			"127.0.0.1\tlocalhost\n"
+			"::1\tlocalhost ip6-localhost ip6-loopback\n%s",
+			self) == -1)
 		die("write `%s`", path);
 	out = open_memstream(&resolv, &size);
 	if (out == NULL)
