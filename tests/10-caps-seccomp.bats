@@ -549,6 +549,20 @@ rootless_setup() {
 	chmod +x "$ROOTLESS_RUN"
 }
 
+# Run CMD... where /etc/subuid and /etc/subgid give the test user 65536
+# ids from FIRST, as newuidmap(1) and newgidmap(1) read them: in a mount
+# namespace of its own, with an overlay on /etc. The host's files stay as
+# they are; written there, two suites at once would race to make them and
+# to remove them, and leave them behind.
+with_subids() { # FIRST CMD...
+	local etc=$BATS_TEST_TMPDIR/etc
+	mkdir -p "$etc/upper" "$etc/work"
+	unshare -m sh -c 'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/upper,workdir=$1/work" /etc &&
+		printf "%s:%s:65536\n" "$2" "$3" >/etc/subuid &&
+		printf "%s:%s:65536\n" "$2" "$3" >/etc/subgid &&
+		shift 3 && exec "$@"' _ "$etc" "$ROOTLESS_USER" "$1" "${@:2}"
+}
+
 # The user goes, and with it its lines in /etc/subuid and /etc/subgid,
 # and those files and their backups, if the test made them.
 rootless_teardown() {
@@ -622,9 +636,7 @@ rootless_teardown() {
 	rootless_setup
 	local first=1500000000 id
 	chown -R "$ROOTLESS_USER:" "$ROOTLESS_REPO/images/busybox"
-	touch /etc/subuid /etc/subgid # usermod adds to them only
-	usermod --add-subuids "$first-$((first + 65535))" --add-subgids "$first-$((first + 65535))" "$ROOTLESS_USER"
-	run "$ROOTLESS" run --network none --name ids busybox sh -c 'cat /proc/self/uid_map /proc/self/gid_map; mkdir -m 700 /tmp/own && touch /tmp/own/file && chown -R 1000:1000 /tmp/own'
+	run with_subids "$first" "$ROOTLESS" run --network none --name ids busybox sh -c 'cat /proc/self/uid_map /proc/self/gid_map; mkdir -m 700 /tmp/own && touch /tmp/own/file && chown -R 1000:1000 /tmp/own'
 	[ "$status" -eq 0 ]
 	[ "$(tr -s " " <<<"$output" | sed "s/^ //")" = "$(printf '0 %s 1\n1 %s 65535\n0 %s 1\n1 %s 65535' \
 		"$ROOTLESS_UID" "$first" "$ROOTLESS_GID" "$first")" ]
@@ -632,7 +644,7 @@ rootless_teardown() {
 	[ "$(stat -c %u:%g "$ROOTLESS_CONTAINERS/$id/upper/tmp/own")" = "$((first + 999)):$((first + 999))" ]
 	# owned by an id of the range, not the user's: rm removes it from
 	# inside a user namespace mapped the same way
-	run "$ROOTLESS" rm ids
+	run with_subids "$first" "$ROOTLESS" rm ids
 	[ "$status" -eq 0 ]
 	[ -z "$(ls "$ROOTLESS_CONTAINERS")" ]
 }
