@@ -79,6 +79,38 @@ int create_file(const char *path, mode_t mode, const char *fmt, ...)
 	return ret;
 }
 
+int new_file(const char *path, mode_t mode, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vput(path, O_WRONLY | O_CREAT | O_EXCL, mode, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+ssize_t read_file(const char *path, char *buf, size_t size)
+{
+	ssize_t n, len = 0;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	while ((n = read(fd, buf + len, size - len)) > 0 &&
+	       (size_t)(len += n) < size)
+		;
+	err = n == -1 ? errno : EFBIG;
+	close(fd);
+	if (n != 0 || (size_t)len == size) {
+		errno = err;
+		return -1;
+	}
+	buf[len] = '\0';
+	return len;
+}
+
 int replace_file(const char *path, mode_t mode, const char *fmt, ...)
 {
 	char tmp[PATH_MAX];

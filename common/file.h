@@ -1,8 +1,9 @@
 /*
  * file.h - small files, written whole: a value to a /proc or cgroup file
- * in one write(2), a new file, a file replaced atomically; paths built
- * into PATH_MAX buffers; directories that may exist already; and locks,
- * files held with flock(2), taken at once or waited for.
+ * in one write(2), a new file (or one only the first writer makes), a
+ * file replaced atomically; small files read whole; paths built into
+ * PATH_MAX buffers; directories that may exist already; and locks, files
+ * held with flock(2), taken at once or waited for.
  */
 #ifndef NUTSHELL_FILE_H
 #define NUTSHELL_FILE_H
@@ -18,6 +19,17 @@ __attribute__((format(printf, 2, 3))) int write_file(const char *path,
  * it in a single write(2). 0 or -1 with errno set. */
 __attribute__((format(printf, 3, 4))) int
 create_file(const char *path, mode_t mode, const char *fmt, ...);
+
+/* Create path with mode and write a formatted string to it, only if it
+ * does not exist (O_EXCL): of many writers, the first one wins. 0, or -1
+ * with errno set (EEXIST: another was first). */
+__attribute__((format(printf, 3, 4))) int
+new_file(const char *path, mode_t mode, const char *fmt, ...);
+
+/* Read a small file (a /proc or cgroup file) into buf, which holds size
+ * bytes, and end it with a NUL. Returns its length, or -1 with errno set
+ * (EFBIG: it does not fit). */
+ssize_t read_file(const char *path, char *buf, size_t size);
 
 /* Replace path with a file of mode holding a formatted text, atomically:
  * the text goes to a temporary file beside it, which rename(2) puts in

@@ -66,3 +66,18 @@ void parse_volume(const char *arg, char **host, char **path, int *ro)
 		     dir);
 	*ro = mode != NULL && strcmp(mode, "ro") == 0;
 }
+
+void parse_security_opt(const char *arg, int *no_new_privs, int *seccomp)
+{
+	if (strcmp(arg, "no-new-privileges") == 0 ||
+	    strcmp(arg, "no-new-privileges=true") == 0)
+		*no_new_privs = 1;
+	else if (strcmp(arg, "no-new-privileges=false") == 0)
+		*no_new_privs = 0;
+	else if (strcmp(arg, "seccomp=unconfined") == 0)
+		*seccomp = 0;
+	else
+		diex("--security-opt `%s`: expected no-new-privileges=true "
+		     "or false, or seccomp=unconfined",
+		     arg);
+}

@@ -22,4 +22,8 @@ void default_env(char **env, int *n, const char *name, const char *value);
  * component (into *path, pointing into a copy of arg); *ro set by :ro. */
 void parse_volume(const char *arg, char **host, char **path, int *ro);
 
+/* --security-opt no-new-privileges[=true|false] into *no_new_privs, or
+ * seccomp=unconfined (*seccomp 0); one line, 125, for anything else. */
+void parse_security_opt(const char *arg, int *no_new_privs, int *seccomp);
+
 #endif

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -62,4 +64,28 @@ int runv(const char *const argv[], int quiet)
 		_exit(127);
 	}
 	return wait_child(pid);
+}
+
+char **wipe_args(char *const keep[], char **argv)
+{
+	char **copy, **p;
+	size_t n, i;
+
+	for (n = 0; keep[n] != NULL; n++)
+		;
+	copy = calloc(n + 1, sizeof(char *));
+	for (i = 0; copy != NULL && i < n; i++)
+		if ((copy[i] = strdup(keep[i])) == NULL) {
+			while (i > 0)
+				free(copy[--i]);
+			free(copy);
+			return NULL;
+		}
+	if (copy == NULL)
+		return NULL;
+	for (p = environ; *p != NULL; p++)
+		explicit_bzero(*p, strlen(*p));
+	for (p = argv + 1; *p != NULL; p++)
+		explicit_bzero(*p, strlen(*p));
+	return copy;
 }

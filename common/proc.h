@@ -2,7 +2,8 @@
  * proc.h - processes: wait for a child as a shell reports it (its code,
  * or 128 + N for signal N), give clone(2) a stack with a guard page, and
  * run a helper program (ip, iptables, tar) from an argument vector,
- * without a shell in between.
+ * without a shell in between; and wipe a process's arguments and
+ * environment from its memory.
  */
 #ifndef NUTSHELL_PROC_H
 #define NUTSHELL_PROC_H
@@ -27,5 +28,11 @@ void *alloc_stack(size_t size);
  * Returns its exit status (127 if it could not be run, 128 + N for a
  * signal), or -1 with errno set if no process could be made. */
 int runv(const char *const argv[], int quiet);
+
+/* A copy of keep (NULL-terminated) on the heap, its strings too; then the
+ * strings of argv (main()'s, but argv[0]) and of environ overwritten with
+ * zeros, so that /proc/PID/cmdline and /proc/PID/environ no longer show
+ * them. The copy, or NULL with errno set (and nothing wiped). */
+char **wipe_args(char *const keep[], char **argv);
 
 #endif

@@ -2,12 +2,14 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
 #include "err.h"
+#include "file.h"
 #include "state.h"
 
 int random_hex(char *buf, size_t n)
@@ -129,4 +131,65 @@ int read_key(const char *path, const char *const keys[], const char *key,
 	fclose(f);
 	errno = err;
 	return err == 0 ? 0 : -1;
+}
+
+int state_open(struct state_file *s)
+{
+	s->text = NULL;
+	s->err = 0;
+	s->f = open_memstream(&s->text, &s->size);
+	return s->f == NULL ? -1 : 0;
+}
+
+void state_put(struct state_file *s, const char *key, const char *fmt, ...)
+{
+	char *value, *escaped = NULL;
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vasprintf(&value, fmt, ap);
+	va_end(ap);
+	if (len != -1) {
+		escaped = escape_value(value);
+		free(value);
+	}
+	if (escaped == NULL && s->err == 0)
+		s->err = ENOMEM;
+	else if (escaped != NULL &&
+		 fprintf(s->f, "%s=%s\n", key, escaped) < 0 && s->err == 0)
+		s->err = errno;
+	free(escaped);
+}
+
+void state_put_words(struct state_file *s, const char *key, char *const words[],
+		     size_t most)
+{
+	size_t i, n = 0;
+	char *text;
+
+	text = calloc(1, most + 1);
+	if (text == NULL) {
+		s->err = s->err ? s->err : ENOMEM;
+		return;
+	}
+	for (i = 0; words[i] != NULL && n < most; i++)
+		n += snprintf(text + n, most + 1 - n, "%s%s", i > 0 ? " " : "",
+			      words[i]);
+	state_put(s, key, "%s", text);
+	free(text);
+}
+
+int state_save(struct state_file *s, const char *path)
+{
+	int ret = -1;
+
+	if (fclose(s->f) == EOF && s->err == 0)
+		s->err = errno;
+	if (s->err == 0)
+		ret = replace_file(path, 0600, "%s", s->text);
+	else
+		errno = s->err;
+	free(s->text);
+	return ret;
 }

@@ -1,6 +1,7 @@
 /* store.c - the plumbing declared in store.h; see there. */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <signal.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include "parse.h"
 #include "state.h"
 #include "store.h"
+#include "tree.h"
 
 /* Containers live in <repo>/containers/, beside images/, or rootless in
  * the user's own data directory, unless NUTSHELL_CONTAINERS says where. */
@@ -222,6 +224,19 @@ const char *container_status(const char *id, const char *key, char *value,
 	return status;
 }
 
+int signal_container(const char *id, int sig, int tenths)
+{
+	char pid[16];
+
+	if (strcmp(container_status(id, "pid", pid, sizeof(pid)), "running") !=
+		    0 ||
+	    atoi(pid) <= 0)
+		return 0;
+	if (kill(atoi(pid), sig) == -1 && errno != ESRCH)
+		die("kill SIG%s %s", sigabbrev_np(sig), pid);
+	return wait_stopped(id, tenths);
+}
+
 int wait_stopped(const char *id, int tenths)
 {
 	char path[PATH_MAX];
@@ -312,4 +327,26 @@ int logs(int argc, char **argv)
 		die("read `%s`", path);
 	close(fd);
 	return 0;
+}
+
+void remove_container(const char *arg, int force, leftovers_fn *leftovers)
+{
+	char id[ID_LEN + 1], path[PATH_MAX], status[16];
+
+	find_container(arg, id);
+	snprintf(status, sizeof(status), "%s",
+		 container_status(id, NULL, NULL, 0));
+	if (strcmp(status, "running") == 0 && !force)
+		diex("container `%s` is running: stop it first, or use rm -f",
+		     arg);
+	signal_container(id, SIGKILL, -1);
+	if (strcmp(status, "unknown") == 0 && wait_stopped(id, 0) == -1)
+		diex("container `%s`: its runtime still runs, and its state "
+		     "file cannot be read",
+		     arg);
+	if (strcmp(status, "dead") == 0)
+		leftovers(id);
+	if (pathf(path, "%s/%s", containers_dir(0), id) == -1 ||
+	    remove_tree_last(path, "state") == -1)
+		die("remove `%s`", path);
 }

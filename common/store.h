@@ -66,6 +66,23 @@ const char *container_status(const char *id, const char *key, char *value,
  * still runs. */
 int wait_stopped(const char *id, int tenths);
 
+/* If the container runs, send sig to its PID 1 (stop's SIGTERM, rm -f's
+ * SIGKILL), then wait_stopped() for it. 0 once it has stopped, or if it
+ * did not run; -1 if it still runs after tenths. One line, 125, if the
+ * signal cannot be sent. */
+int signal_container(const char *id, int sig, int tenths);
+
+/* What a killed runtime left of container id, beside its directory (its
+ * cgroup, its lease): the caller's to remove. */
+typedef void leftovers_fn(const char *id);
+
+/* rm: remove the container named arg (an id or a name), every trace of
+ * it; a running one only with force, which kills it first (SIGKILL). Its
+ * directory goes last but for its state file, which goes last of all: an
+ * rm cut short leaves a container that can be named and removed again.
+ * Dies with one line if it cannot. */
+void remove_container(const char *arg, int force, leftovers_fn *leftovers);
+
 /* The verbs: ps [-a], the running containers or all of them, and logs ID,
  * what a -d container wrote. Their exit status. */
 int ps(int argc, char **argv);

@@ -1,6 +1,7 @@
 /* tree.c - the plumbing declared in tree.h; see there. */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <stdio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,6 +12,7 @@
 #include <sys/syscall.h>
 #include <linux/openat2.h>
 
+#include "err.h"
 #include "file.h"
 #include "tree.h"
 
@@ -286,4 +288,43 @@ int remove_tree_last(const char *path, const char *last)
 		err = errno;
 	errno = err;
 	return err == 0 ? 0 : -1;
+}
+
+/*
+ * Where the runtime mounts in the container's root before the pivot, "/"
+ * is still the host's, and the image's own symlinks would resolve against
+ * it: `/etc` linked to a host directory would have us make files there,
+ * as root (the class of runc's CVE-2021-30465). So a mount point is opened
+ * inside the root and mounted on by its descriptor, /proc/self/fd/N, the
+ * very file opened, whatever its path names by then. A directory, made if
+ * missing, is reached through no symlink at all (make_dirs_in()); a file,
+ * such as /etc/resolv.conf, may be a symlink, resolved as if ROOT were
+ * "/" (open_in_root(), RESOLVE_IN_ROOT). Opened with O_PATH, a FIFO there
+ * is never waited on; anything but the expected type is refused.
+ */
+int mount_point(const char *root, const char *path, int dir, char *fd_path)
+{
+	struct stat st;
+	int top, fd;
+
+	top = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (top == -1)
+		die("open `%s`", root);
+	fd = dir ? make_dirs_in(top, path, 0755)
+		 : open_in_root(top, path, O_PATH, 0);
+	if (fd == -1 && !dir && errno == ENOENT)
+		fd = open_in_root(top, path, O_WRONLY | O_CREAT | O_NONBLOCK,
+				  0644);
+	if (fd == -1 && dir && errno == ELOOP)
+		diex("image: `/%s` is a symlink, or below one: the runtime "
+		     "does not follow it to mount on",
+		     path);
+	if (fd == -1 || fstat(fd, &st) == -1)
+		die("image: open `/%s` to mount on", path);
+	if (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
+		diex("image: `/%s` is not a %s, which the runtime mounts there",
+		     path, dir ? "directory" : "regular file");
+	close(top);
+	snprintf(fd_path, 32, "/proc/self/fd/%d", fd);
+	return fd;
 }

@@ -2,8 +2,9 @@
  * tree.h - directory trees that are not the runtime's own: an image, a
  * container's upper layer, a volume. Paths in them are resolved inside
  * them while the host's "/" is still ours, so a symlink in the tree never
- * leads out of it; and a tree is removed at any depth, with a bounded
- * number of descriptors, never following a symlink or entering a mount.
+ * leads out of it, and a mount point is the very file opened there; and
+ * a tree is removed at any depth, with a bounded number of descriptors,
+ * never following a symlink or entering a mount.
  */
 #ifndef NUTSHELL_TREE_H
 #define NUTSHELL_TREE_H
@@ -26,6 +27,14 @@ int make_dirs_in(int root, const char *path, mode_t mode);
  * mounts included (then it fails, EBUSY, and removes the rest). 0 or -1,
  * with the errno of the first failure. */
 int remove_tree(const char *path);
+
+/* A mount point, path below root (no leading "/"): with dir a directory,
+ * made if missing and reached through no symlink; else a regular file,
+ * made empty if missing, symlinks resolved inside root. Opened O_PATH,
+ * its descriptor returned, and "/proc/self/fd/N" in fd_path (32 bytes)
+ * to mount on. Dies with one line, naming the image's path, on a symlink
+ * on the way to a directory or on a file of another type. */
+int mount_point(const char *root, const char *path, int dir, char *fd_path);
 
 /* remove_tree() of the directory path, its entry last (a file) after every
  * other: a container's state file, so that an rm cut short leaves a

@@ -1,6 +1,7 @@
 /* userns.c - the plumbing declared in userns.h; see there. */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "file.h"
 #include "proc.h"
+#include "sync.h"
 #include "userns.h"
 
 int subid_range(const char *file, const char *name, unsigned long uid,
@@ -85,13 +87,36 @@ int map_ids(const char *prog, pid_t pid, unsigned long id, unsigned long first,
 	return runv(argv, 0);
 }
 
-int delegated_cgroup(const char *root, char *owned, size_t size)
+/* Of the controllers in dir's cgroup.subtree_control ("cpu memory pids"),
+ * those the runtime limits with, as "+memory +cpu " into out. */
+static void limit_controllers(const char *dir, char *out, size_t size)
+{
+	char line[256], *word;
+	size_t n = 0;
+	FILE *f;
+
+	out[0] = '\0';
+	f = fopen(dir, "re");
+	if (f == NULL)
+		return;
+	word = fgets(line, sizeof(line), f) ? strtok(line, " \n") : NULL;
+	for (; word != NULL; word = strtok(NULL, " \n"))
+		if ((strcmp(word, "memory") == 0 || strcmp(word, "cpu") == 0 ||
+		     strcmp(word, "pids") == 0) &&
+		    n < size)
+			n += snprintf(out + n, size - n, "+%s ", word);
+	fclose(f);
+}
+
+int delegated_cgroup(const char *root, char *owned, size_t size,
+		     char *controllers, size_t csize)
 {
 	char line[PATH_MAX], dir[PATH_MAX], *slash;
 	struct stat st;
 	FILE *f;
 
 	owned[0] = '\0';
+	controllers[0] = '\0';
 	f = fopen("/proc/self/cgroup", "re");
 	if (f == NULL)
 		return -1;
@@ -112,5 +137,55 @@ int delegated_cgroup(const char *root, char *owned, size_t size)
 		}
 	}
 	fclose(f);
+	if (owned[0] != '\0' &&
+	    pathf(dir, "%s/%s/cgroup.subtree_control", root, owned) == 0)
+		limit_controllers(dir, controllers, csize);
 	return 0;
+}
+
+int find_subids(struct subids *ids, unsigned long size)
+{
+	struct passwd *pw;
+	unsigned long gids;
+
+	ids->uid = getuid();
+	ids->gid = getgid();
+	pw = getpwuid(ids->uid);
+	snprintf(ids->user, sizeof(ids->user), "%s",
+		 pw != NULL ? pw->pw_name : "");
+	if (pw == NULL ||
+	    subid_range("/etc/subuid", ids->user, ids->uid, 1, size,
+			&ids->first_uid, &ids->count) == -1 ||
+	    subid_range("/etc/subgid", ids->user, ids->uid, 1, size,
+			&ids->first_gid, &gids) == -1 ||
+	    runv((const char *const[]){"newuidmap", NULL}, 1) == 127 ||
+	    runv((const char *const[]){"newgidmap", NULL}, 1) == 127)
+		return 0;
+	if (ids->count > gids)
+		ids->count = gids;
+	return 1;
+}
+
+pid_t start_id_mapper(pid_t pid, const struct subids *ids, int sync[2])
+{
+	pid_t helper;
+
+	helper = fork();
+	if (helper == 0)
+		_exit(sync_wait(sync) == -1 ||
+		      map_ids("newuidmap", pid, ids->uid, ids->first_uid,
+			      ids->count) != 0 ||
+		      map_ids("newgidmap", pid, ids->gid, ids->first_gid,
+			      ids->count) != 0);
+	return helper;
+}
+
+unsigned long root_subids(const char *file, unsigned long size,
+			  unsigned long fallback)
+{
+	unsigned long first, count;
+
+	if (subid_range(file, "root", 0, size, size, &first, &count) == -1)
+		return fallback;
+	return first;
 }

@@ -117,9 +117,11 @@ struct config {
 	char **argv; /* the command to run and its arguments */
 	char *rootfs; /* the directory that becomes the command's "/" */
 	const char *hostname; /* the container's own hostname */
-	long long memory; /* memory limit in bytes; 0: none */
-	long long cpu_quota; /* microseconds of CPU per CPU_PERIOD; 0: none */
-	long long pids; /* most tasks at once; 0: none */
+	struct limits { /* -m, --cpus, --pids-limit; 0: none */
+		long long memory; /* memory limit in bytes */
+		long long cpu_quota; /* microseconds of CPU per CPU_PERIOD */
+		long long pids; /* most tasks at once */
+	} limits;
 	int cgroup_v2; /* 1: unified hierarchy, 0: v1 controllers */
 	pid_t runtime; /* our pid: names the cgroup, guards the cleanup */
 	char cgroup[48]; /* CGROUP_PARENT/<name_cgroup()> */
@@ -284,7 +286,7 @@ static int cgroup_is_v2(void)
 /* How many trees hold our cgroup: v2 one, v1 one per controller. */
 static size_t cgroup_trees(const struct config *cfg)
 {
-	return cfg->cgroup_v2 ? 1 : sizeof(v1_controllers) / sizeof(char *);
+	return cfg->cgroup_v2 ? 1 : ARRAY_SIZE(v1_controllers);
 }
 
 /*
@@ -411,6 +413,24 @@ static void set_limit(const struct config *cfg, size_t tree, const char *file,
 		die("write %lld to `%s`", value, path);
 }
 
+/* memory, and swap too where the kernel accounts it */
+static void set_memory_limit(const struct config *cfg)
+{
+	char path[PATH_MAX];
+	const char *swap;
+
+	set_limit(cfg, V1_MEMORY,
+		  cfg->cgroup_v2 ? "memory.max" : "memory.limit_in_bytes",
+		  cfg->limits.memory);
+	/* absent when the kernel does not account swap */
+	swap = cfg->cgroup_v2 ? "memory.swap.max"
+			      : "memory.memsw.limit_in_bytes";
+	cgroup_path(path, cfg, V1_MEMORY, cfg->cgroup, swap);
+	if (access(path, F_OK) == 0)
+		set_limit(cfg, V1_MEMORY, swap,
+			  cfg->cgroup_v2 ? 0 : cfg->limits.memory);
+}
+
 /*
  * memory: swap is capped too (v2 memory.swap.max 0; v1 memory+swap equal
  * to memory), or a hog would move out to swap instead of meeting the OOM
@@ -419,33 +439,22 @@ static void set_limit(const struct config *cfg, size_t tree, const char *file,
  */
 static void set_cgroup_limits(const struct config *cfg)
 {
+	const struct limits *lim = &cfg->limits;
 	char path[PATH_MAX];
-	const char *swap;
 
-	if (cfg->memory > 0) {
-		set_limit(cfg, V1_MEMORY,
-			  cfg->cgroup_v2 ? "memory.max"
-					 : "memory.limit_in_bytes",
-			  cfg->memory);
-		/* absent when the kernel does not account swap */
-		swap = cfg->cgroup_v2 ? "memory.swap.max"
-				      : "memory.memsw.limit_in_bytes";
-		cgroup_path(path, cfg, V1_MEMORY, cfg->cgroup, swap);
-		if (access(path, F_OK) == 0)
-			set_limit(cfg, V1_MEMORY, swap,
-				  cfg->cgroup_v2 ? 0 : cfg->memory);
-	}
-	if (cfg->cpu_quota > 0 && cfg->cgroup_v2) {
+	if (lim->memory > 0)
+		set_memory_limit(cfg);
+	if (lim->cpu_quota > 0 && cfg->cgroup_v2) {
 		cgroup_path(path, cfg, V1_CPU, cfg->cgroup, "cpu.max");
-		if (write_file(path, "%lld %d", cfg->cpu_quota, CPU_PERIOD) ==
+		if (write_file(path, "%lld %d", lim->cpu_quota, CPU_PERIOD) ==
 		    -1)
 			die("write `%s`", path);
-	} else if (cfg->cpu_quota > 0) {
+	} else if (lim->cpu_quota > 0) {
 		set_limit(cfg, V1_CPU, "cpu.cfs_period_us", CPU_PERIOD);
-		set_limit(cfg, V1_CPU, "cpu.cfs_quota_us", cfg->cpu_quota);
+		set_limit(cfg, V1_CPU, "cpu.cfs_quota_us", lim->cpu_quota);
 	}
-	if (cfg->pids > 0)
-		set_limit(cfg, V1_PIDS, "pids.max", cfg->pids);
+	if (lim->pids > 0)
+		set_limit(cfg, V1_PIDS, "pids.max", lim->pids);
 }
 
 /*
@@ -647,10 +656,10 @@ static int limit_option(struct config *cfg, int opt, const char *arg)
 
 	switch (opt) {
 	case 'm':
-		if (parse_size(arg, &cfg->memory) == -1)
+		if (parse_size(arg, &cfg->limits.memory) == -1)
 			diex("--memory `%s`: not a size, such as 64m or 1g",
 			     arg);
-		if (cfg->memory != 0 && cfg->memory < MIN_MEMORY)
+		if (cfg->limits.memory != 0 && cfg->limits.memory < MIN_MEMORY)
 			diex("--memory `%s`: less than 6m", arg);
 		return 1;
 	case 'c':
@@ -658,13 +667,13 @@ static int limit_option(struct config *cfg, int opt, const char *arg)
 		    (n != 0 && n < CPU_PERIOD / 100) || n > ncpu * CPU_PERIOD)
 			diex("--cpus `%s`: expected 0.01 to %ld, or 0", arg,
 			     ncpu);
-		cfg->cpu_quota = n;
+		cfg->limits.cpu_quota = n;
 		return 1;
 	case 'P':
 		if (parse_count(arg, &n) == -1 || n < -1)
 			diex("--pids-limit `%s`: expected a whole number, or -1",
 			     arg);
-		cfg->pids = n > 0 ? n : 0;
+		cfg->limits.pids = n > 0 ? n : 0;
 		return 1;
 	}
 	return 0;

@@ -52,6 +52,7 @@
 #include <linux/veth.h>
 
 #include "../common/err.h"
+#include "../common/etc.h"
 #include "../common/file.h"
 #include "../common/image.h"
 #include "../common/lease.h"
@@ -112,9 +113,6 @@
 _Static_assert(sizeof(VETH_PREFIX "4194303") <= IFNAMSIZ, "a veth's name");
 #define MAX_PUBLISH 16
 
-/* The files of /etc a container gets from the runtime, as with docker. */
-static const char *const etc_files[] = {"hosts", "hostname", "resolv.conf"};
-
 enum { NET_BRIDGE, NET_NONE, NET_HOST };
 
 /* The v1 hierarchies we use; v2 has a single tree for all of them. */
@@ -157,30 +155,33 @@ struct config {
 	char **argv; /* the command to run and its arguments */
 	char *rootfs; /* the directory that becomes the command's "/" */
 	const char *hostname; /* the container's own hostname */
-	long long memory; /* memory limit in bytes; 0: none */
-	long long cpu_quota; /* microseconds of CPU per CPU_PERIOD; 0: none */
-	long long pids; /* most tasks at once; 0: none */
+	struct limits { /* -m, --cpus, --pids-limit; 0: none */
+		long long memory; /* memory limit in bytes */
+		long long cpu_quota; /* microseconds of CPU per CPU_PERIOD */
+		long long pids; /* most tasks at once */
+	} limits;
 	int cgroup_v2; /* 1: unified hierarchy, 0: v1 controllers */
 	pid_t runtime; /* our pid: names the cgroup, guards the cleanup */
 	char cgroup[48]; /* CGROUP_PARENT/<name_cgroup()> */
 	int host_pids; /* in the initial PID namespace: our pid is the host's */
 	pid_t child; /* the container's init, as the host sees it */
 	int sync[2]; /* the child waits on it until it is in its cgroup */
-	int network; /* NET_BRIDGE (docker's default), NET_NONE, NET_HOST */
-	const char *bridge; /* bridge mode: the bridge, BRIDGE by default */
-	struct in_addr subnet; /* bridge mode: the subnet's first address... */
-	int prefix; /* ...and its length in bits: 16 for a /16 */
-	struct in_addr gateway; /* the bridge's own address */
-	char veth[IFNAMSIZ]; /* the host's end of the container's veth */
 	const char *state; /* STATE_DIR, or NUTSHELL_STATE */
-	char net[PATH_MAX]; /* STATE/net/<our network namespace's inode> */
-	struct lease lease; /* the container's address, ours while we run */
-	struct publish {
-		char proto[4]; /* tcp or udp */
-		unsigned int host, port; /* a port of the host, the container's
-					  */
-	} publish[MAX_PUBLISH]; /* -p HOST:PORT/PROTO */
-	int npublish;
+	struct net {
+		int mode; /* NET_BRIDGE (the default), NET_NONE, NET_HOST */
+		const char *bridge; /* bridge mode: BRIDGE by default */
+		struct in_addr subnet; /* bridge mode: its first address... */
+		int prefix; /* ...and its length in bits: 16 for a /16 */
+		struct in_addr gateway; /* the bridge's own address */
+		char veth[IFNAMSIZ]; /* the host's end of the veth */
+		char state[PATH_MAX]; /* STATE/net/<the namespace's inode> */
+		struct lease lease; /* the container's address, while we run */
+		struct publish {
+			char proto[4]; /* tcp or udp */
+			unsigned int host, port; /* host's, container's */
+		} publish[MAX_PUBLISH]; /* -p HOST:PORT/PROTO */
+		int npublish;
+	} net;
 };
 
 /*
@@ -268,16 +269,17 @@ static void configure_network(const struct config *cfg)
 {
 	int nl;
 
-	if (cfg->network == NET_HOST)
+	if (cfg->net.mode == NET_HOST)
 		return;
 	nl = nl_open();
 	if (nl == -1)
 		die("socket NETLINK_ROUTE");
 	set_link_up(nl, "lo");
-	if (cfg->network == NET_BRIDGE) {
-		add_address(nl, "eth0", cfg->lease.address, cfg->prefix);
+	if (cfg->net.mode == NET_BRIDGE) {
+		add_address(nl, "eth0", cfg->net.lease.address,
+			    cfg->net.prefix);
 		set_link_up(nl, "eth0");
-		add_default_route(nl, cfg->gateway);
+		add_default_route(nl, cfg->net.gateway);
 	}
 	close(nl);
 }
@@ -292,75 +294,6 @@ static void make_mounts_private(void)
 {
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		die("mount `/` private");
-}
-
-/*
- * Copy the nameserver lines of a resolv.conf(5); without loopback, leave
- * out those on a loopback address. Returns how many were copied.
- */
-static int copy_nameservers(FILE *out, const char *path, int loopback)
-{
-	char line[512], server[64];
-	int copied = 0;
-	FILE *in;
-
-	in = fopen(path, "re");
-	if (in == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), in) != NULL) {
-		if (sscanf(line, "nameserver %63s", server) != 1)
-			continue;
-		if (!loopback && (strncmp(server, "127.", 4) == 0 ||
-				  strcmp(server, "::1") == 0))
-			continue;
-		fprintf(out, "nameserver %s\n", server);
-		copied++;
-	}
-	fclose(in);
-	return copied;
-}
-
-/*
- * The container's /etc files. hosts: localhost, and in bridge mode its own
- * name and address. resolv.conf: the host's nameservers, but, except in
- * host mode, not those on a loopback address. A resolver listening on
- * 127.0.0.53 (systemd-resolved) or 127.0.0.1 (dnsmasq) is on the host's
- * loopback, which another network namespace has no way to reach. The
- * servers systemd-resolved forwards to are listed in
- * /run/systemd/resolve/resolv.conf, as docker knows; failing all, docker's
- * own fallback, Google's public resolvers.
- */
-static void write_etc_files(const struct config *cfg, const char *dir)
-{
-	char path[PATH_MAX], self[128] = "", *resolv = NULL;
-	size_t size;
-	FILE *out;
-
-	if (pathf(path, "%s/hostname", dir) == -1 ||
-	    create_file(path, 0644, "%s\n", cfg->hostname) == -1)
-		die("write `%s`", path);
-	if (cfg->network == NET_BRIDGE)
-		snprintf(self, sizeof(self), "%s\t%s\n",
-			 inet_ntoa(cfg->lease.address), cfg->hostname);
-	if (pathf(path, "%s/hosts", dir) == -1 ||
-	    create_file(path, 0644,
-			"127.0.0.1\tlocalhost\n"
-			"::1\tlocalhost ip6-localhost ip6-loopback\n%s",
-			self) == -1)
-		die("write `%s`", path);
-	out = open_memstream(&resolv, &size);
-	if (out == NULL)
-		die("open_memstream");
-	if (copy_nameservers(out, "/etc/resolv.conf",
-			     cfg->network == NET_HOST) == 0 &&
-	    copy_nameservers(out, "/run/systemd/resolve/resolv.conf", 0) == 0)
-		fputs("nameserver 8.8.8.8\nnameserver 8.8.4.4\n", out);
-	if (fclose(out) == EOF)
-		die("write resolv.conf");
-	if (pathf(path, "%s/resolv.conf", dir) == -1 ||
-	    create_file(path, 0644, "%s", resolv) == -1)
-		die("write `%s`", path);
-	free(resolv);
 }
 
 /*
@@ -382,7 +315,12 @@ static void mount_etc_files(const struct config *cfg)
 	if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  "mode=755,size=64k") == -1)
 		die("mount `tmpfs` on `%s`", dir);
-	write_etc_files(cfg, dir);
+	if (write_etc_files(dir, cfg->hostname,
+			    cfg->net.mode == NET_BRIDGE
+				    ? &cfg->net.lease.address
+				    : NULL,
+			    cfg->net.mode == NET_HOST) == -1)
+		die("write the container's /etc files in `%s`", dir);
 	for (i = 0; i < ARRAY_SIZE(etc_files); i++) {
 		if (pathf(from, "%s/%s", dir, etc_files[i]) == -1 ||
 		    pathf(to, "%s/etc/%s", cfg->rootfs, etc_files[i]) == -1)
@@ -518,7 +456,7 @@ static int cgroup_is_v2(void)
 /* How many trees hold our cgroup: v2 one, v1 one per controller. */
 static size_t cgroup_trees(const struct config *cfg)
 {
-	return cfg->cgroup_v2 ? 1 : sizeof(v1_controllers) / sizeof(char *);
+	return cfg->cgroup_v2 ? 1 : ARRAY_SIZE(v1_controllers);
 }
 
 /*
@@ -645,6 +583,24 @@ static void set_limit(const struct config *cfg, size_t tree, const char *file,
 		die("write %lld to `%s`", value, path);
 }
 
+/* memory, and swap too where the kernel accounts it */
+static void set_memory_limit(const struct config *cfg)
+{
+	char path[PATH_MAX];
+	const char *swap;
+
+	set_limit(cfg, V1_MEMORY,
+		  cfg->cgroup_v2 ? "memory.max" : "memory.limit_in_bytes",
+		  cfg->limits.memory);
+	/* absent when the kernel does not account swap */
+	swap = cfg->cgroup_v2 ? "memory.swap.max"
+			      : "memory.memsw.limit_in_bytes";
+	cgroup_path(path, cfg, V1_MEMORY, cfg->cgroup, swap);
+	if (access(path, F_OK) == 0)
+		set_limit(cfg, V1_MEMORY, swap,
+			  cfg->cgroup_v2 ? 0 : cfg->limits.memory);
+}
+
 /*
  * memory: swap is capped too (v2 memory.swap.max 0; v1 memory+swap equal
  * to memory), or a hog would move out to swap instead of meeting the OOM
@@ -653,33 +609,22 @@ static void set_limit(const struct config *cfg, size_t tree, const char *file,
  */
 static void set_cgroup_limits(const struct config *cfg)
 {
+	const struct limits *lim = &cfg->limits;
 	char path[PATH_MAX];
-	const char *swap;
 
-	if (cfg->memory > 0) {
-		set_limit(cfg, V1_MEMORY,
-			  cfg->cgroup_v2 ? "memory.max"
-					 : "memory.limit_in_bytes",
-			  cfg->memory);
-		/* absent when the kernel does not account swap */
-		swap = cfg->cgroup_v2 ? "memory.swap.max"
-				      : "memory.memsw.limit_in_bytes";
-		cgroup_path(path, cfg, V1_MEMORY, cfg->cgroup, swap);
-		if (access(path, F_OK) == 0)
-			set_limit(cfg, V1_MEMORY, swap,
-				  cfg->cgroup_v2 ? 0 : cfg->memory);
-	}
-	if (cfg->cpu_quota > 0 && cfg->cgroup_v2) {
+	if (lim->memory > 0)
+		set_memory_limit(cfg);
+	if (lim->cpu_quota > 0 && cfg->cgroup_v2) {
 		cgroup_path(path, cfg, V1_CPU, cfg->cgroup, "cpu.max");
-		if (write_file(path, "%lld %d", cfg->cpu_quota, CPU_PERIOD) ==
+		if (write_file(path, "%lld %d", lim->cpu_quota, CPU_PERIOD) ==
 		    -1)
 			die("write `%s`", path);
-	} else if (cfg->cpu_quota > 0) {
+	} else if (lim->cpu_quota > 0) {
 		set_limit(cfg, V1_CPU, "cpu.cfs_period_us", CPU_PERIOD);
-		set_limit(cfg, V1_CPU, "cpu.cfs_quota_us", cfg->cpu_quota);
+		set_limit(cfg, V1_CPU, "cpu.cfs_quota_us", lim->cpu_quota);
 	}
-	if (cfg->pids > 0)
-		set_limit(cfg, V1_PIDS, "pids.max", cfg->pids);
+	if (lim->pids > 0)
+		set_limit(cfg, V1_PIDS, "pids.max", lim->pids);
 }
 
 /*
@@ -737,14 +682,14 @@ static int dnat(const char *action, const struct publish *p,
 		struct in_addr address)
 {
 	char host[8], to[32];
-	const char *rule[] = {"iptables",   "-w",	 "-t",
-			      "nat",	    action,	 "PREROUTING",
-			      "-p",	    p->proto,	 "--dport",
-			      host,	    "-m",	 "addrtype",
-			      "--dst-type", "LOCAL",	 "-m",
-			      "comment",    "--comment", "nutshell",
-			      "-j",	    "DNAT",	 "--to-destination",
-			      to,	    NULL};
+	/* a rule as it would be typed, a word at a time */
+	/* clang-format off */
+	const char *rule[] = {"iptables", "-w", "-t", "nat", action,
+		"PREROUTING", "-p", p->proto, "--dport", host,
+		"-m", "addrtype", "--dst-type", "LOCAL",
+		"-m", "comment", "--comment", "nutshell",
+		"-j", "DNAT", "--to-destination", to, NULL};
+	/* clang-format on */
 
 	snprintf(host, sizeof(host), "%u", p->host);
 	snprintf(to, sizeof(to), "%s:%u", inet_ntoa(address), p->port);
@@ -775,7 +720,7 @@ static void undo_ports(const char *record, struct in_addr address)
 /* The leases' directory, NET/<bridge>, into dir (PATH_MAX bytes). */
 static char *leases_dir(const struct config *cfg, char *dir)
 {
-	if (pathf(dir, "%s/%s", cfg->net, cfg->bridge) == -1)
+	if (pathf(dir, "%s/%s", cfg->net.state, cfg->net.bridge) == -1)
 		die("path of the leases");
 	return dir;
 }
@@ -784,23 +729,43 @@ static char *leases_dir(const struct config *cfg, char *dir)
  * of the subnet, after the bridge's own, with our ports in its record. */
 static void lease_address(struct config *cfg)
 {
-	unsigned int first = ntohl(cfg->gateway.s_addr) + 1,
-		     last = ntohl(cfg->subnet.s_addr) +
-			    (1u << (32 - cfg->prefix)) - 2;
+	unsigned int first = ntohl(cfg->net.gateway.s_addr) + 1,
+		     last = ntohl(cfg->net.subnet.s_addr) +
+			    (1u << (32 - cfg->net.prefix)) - 2;
 	char dir[PATH_MAX], record[1024] = "";
 	int i, len, ret;
 
-	for (i = 0, len = 0; i < cfg->npublish; i++)
+	for (i = 0, len = 0; i < cfg->net.npublish; i++)
 		len += snprintf(record + len, sizeof(record) - len,
-				"%s %u %u\n", cfg->publish[i].proto,
-				cfg->publish[i].host, cfg->publish[i].port);
-	ret = lease_take(&cfg->lease, leases_dir(cfg, dir), first, last, record,
-			 undo_ports);
+				"%s %u %u\n", cfg->net.publish[i].proto,
+				cfg->net.publish[i].host,
+				cfg->net.publish[i].port);
+	ret = lease_take(&cfg->net.lease, leases_dir(cfg, dir), first, last,
+			 record, undo_ports);
 	if (ret == -1)
 		die("lease an address in `%s`", dir);
 	if (ret == 0)
-		diex("no free address left in %s/%d", inet_ntoa(cfg->subnet),
-		     cfg->prefix);
+		diex("no free address left in %s/%d",
+		     inet_ntoa(cfg->net.subnet), cfg->net.prefix);
+}
+
+/*
+ * Add a rule given with -C, the check, unless iptables finds it there
+ * already: never twice. 0, or -1 if iptables is not there or fails (its
+ * message then comes first): containers still reach the host and each
+ * other, and one line says so.
+ */
+static int add_rule(const char **rule)
+{
+	int status = runv(rule, 1);
+
+	rule[4] = "-I";
+	if (status == 0 || (status != 127 && runv(rule, 0) == 0))
+		return 0;
+	warnx("iptables %s: no NAT, containers reach the host and each other "
+	      "only",
+	      status == 127 ? "not found" : "failed");
+	return -1;
 }
 
 /*
@@ -809,48 +774,33 @@ static void lease_address(struct config *cfg)
  * FORWARD chain must let them pass: docker sets its policy to DROP, so we
  * insert ACCEPT rules for what comes from the bridge, and for answers and
  * published ports (conntrack's DNAT state) going to it, but not for new
- * connections from outside. Each rule is added only if `iptables -C`
- * does not find it: never twice. Without iptables, or if it fails (its
- * message then comes first), containers still reach the host and each
- * other: one line says so.
+ * connections from outside.
  */
 static void setup_nat(const struct config *cfg)
 {
 	char subnet[32];
-	const char *masquerade[] = {"iptables", "-w",	      "-t",
-				    "nat",	"-C",	      "POSTROUTING",
-				    "-s",	subnet,	      "!",
-				    "-o",	cfg->bridge,  "-m",
-				    "comment",	"--comment",  "nutshell",
-				    "-j",	"MASQUERADE", NULL};
-	const char *out[] = {"iptables", "-w",	    "-t",	 "filter",
-			     "-C",	 "FORWARD", "-i",	 cfg->bridge,
-			     "-m",	 "comment", "--comment", "nutshell",
-			     "-j",	 "ACCEPT",  NULL};
-	const char *in[] = {
-		"iptables",  "-w",	  "-t",
-		"filter",    "-C",	  "FORWARD",
-		"-o",	     cfg->bridge, "-m",
-		"conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT",
-		"-m",	     "comment",	  "--comment",
-		"nutshell",  "-j",	  "ACCEPT",
+	/* a rule as it would be typed, a word at a time */
+	/* clang-format off */
+	const char *masquerade[] = {"iptables", "-w", "-t", "nat", "-C",
+		"POSTROUTING", "-s", subnet, "!", "-o", cfg->net.bridge,
+		"-m", "comment", "--comment", "nutshell", "-j", "MASQUERADE",
 		NULL};
+	const char *out[] = {"iptables", "-w", "-t", "filter", "-C",
+		"FORWARD", "-i", cfg->net.bridge,
+		"-m", "comment", "--comment", "nutshell", "-j", "ACCEPT", NULL};
+	const char *in[] = {"iptables", "-w", "-t", "filter", "-C",
+		"FORWARD", "-o", cfg->net.bridge,
+		"-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT",
+		"-m", "comment", "--comment", "nutshell", "-j", "ACCEPT", NULL};
+	/* clang-format on */
 	const char **rules[] = {masquerade, out, in};
 	size_t i;
-	int status;
 
-	snprintf(subnet, sizeof(subnet), "%s/%d", inet_ntoa(cfg->subnet),
-		 cfg->prefix);
-	for (i = 0; i < ARRAY_SIZE(rules); i++) {
-		status = runv(rules[i], 1);
-		rules[i][4] = "-I";
-		if (status != 0 && runv(rules[i], status == 127) != 0) {
-			warnx("iptables %s: no NAT, containers reach the host "
-			      "and each other only",
-			      status == 127 ? "not found" : "failed");
+	snprintf(subnet, sizeof(subnet), "%s/%d", inet_ntoa(cfg->net.subnet),
+		 cfg->net.prefix);
+	for (i = 0; i < ARRAY_SIZE(rules); i++)
+		if (add_rule(rules[i]) == -1)
 			return;
-		}
-	}
 }
 
 /*
@@ -860,23 +810,33 @@ static void setup_nat(const struct config *cfg)
  */
 static void save_forwarding(const struct config *cfg)
 {
-	char path[PATH_MAX], value[8] = "";
-	int fd;
-	FILE *f;
+	char path[PATH_MAX], value[8];
 
-	f = fopen("/proc/sys/net/ipv4/ip_forward", "re");
-	if (f == NULL || fgets(value, sizeof(value), f) == NULL)
+	if (read_file("/proc/sys/net/ipv4/ip_forward", value, sizeof(value)) ==
+	    -1)
 		die("read /proc/sys/net/ipv4/ip_forward");
-	fclose(f);
-	if (pathf(path, "%s/ip_forward", cfg->net) == -1)
-		die("path of ip_forward's record");
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd == -1 && errno == EEXIST)
-		return;
-	if (fd == -1 ||
-	    write(fd, value, strlen(value)) != (ssize_t)strlen(value) ||
-	    close(fd) == -1)
+	if (pathf(path, "%s/ip_forward", cfg->net.state) == -1 ||
+	    (new_file(path, 0600, "%s", value) == -1 && errno != EEXIST))
 		die("write `%s`", path);
+}
+
+/* `ip link add BRIDGE type bridge`, its address, and up. */
+static void create_bridge(const struct config *cfg, int nl)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	struct nl_request req;
+	struct rtattr *linkinfo;
+
+	nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
+		sizeof(ifi));
+	nl_add_str(&req, IFLA_IFNAME, cfg->net.bridge);
+	linkinfo = nl_begin(&req, IFLA_LINKINFO);
+	nl_add_str(&req, IFLA_INFO_KIND, "bridge");
+	nl_end(&req, linkinfo);
+	if (nl_send(nl, &req) == -1)
+		die("create bridge `%s`", cfg->net.bridge);
+	add_address(nl, cfg->net.bridge, cfg->net.gateway, cfg->net.prefix);
+	set_link_up(nl, cfg->net.bridge);
 }
 
 /*
@@ -890,28 +850,16 @@ static void save_forwarding(const struct config *cfg)
  */
 static void setup_bridge(const struct config *cfg, int nl)
 {
-	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
-	struct nl_request req;
-	struct rtattr *linkinfo;
 	char lock[PATH_MAX];
 	int fd;
 
-	if (pathf(lock, "%s/%s.lock", cfg->net, cfg->bridge) == -1)
+	if (pathf(lock, "%s/%s.lock", cfg->net.state, cfg->net.bridge) == -1)
 		die("path of the bridge's lock");
 	fd = lock_wait(lock);
 	if (fd == -1)
 		die("lock `%s`", lock);
-	if (if_nametoindex(cfg->bridge) == 0) {
-		nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
-			sizeof(ifi));
-		nl_add_str(&req, IFLA_IFNAME, cfg->bridge);
-		linkinfo = nl_begin(&req, IFLA_LINKINFO);
-		nl_add_str(&req, IFLA_INFO_KIND, "bridge");
-		nl_end(&req, linkinfo);
-		if (nl_send(nl, &req) == -1)
-			die("create bridge `%s`", cfg->bridge);
-		add_address(nl, cfg->bridge, cfg->gateway, cfg->prefix);
-		set_link_up(nl, cfg->bridge);
+	if (if_nametoindex(cfg->net.bridge) == 0) {
+		create_bridge(cfg, nl);
 		setup_nat(cfg);
 	}
 	save_forwarding(cfg);
@@ -933,9 +881,37 @@ static void find_net_state(struct config *cfg)
 	cfg->state = getenv_or("NUTSHELL_STATE", STATE_DIR);
 	if (stat("/proc/self/ns/net", &st) == -1)
 		die("stat /proc/self/ns/net");
-	if (pathf(cfg->net, "%s/net/%lu", cfg->state,
+	if (pathf(cfg->net.state, "%s/net/%lu", cfg->state,
 		  (unsigned long)st.st_ino) == -1)
 		die("path of the network's state");
+}
+
+/*
+ * Bridge mode's settings, from the environment or else the defaults: the
+ * bridge's name (NUTSHELL_BRIDGE), the subnet (NUTSHELL_SUBNET) and, its
+ * first address, the bridge's own, the containers' gateway. And the name
+ * of our veth: nsh<our pid>, or the kernel's next nsnN where a pid of
+ * ours would not be unique (see setup_cgroup()).
+ */
+static void read_bridge_settings(struct config *cfg)
+{
+	const char *subnet = getenv_or("NUTSHELL_SUBNET", SUBNET);
+
+	cfg->net.bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
+	if (strlen(cfg->net.bridge) >= IFNAMSIZ ||
+	    strchr(cfg->net.bridge, '/') || cfg->net.bridge[0] == '.')
+		diex("NUTSHELL_BRIDGE `%s`: not an interface name",
+		     cfg->net.bridge);
+	if (parse_cidr(subnet, &cfg->net.subnet, &cfg->net.prefix) == -1)
+		diex("NUTSHELL_SUBNET `%s`: expected a network such as %s",
+		     subnet, SUBNET);
+	cfg->net.gateway.s_addr = htonl(ntohl(cfg->net.subnet.s_addr) + 1);
+	if (cfg->host_pids)
+		snprintf(cfg->net.veth, sizeof(cfg->net.veth), "%s%d",
+			 VETH_PREFIX, (int)cfg->runtime);
+	else
+		snprintf(cfg->net.veth, sizeof(cfg->net.veth), "%s",
+			 VETH_NUMBERED);
 }
 
 /*
@@ -952,21 +928,13 @@ static void setup_network(struct config *cfg)
 	if (pathf(dir, "%s/etc", cfg->state) == -1 ||
 	    ensure_dir(cfg->state, 0700) == -1 || ensure_dir(dir, 0700) == -1)
 		die("mkdir `%s`", dir);
-	if (cfg->network != NET_BRIDGE)
+	if (cfg->net.mode != NET_BRIDGE)
 		return;
-	cfg->bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
-	if (strlen(cfg->bridge) >= IFNAMSIZ || strchr(cfg->bridge, '/') ||
-	    cfg->bridge[0] == '.')
-		diex("NUTSHELL_BRIDGE `%s`: not an interface name",
-		     cfg->bridge);
-	if (parse_cidr(getenv_or("NUTSHELL_SUBNET", SUBNET), &cfg->subnet,
-		       &cfg->prefix) == -1)
-		diex("NUTSHELL_SUBNET `%s`: expected a network such as %s",
-		     getenv_or("NUTSHELL_SUBNET", SUBNET), SUBNET);
-	cfg->gateway.s_addr = htonl(ntohl(cfg->subnet.s_addr) + 1);
+	read_bridge_settings(cfg);
 	if (pathf(dir, "%s/net", cfg->state) == -1 ||
-	    ensure_dir(dir, 0700) == -1 || ensure_dir(cfg->net, 0700) == -1 ||
-	    pathf(dir, "%s/%s", cfg->net, cfg->bridge) == -1 ||
+	    ensure_dir(dir, 0700) == -1 ||
+	    ensure_dir(cfg->net.state, 0700) == -1 ||
+	    pathf(dir, "%s/%s", cfg->net.state, cfg->net.bridge) == -1 ||
 	    ensure_dir(dir, 0700) == -1)
 		die("mkdir `%s`", dir);
 	nl = nl_open();
@@ -975,21 +943,27 @@ static void setup_network(struct config *cfg)
 	setup_bridge(cfg, nl);
 	close(nl);
 	lease_address(cfg);
-	if (cfg->host_pids)
-		snprintf(cfg->veth, sizeof(cfg->veth), "%s%d", VETH_PREFIX,
-			 (int)cfg->runtime);
-	else
-		snprintf(cfg->veth, sizeof(cfg->veth), "%s", VETH_NUMBERED);
+}
+
+/* -p: a DNAT rule a port (dnat()), from the host's to the container's. */
+static void publish_ports(const struct config *cfg)
+{
+	int i;
+
+	for (i = 0; i < cfg->net.npublish; i++)
+		if (dnat("-A", &cfg->net.publish[i], cfg->net.lease.address) !=
+		    0)
+			diex("publish port %u: iptables failed",
+			     cfg->net.publish[i].host);
 }
 
 /*
- * In the parent, once the child exists and before it may go on: one
- * request makes a veth pair, a cable with two ends, puts one end on the
- * bridge and up, and the other into the child's namespace as eth0:
+ * One request makes a veth pair, a cable with two ends, puts one end on
+ * the bridge and up, and the other into the child's namespace as eth0:
  * `ip link add nsh<pid> master BRIDGE up type veth peer name eth0 netns
- * <child>`. Then the published ports.
+ * <child>`.
  */
-static void connect_container(const struct config *cfg)
+static void add_veth(const struct config *cfg, int nl)
 {
 	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC,
 				.ifi_flags = IFF_UP,
@@ -997,17 +971,11 @@ static void connect_container(const struct config *cfg)
 	struct ifinfomsg peer = {.ifi_family = AF_UNSPEC};
 	struct rtattr *linkinfo, *data, *end;
 	struct nl_request req;
-	int nl, i;
 
-	if (cfg->network != NET_BRIDGE)
-		return;
-	nl = nl_open();
-	if (nl == -1)
-		die("socket NETLINK_ROUTE");
 	nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
 		sizeof(ifi));
-	nl_add_str(&req, IFLA_IFNAME, cfg->veth);
-	nl_add_u32(&req, IFLA_MASTER, if_nametoindex(cfg->bridge));
+	nl_add_str(&req, IFLA_IFNAME, cfg->net.veth);
+	nl_add_u32(&req, IFLA_MASTER, if_nametoindex(cfg->net.bridge));
 	linkinfo = nl_begin(&req, IFLA_LINKINFO);
 	nl_add_str(&req, IFLA_INFO_KIND, "veth");
 	data = nl_begin(&req, IFLA_INFO_DATA);
@@ -1019,12 +987,25 @@ static void connect_container(const struct config *cfg)
 	nl_end(&req, data);
 	nl_end(&req, linkinfo);
 	if (nl_send(nl, &req) == -1)
-		die("create veth `%s` on `%s`", cfg->veth, cfg->bridge);
+		die("create veth `%s` on `%s`", cfg->net.veth, cfg->net.bridge);
+}
+
+/*
+ * In the parent, once the child exists and before it may go on: the
+ * container's veth, then the published ports.
+ */
+static void connect_container(const struct config *cfg)
+{
+	int nl;
+
+	if (cfg->net.mode != NET_BRIDGE)
+		return;
+	nl = nl_open();
+	if (nl == -1)
+		die("socket NETLINK_ROUTE");
+	add_veth(cfg, nl);
 	close(nl);
-	for (i = 0; i < cfg->npublish; i++)
-		if (dnat("-A", &cfg->publish[i], cfg->lease.address) != 0)
-			diex("publish port %u: iptables failed",
-			     cfg->publish[i].host);
+	publish_ports(cfg);
 }
 
 /*
@@ -1035,11 +1016,12 @@ static void release_network(struct config *cfg)
 {
 	int i;
 
-	if (cfg->lease.fd != -1) {
-		for (i = 0; i < cfg->npublish; i++)
-			dnat("-D", &cfg->publish[i], cfg->lease.address);
-		if (lease_release(&cfg->lease) == -1)
-			warn("unlink `%s`", cfg->lease.path);
+	if (cfg->net.lease.fd != -1) {
+		for (i = 0; i < cfg->net.npublish; i++)
+			dnat("-D", &cfg->net.publish[i],
+			     cfg->net.lease.address);
+		if (lease_release(&cfg->net.lease) == -1)
+			warn("unlink `%s`", cfg->net.lease.path);
 	}
 }
 
@@ -1207,15 +1189,15 @@ static int parse_network(const char *mode)
 /* -p HOSTPORT:PORT, with /tcp (the default) or /udp after it. */
 static void add_publish(struct config *cfg, const char *arg)
 {
-	struct publish *p = &cfg->publish[cfg->npublish];
+	struct publish *p = &cfg->net.publish[cfg->net.npublish];
 
-	if (cfg->npublish == MAX_PUBLISH)
+	if (cfg->net.npublish == MAX_PUBLISH)
 		diex("--publish: %d ports at most", MAX_PUBLISH);
 	if (parse_ports(arg, &p->host, &p->port, p->proto) == -1)
 		diex("--publish `%s`: expected HOSTPORT:PORT, such as 8080:80 "
 		     "or 5353:53/udp",
 		     arg);
-	cfg->npublish++;
+	cfg->net.npublish++;
 }
 
 /*
@@ -1230,10 +1212,10 @@ static int limit_option(struct config *cfg, int opt, const char *arg)
 
 	switch (opt) {
 	case 'm':
-		if (parse_size(arg, &cfg->memory) == -1)
+		if (parse_size(arg, &cfg->limits.memory) == -1)
 			diex("--memory `%s`: not a size, such as 64m or 1g",
 			     arg);
-		if (cfg->memory != 0 && cfg->memory < MIN_MEMORY)
+		if (cfg->limits.memory != 0 && cfg->limits.memory < MIN_MEMORY)
 			diex("--memory `%s`: less than 6m", arg);
 		return 1;
 	case 'c':
@@ -1241,13 +1223,13 @@ static int limit_option(struct config *cfg, int opt, const char *arg)
 		    (n != 0 && n < CPU_PERIOD / 100) || n > ncpu * CPU_PERIOD)
 			diex("--cpus `%s`: expected 0.01 to %ld, or 0", arg,
 			     ncpu);
-		cfg->cpu_quota = n;
+		cfg->limits.cpu_quota = n;
 		return 1;
 	case 'P':
 		if (parse_count(arg, &n) == -1 || n < -1)
 			diex("--pids-limit `%s`: expected a whole number, or -1",
 			     arg);
-		cfg->pids = n > 0 ? n : 0;
+		cfg->limits.pids = n > 0 ? n : 0;
 		return 1;
 	}
 	return 0;
@@ -1258,7 +1240,7 @@ static int network_option(struct config *cfg, int opt, const char *arg)
 {
 	switch (opt) {
 	case 'n':
-		cfg->network = parse_network(arg);
+		cfg->net.mode = parse_network(arg);
 		return 1;
 	case 'p':
 		add_publish(cfg, arg);
@@ -1303,14 +1285,14 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		    !network_option(cfg, opt, optarg))
 			die_option(opt, argv); /* '?' or ':' */
 	}
-	if (cfg->npublish > 0 && cfg->network != NET_BRIDGE)
+	if (cfg->net.npublish > 0 && cfg->net.mode != NET_BRIDGE)
 		diex("--publish needs --network bridge");
 	return optind;
 }
 
 int main(int argc, char **argv)
 {
-	struct config cfg = {.hostname = HOSTNAME, .lease.fd = -1};
+	struct config cfg = {.hostname = HOSTNAME, .net.lease.fd = -1};
 	char *stack;
 	int first, status;
 
@@ -1342,8 +1324,8 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	/* --network host: the host's network namespace, not a new one */
 	cfg.child = clone(child, stack,
-			  cfg.network == NET_HOST ? clone_flags & ~CLONE_NEWNET
-						  : clone_flags,
+			  cfg.net.mode == NET_HOST ? clone_flags & ~CLONE_NEWNET
+						   : clone_flags,
 			  &cfg);
 	if (cfg.child == -1)
 		die("clone");

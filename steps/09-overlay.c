@@ -59,6 +59,7 @@
 #include <linux/veth.h>
 
 #include "../common/err.h"
+#include "../common/etc.h"
 #include "../common/file.h"
 #include "../common/image.h"
 #include "../common/import.h"
@@ -136,9 +137,6 @@ _Static_assert(sizeof(VETH_PREFIX "4194303") <= IFNAMSIZ, "a veth's name");
 #define DEFAULT_PATH \
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* The files of /etc a container gets from the runtime, as with docker. */
-static const char *const etc_files[] = {"hosts", "hostname", "resolv.conf"};
-
 enum { NET_BRIDGE, NET_NONE, NET_HOST };
 
 /* The v1 hierarchies we use; v2 has a single tree for all of them. */
@@ -189,30 +187,33 @@ struct config {
 	char **argv; /* the command to run and its arguments */
 	char *rootfs; /* the directory that becomes the command's "/" */
 	const char *hostname; /* the container's own hostname */
-	long long memory; /* memory limit in bytes; 0: none */
-	long long cpu_quota; /* microseconds of CPU per CPU_PERIOD; 0: none */
-	long long pids; /* most tasks at once; 0: none */
+	struct limits { /* -m, --cpus, --pids-limit; 0: none */
+		long long memory; /* memory limit in bytes */
+		long long cpu_quota; /* microseconds of CPU per CPU_PERIOD */
+		long long pids; /* most tasks at once */
+	} limits;
 	int cgroup_v2; /* 1: unified hierarchy, 0: v1 controllers */
 	pid_t runtime; /* our pid: names the cgroup, guards the cleanup */
 	char cgroup[48]; /* CGROUP_PARENT/<name_cgroup()> */
 	int host_pids; /* in the initial PID namespace: our pid is the host's */
 	pid_t child; /* the container's init, as the host sees it */
 	int sync[2]; /* the child waits on it until it is in its cgroup */
-	int network; /* NET_BRIDGE (docker's default), NET_NONE, NET_HOST */
-	const char *bridge; /* bridge mode: the bridge, BRIDGE by default */
-	struct in_addr subnet; /* bridge mode: the subnet's first address... */
-	int prefix; /* ...and its length in bits: 16 for a /16 */
-	struct in_addr gateway; /* the bridge's own address */
-	char veth[IFNAMSIZ]; /* the host's end of the container's veth */
 	const char *state; /* STATE_DIR, or NUTSHELL_STATE */
-	char net[PATH_MAX]; /* STATE/net/<our network namespace's inode> */
-	struct lease lease; /* the container's address, ours while we run */
-	struct publish {
-		char proto[4]; /* tcp or udp */
-		unsigned int host, port; /* a port of the host, the container's
-					  */
-	} publish[MAX_PUBLISH]; /* -p HOST:PORT/PROTO */
-	int npublish;
+	struct net {
+		int mode; /* NET_BRIDGE (the default), NET_NONE, NET_HOST */
+		const char *bridge; /* bridge mode: BRIDGE by default */
+		struct in_addr subnet; /* bridge mode: its first address... */
+		int prefix; /* ...and its length in bits: 16 for a /16 */
+		struct in_addr gateway; /* the bridge's own address */
+		char veth[IFNAMSIZ]; /* the host's end of the veth */
+		char state[PATH_MAX]; /* STATE/net/<the namespace's inode> */
+		struct lease lease; /* the container's address, while we run */
+		struct publish {
+			char proto[4]; /* tcp or udp */
+			unsigned int host, port; /* host's, container's */
+		} publish[MAX_PUBLISH]; /* -p HOST:PORT/PROTO */
+		int npublish;
+	} net;
 	const char *image; /* IMAGE as the user typed it */
 	char id[ID_LEN + 1]; /* random, hexadecimal */
 	const char *name; /* --name, or the id */
@@ -321,16 +322,17 @@ static void configure_network(const struct config *cfg)
 {
 	int nl;
 
-	if (cfg->network == NET_HOST)
+	if (cfg->net.mode == NET_HOST)
 		return;
 	nl = nl_open();
 	if (nl == -1)
 		die("socket NETLINK_ROUTE");
 	set_link_up(nl, "lo");
-	if (cfg->network == NET_BRIDGE) {
-		add_address(nl, "eth0", cfg->lease.address, cfg->prefix);
+	if (cfg->net.mode == NET_BRIDGE) {
+		add_address(nl, "eth0", cfg->net.lease.address,
+			    cfg->net.prefix);
 		set_link_up(nl, "eth0");
-		add_default_route(nl, cfg->gateway);
+		add_default_route(nl, cfg->net.gateway);
 	}
 	close(nl);
 }
@@ -348,115 +350,6 @@ static void make_mounts_private(void)
 }
 
 /*
- * Copy the nameserver lines of a resolv.conf(5); without loopback, leave
- * out those on a loopback address. Returns how many were copied.
- */
-static int copy_nameservers(FILE *out, const char *path, int loopback)
-{
-	char line[512], server[64];
-	int copied = 0;
-	FILE *in;
-
-	in = fopen(path, "re");
-	if (in == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), in) != NULL) {
-		if (sscanf(line, "nameserver %63s", server) != 1)
-			continue;
-		if (!loopback && (strncmp(server, "127.", 4) == 0 ||
-				  strcmp(server, "::1") == 0))
-			continue;
-		fprintf(out, "nameserver %s\n", server);
-		copied++;
-	}
-	fclose(in);
-	return copied;
-}
-
-/*
- * The container's /etc files. hosts: localhost, and in bridge mode its own
- * name and address. resolv.conf: the host's nameservers, but, except in
- * host mode, not those on a loopback address. A resolver listening on
- * 127.0.0.53 (systemd-resolved) or 127.0.0.1 (dnsmasq) is on the host's
- * loopback, which another network namespace has no way to reach. The
- * servers systemd-resolved forwards to are listed in
- * /run/systemd/resolve/resolv.conf, as docker knows; failing all, docker's
- * own fallback, Google's public resolvers.
- */
-static void write_etc_files(const struct config *cfg, const char *dir)
-{
-	char path[PATH_MAX], self[128] = "", *resolv = NULL;
-	size_t size;
-	FILE *out;
-
-	if (pathf(path, "%s/hostname", dir) == -1 ||
-	    create_file(path, 0644, "%s\n", cfg->hostname) == -1)
-		die("write `%s`", path);
-	if (cfg->network == NET_BRIDGE)
-		snprintf(self, sizeof(self), "%s\t%s\n",
-			 inet_ntoa(cfg->lease.address), cfg->hostname);
-	if (pathf(path, "%s/hosts", dir) == -1 ||
-	    create_file(path, 0644,
-			"127.0.0.1\tlocalhost\n"
-			"::1\tlocalhost ip6-localhost ip6-loopback\n%s",
-			self) == -1)
-		die("write `%s`", path);
-	out = open_memstream(&resolv, &size);
-	if (out == NULL)
-		die("open_memstream");
-	if (copy_nameservers(out, "/etc/resolv.conf",
-			     cfg->network == NET_HOST) == 0 &&
-	    copy_nameservers(out, "/run/systemd/resolve/resolv.conf", 0) == 0)
-		fputs("nameserver 8.8.8.8\nnameserver 8.8.4.4\n", out);
-	if (fclose(out) == EOF)
-		die("write resolv.conf");
-	if (pathf(path, "%s/resolv.conf", dir) == -1 ||
-	    create_file(path, 0644, "%s", resolv) == -1)
-		die("write `%s`", path);
-	free(resolv);
-}
-
-/*
- * Where the runtime mounts in the container's root before the pivot, "/"
- * is still the host's, and the image's own symlinks would resolve against
- * it: `/etc` linked to a host directory would have us make files there,
- * as root (the class of runc's CVE-2021-30465). So a mount point is opened
- * inside the root and mounted on by its descriptor, /proc/self/fd/N, the
- * very file opened, whatever its path names by then. A directory, made if
- * missing, is reached through no symlink at all (make_dirs_in()); a file,
- * such as /etc/resolv.conf, may be a symlink, resolved as if ROOT were
- * "/" (open_in_root(), RESOLVE_IN_ROOT). Opened with O_PATH, a FIFO there
- * is never waited on; anything but the expected type is refused.
- */
-static int mount_point(const char *root, const char *path, int dir,
-		       char *fd_path)
-{
-	struct stat st;
-	int top, fd;
-
-	top = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (top == -1)
-		die("open `%s`", root);
-	fd = dir ? make_dirs_in(top, path, 0755)
-		 : open_in_root(top, path, O_PATH, 0);
-	if (fd == -1 && !dir && errno == ENOENT)
-		fd = open_in_root(top, path, O_WRONLY | O_CREAT | O_NONBLOCK,
-				  0644);
-	if (fd == -1 && dir && errno == ELOOP)
-		diex("image: `/%s` is a symlink, or below one: the runtime "
-		     "does not follow it to mount on",
-		     path);
-	if (fd == -1 || fstat(fd, &st) == -1)
-		die("image: open `/%s` to mount on", path);
-	if (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
-		diex("image: `/%s` is not a %s, which the runtime mounts there",
-		     path, dir ? "directory" : "regular file");
-	close(top);
-	snprintf(fd_path, 32, "/proc/self/fd/%d", fd);
-	return fd;
-}
-
-/*
  * /etc/hosts, /etc/hostname and /etc/resolv.conf, as docker gives them:
  * files the runtime writes into the container's directory, bind-mounted
  * over the image's, which stay as they are. If the image has no such file,
@@ -469,7 +362,12 @@ static void mount_etc_files(const struct config *cfg)
 	size_t i;
 	int fd;
 
-	write_etc_files(cfg, cfg->dir);
+	if (write_etc_files(cfg->dir, cfg->hostname,
+			    cfg->net.mode == NET_BRIDGE
+				    ? &cfg->net.lease.address
+				    : NULL,
+			    cfg->net.mode == NET_HOST) == -1)
+		die("write the container's /etc files in `%s`", cfg->dir);
 	close(mount_point(cfg->merged, "etc", 1, on));
 	for (i = 0; i < ARRAY_SIZE(etc_files); i++) {
 		if (pathf(from, "%s/%s", cfg->dir, etc_files[i]) == -1 ||
@@ -523,6 +421,8 @@ static void mount_overlay(const struct config *cfg)
 #ifndef MOUNT_ATTR_RDONLY
 #define MOUNT_ATTR_RDONLY 0x00000001
 #endif
+/* mount_setattr(2) of a detached tree and of every mount below it: set
+ * attr, clear none. 0, or -1 with errno set. */
 static int set_tree_attr(int tree, unsigned long long attr)
 {
 	struct {
@@ -533,6 +433,8 @@ static int set_tree_attr(int tree, unsigned long long attr)
 		       AT_EMPTY_PATH | AT_RECURSIVE, &ma, sizeof(ma));
 }
 
+/* Each -v: its mount point opened, the host's tree cloned and set, then
+ * moved onto the mount point's descriptor. */
 static void mount_volumes(const struct config *cfg)
 {
 	char on[32];
@@ -684,7 +586,7 @@ static int cgroup_is_v2(void)
 /* How many trees hold our cgroup: v2 one, v1 one per controller. */
 static size_t cgroup_trees(const struct config *cfg)
 {
-	return cfg->cgroup_v2 ? 1 : sizeof(v1_controllers) / sizeof(char *);
+	return cfg->cgroup_v2 ? 1 : ARRAY_SIZE(v1_controllers);
 }
 
 /*
@@ -811,6 +713,24 @@ static void set_limit(const struct config *cfg, size_t tree, const char *file,
 		die("write %lld to `%s`", value, path);
 }
 
+/* memory, and swap too where the kernel accounts it */
+static void set_memory_limit(const struct config *cfg)
+{
+	char path[PATH_MAX];
+	const char *swap;
+
+	set_limit(cfg, V1_MEMORY,
+		  cfg->cgroup_v2 ? "memory.max" : "memory.limit_in_bytes",
+		  cfg->limits.memory);
+	/* absent when the kernel does not account swap */
+	swap = cfg->cgroup_v2 ? "memory.swap.max"
+			      : "memory.memsw.limit_in_bytes";
+	cgroup_path(path, cfg, V1_MEMORY, cfg->cgroup, swap);
+	if (access(path, F_OK) == 0)
+		set_limit(cfg, V1_MEMORY, swap,
+			  cfg->cgroup_v2 ? 0 : cfg->limits.memory);
+}
+
 /*
  * memory: swap is capped too (v2 memory.swap.max 0; v1 memory+swap equal
  * to memory), or a hog would move out to swap instead of meeting the OOM
@@ -819,33 +739,22 @@ static void set_limit(const struct config *cfg, size_t tree, const char *file,
  */
 static void set_cgroup_limits(const struct config *cfg)
 {
+	const struct limits *lim = &cfg->limits;
 	char path[PATH_MAX];
-	const char *swap;
 
-	if (cfg->memory > 0) {
-		set_limit(cfg, V1_MEMORY,
-			  cfg->cgroup_v2 ? "memory.max"
-					 : "memory.limit_in_bytes",
-			  cfg->memory);
-		/* absent when the kernel does not account swap */
-		swap = cfg->cgroup_v2 ? "memory.swap.max"
-				      : "memory.memsw.limit_in_bytes";
-		cgroup_path(path, cfg, V1_MEMORY, cfg->cgroup, swap);
-		if (access(path, F_OK) == 0)
-			set_limit(cfg, V1_MEMORY, swap,
-				  cfg->cgroup_v2 ? 0 : cfg->memory);
-	}
-	if (cfg->cpu_quota > 0 && cfg->cgroup_v2) {
+	if (lim->memory > 0)
+		set_memory_limit(cfg);
+	if (lim->cpu_quota > 0 && cfg->cgroup_v2) {
 		cgroup_path(path, cfg, V1_CPU, cfg->cgroup, "cpu.max");
-		if (write_file(path, "%lld %d", cfg->cpu_quota, CPU_PERIOD) ==
+		if (write_file(path, "%lld %d", lim->cpu_quota, CPU_PERIOD) ==
 		    -1)
 			die("write `%s`", path);
-	} else if (cfg->cpu_quota > 0) {
+	} else if (lim->cpu_quota > 0) {
 		set_limit(cfg, V1_CPU, "cpu.cfs_period_us", CPU_PERIOD);
-		set_limit(cfg, V1_CPU, "cpu.cfs_quota_us", cfg->cpu_quota);
+		set_limit(cfg, V1_CPU, "cpu.cfs_quota_us", lim->cpu_quota);
 	}
-	if (cfg->pids > 0)
-		set_limit(cfg, V1_PIDS, "pids.max", cfg->pids);
+	if (lim->pids > 0)
+		set_limit(cfg, V1_PIDS, "pids.max", lim->pids);
 }
 
 /*
@@ -903,14 +812,14 @@ static int dnat(const char *action, const struct publish *p,
 		struct in_addr address)
 {
 	char host[8], to[32];
-	const char *rule[] = {"iptables",   "-w",	 "-t",
-			      "nat",	    action,	 "PREROUTING",
-			      "-p",	    p->proto,	 "--dport",
-			      host,	    "-m",	 "addrtype",
-			      "--dst-type", "LOCAL",	 "-m",
-			      "comment",    "--comment", "nutshell",
-			      "-j",	    "DNAT",	 "--to-destination",
-			      to,	    NULL};
+	/* a rule as it would be typed, a word at a time */
+	/* clang-format off */
+	const char *rule[] = {"iptables", "-w", "-t", "nat", action,
+		"PREROUTING", "-p", p->proto, "--dport", host,
+		"-m", "addrtype", "--dst-type", "LOCAL",
+		"-m", "comment", "--comment", "nutshell",
+		"-j", "DNAT", "--to-destination", to, NULL};
+	/* clang-format on */
 
 	snprintf(host, sizeof(host), "%u", p->host);
 	snprintf(to, sizeof(to), "%s:%u", inet_ntoa(address), p->port);
@@ -941,7 +850,7 @@ static void undo_ports(const char *record, struct in_addr address)
 /* The leases' directory, NET/<bridge>, into dir (PATH_MAX bytes). */
 static char *leases_dir(const struct config *cfg, char *dir)
 {
-	if (pathf(dir, "%s/%s", cfg->net, cfg->bridge) == -1)
+	if (pathf(dir, "%s/%s", cfg->net.state, cfg->net.bridge) == -1)
 		die("path of the leases");
 	return dir;
 }
@@ -950,23 +859,43 @@ static char *leases_dir(const struct config *cfg, char *dir)
  * of the subnet, after the bridge's own, with our ports in its record. */
 static void lease_address(struct config *cfg)
 {
-	unsigned int first = ntohl(cfg->gateway.s_addr) + 1,
-		     last = ntohl(cfg->subnet.s_addr) +
-			    (1u << (32 - cfg->prefix)) - 2;
+	unsigned int first = ntohl(cfg->net.gateway.s_addr) + 1,
+		     last = ntohl(cfg->net.subnet.s_addr) +
+			    (1u << (32 - cfg->net.prefix)) - 2;
 	char dir[PATH_MAX], record[1024] = "";
 	int i, len, ret;
 
-	for (i = 0, len = 0; i < cfg->npublish; i++)
+	for (i = 0, len = 0; i < cfg->net.npublish; i++)
 		len += snprintf(record + len, sizeof(record) - len,
-				"%s %u %u\n", cfg->publish[i].proto,
-				cfg->publish[i].host, cfg->publish[i].port);
-	ret = lease_take(&cfg->lease, leases_dir(cfg, dir), first, last, record,
-			 undo_ports);
+				"%s %u %u\n", cfg->net.publish[i].proto,
+				cfg->net.publish[i].host,
+				cfg->net.publish[i].port);
+	ret = lease_take(&cfg->net.lease, leases_dir(cfg, dir), first, last,
+			 record, undo_ports);
 	if (ret == -1)
 		die("lease an address in `%s`", dir);
 	if (ret == 0)
-		diex("no free address left in %s/%d", inet_ntoa(cfg->subnet),
-		     cfg->prefix);
+		diex("no free address left in %s/%d",
+		     inet_ntoa(cfg->net.subnet), cfg->net.prefix);
+}
+
+/*
+ * Add a rule given with -C, the check, unless iptables finds it there
+ * already: never twice. 0, or -1 if iptables is not there or fails (its
+ * message then comes first): containers still reach the host and each
+ * other, and one line says so.
+ */
+static int add_rule(const char **rule)
+{
+	int status = runv(rule, 1);
+
+	rule[4] = "-I";
+	if (status == 0 || (status != 127 && runv(rule, 0) == 0))
+		return 0;
+	warnx("iptables %s: no NAT, containers reach the host and each other "
+	      "only",
+	      status == 127 ? "not found" : "failed");
+	return -1;
 }
 
 /*
@@ -975,48 +904,33 @@ static void lease_address(struct config *cfg)
  * FORWARD chain must let them pass: docker sets its policy to DROP, so we
  * insert ACCEPT rules for what comes from the bridge, and for answers and
  * published ports (conntrack's DNAT state) going to it, but not for new
- * connections from outside. Each rule is added only if `iptables -C`
- * does not find it: never twice. Without iptables, or if it fails (its
- * message then comes first), containers still reach the host and each
- * other: one line says so.
+ * connections from outside.
  */
 static void setup_nat(const struct config *cfg)
 {
 	char subnet[32];
-	const char *masquerade[] = {"iptables", "-w",	      "-t",
-				    "nat",	"-C",	      "POSTROUTING",
-				    "-s",	subnet,	      "!",
-				    "-o",	cfg->bridge,  "-m",
-				    "comment",	"--comment",  "nutshell",
-				    "-j",	"MASQUERADE", NULL};
-	const char *out[] = {"iptables", "-w",	    "-t",	 "filter",
-			     "-C",	 "FORWARD", "-i",	 cfg->bridge,
-			     "-m",	 "comment", "--comment", "nutshell",
-			     "-j",	 "ACCEPT",  NULL};
-	const char *in[] = {
-		"iptables",  "-w",	  "-t",
-		"filter",    "-C",	  "FORWARD",
-		"-o",	     cfg->bridge, "-m",
-		"conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT",
-		"-m",	     "comment",	  "--comment",
-		"nutshell",  "-j",	  "ACCEPT",
+	/* a rule as it would be typed, a word at a time */
+	/* clang-format off */
+	const char *masquerade[] = {"iptables", "-w", "-t", "nat", "-C",
+		"POSTROUTING", "-s", subnet, "!", "-o", cfg->net.bridge,
+		"-m", "comment", "--comment", "nutshell", "-j", "MASQUERADE",
 		NULL};
+	const char *out[] = {"iptables", "-w", "-t", "filter", "-C",
+		"FORWARD", "-i", cfg->net.bridge,
+		"-m", "comment", "--comment", "nutshell", "-j", "ACCEPT", NULL};
+	const char *in[] = {"iptables", "-w", "-t", "filter", "-C",
+		"FORWARD", "-o", cfg->net.bridge,
+		"-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT",
+		"-m", "comment", "--comment", "nutshell", "-j", "ACCEPT", NULL};
+	/* clang-format on */
 	const char **rules[] = {masquerade, out, in};
 	size_t i;
-	int status;
 
-	snprintf(subnet, sizeof(subnet), "%s/%d", inet_ntoa(cfg->subnet),
-		 cfg->prefix);
-	for (i = 0; i < ARRAY_SIZE(rules); i++) {
-		status = runv(rules[i], 1);
-		rules[i][4] = "-I";
-		if (status != 0 && runv(rules[i], status == 127) != 0) {
-			warnx("iptables %s: no NAT, containers reach the host "
-			      "and each other only",
-			      status == 127 ? "not found" : "failed");
+	snprintf(subnet, sizeof(subnet), "%s/%d", inet_ntoa(cfg->net.subnet),
+		 cfg->net.prefix);
+	for (i = 0; i < ARRAY_SIZE(rules); i++)
+		if (add_rule(rules[i]) == -1)
 			return;
-		}
-	}
 }
 
 /*
@@ -1026,23 +940,33 @@ static void setup_nat(const struct config *cfg)
  */
 static void save_forwarding(const struct config *cfg)
 {
-	char path[PATH_MAX], value[8] = "";
-	int fd;
-	FILE *f;
+	char path[PATH_MAX], value[8];
 
-	f = fopen("/proc/sys/net/ipv4/ip_forward", "re");
-	if (f == NULL || fgets(value, sizeof(value), f) == NULL)
+	if (read_file("/proc/sys/net/ipv4/ip_forward", value, sizeof(value)) ==
+	    -1)
 		die("read /proc/sys/net/ipv4/ip_forward");
-	fclose(f);
-	if (pathf(path, "%s/ip_forward", cfg->net) == -1)
-		die("path of ip_forward's record");
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd == -1 && errno == EEXIST)
-		return;
-	if (fd == -1 ||
-	    write(fd, value, strlen(value)) != (ssize_t)strlen(value) ||
-	    close(fd) == -1)
+	if (pathf(path, "%s/ip_forward", cfg->net.state) == -1 ||
+	    (new_file(path, 0600, "%s", value) == -1 && errno != EEXIST))
 		die("write `%s`", path);
+}
+
+/* `ip link add BRIDGE type bridge`, its address, and up. */
+static void create_bridge(const struct config *cfg, int nl)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	struct nl_request req;
+	struct rtattr *linkinfo;
+
+	nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
+		sizeof(ifi));
+	nl_add_str(&req, IFLA_IFNAME, cfg->net.bridge);
+	linkinfo = nl_begin(&req, IFLA_LINKINFO);
+	nl_add_str(&req, IFLA_INFO_KIND, "bridge");
+	nl_end(&req, linkinfo);
+	if (nl_send(nl, &req) == -1)
+		die("create bridge `%s`", cfg->net.bridge);
+	add_address(nl, cfg->net.bridge, cfg->net.gateway, cfg->net.prefix);
+	set_link_up(nl, cfg->net.bridge);
 }
 
 /*
@@ -1056,28 +980,16 @@ static void save_forwarding(const struct config *cfg)
  */
 static void setup_bridge(const struct config *cfg, int nl)
 {
-	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
-	struct nl_request req;
-	struct rtattr *linkinfo;
 	char lock[PATH_MAX];
 	int fd;
 
-	if (pathf(lock, "%s/%s.lock", cfg->net, cfg->bridge) == -1)
+	if (pathf(lock, "%s/%s.lock", cfg->net.state, cfg->net.bridge) == -1)
 		die("path of the bridge's lock");
 	fd = lock_wait(lock);
 	if (fd == -1)
 		die("lock `%s`", lock);
-	if (if_nametoindex(cfg->bridge) == 0) {
-		nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
-			sizeof(ifi));
-		nl_add_str(&req, IFLA_IFNAME, cfg->bridge);
-		linkinfo = nl_begin(&req, IFLA_LINKINFO);
-		nl_add_str(&req, IFLA_INFO_KIND, "bridge");
-		nl_end(&req, linkinfo);
-		if (nl_send(nl, &req) == -1)
-			die("create bridge `%s`", cfg->bridge);
-		add_address(nl, cfg->bridge, cfg->gateway, cfg->prefix);
-		set_link_up(nl, cfg->bridge);
+	if (if_nametoindex(cfg->net.bridge) == 0) {
+		create_bridge(cfg, nl);
 		setup_nat(cfg);
 	}
 	save_forwarding(cfg);
@@ -1099,9 +1011,37 @@ static void find_net_state(struct config *cfg)
 	cfg->state = getenv_or("NUTSHELL_STATE", STATE_DIR);
 	if (stat("/proc/self/ns/net", &st) == -1)
 		die("stat /proc/self/ns/net");
-	if (pathf(cfg->net, "%s/net/%lu", cfg->state,
+	if (pathf(cfg->net.state, "%s/net/%lu", cfg->state,
 		  (unsigned long)st.st_ino) == -1)
 		die("path of the network's state");
+}
+
+/*
+ * Bridge mode's settings, from the environment or else the defaults: the
+ * bridge's name (NUTSHELL_BRIDGE), the subnet (NUTSHELL_SUBNET) and, its
+ * first address, the bridge's own, the containers' gateway. And the name
+ * of our veth: nsh<our pid>, or the kernel's next nsnN where a pid of
+ * ours would not be unique (see setup_cgroup()).
+ */
+static void read_bridge_settings(struct config *cfg)
+{
+	const char *subnet = getenv_or("NUTSHELL_SUBNET", SUBNET);
+
+	cfg->net.bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
+	if (strlen(cfg->net.bridge) >= IFNAMSIZ ||
+	    strchr(cfg->net.bridge, '/') || cfg->net.bridge[0] == '.')
+		diex("NUTSHELL_BRIDGE `%s`: not an interface name",
+		     cfg->net.bridge);
+	if (parse_cidr(subnet, &cfg->net.subnet, &cfg->net.prefix) == -1)
+		diex("NUTSHELL_SUBNET `%s`: expected a network such as %s",
+		     subnet, SUBNET);
+	cfg->net.gateway.s_addr = htonl(ntohl(cfg->net.subnet.s_addr) + 1);
+	if (cfg->host_pids)
+		snprintf(cfg->net.veth, sizeof(cfg->net.veth), "%s%d",
+			 VETH_PREFIX, (int)cfg->runtime);
+	else
+		snprintf(cfg->net.veth, sizeof(cfg->net.veth), "%s",
+			 VETH_NUMBERED);
 }
 
 /*
@@ -1115,22 +1055,14 @@ static void setup_network(struct config *cfg)
 	int nl;
 
 	find_net_state(cfg);
-	if (cfg->network != NET_BRIDGE)
+	if (cfg->net.mode != NET_BRIDGE)
 		return;
-	cfg->bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
-	if (strlen(cfg->bridge) >= IFNAMSIZ || strchr(cfg->bridge, '/') ||
-	    cfg->bridge[0] == '.')
-		diex("NUTSHELL_BRIDGE `%s`: not an interface name",
-		     cfg->bridge);
-	if (parse_cidr(getenv_or("NUTSHELL_SUBNET", SUBNET), &cfg->subnet,
-		       &cfg->prefix) == -1)
-		diex("NUTSHELL_SUBNET `%s`: expected a network such as %s",
-		     getenv_or("NUTSHELL_SUBNET", SUBNET), SUBNET);
-	cfg->gateway.s_addr = htonl(ntohl(cfg->subnet.s_addr) + 1);
+	read_bridge_settings(cfg);
 	if (ensure_dir(cfg->state, 0700) == -1 ||
 	    pathf(dir, "%s/net", cfg->state) == -1 ||
-	    ensure_dir(dir, 0700) == -1 || ensure_dir(cfg->net, 0700) == -1 ||
-	    pathf(dir, "%s/%s", cfg->net, cfg->bridge) == -1 ||
+	    ensure_dir(dir, 0700) == -1 ||
+	    ensure_dir(cfg->net.state, 0700) == -1 ||
+	    pathf(dir, "%s/%s", cfg->net.state, cfg->net.bridge) == -1 ||
 	    ensure_dir(dir, 0700) == -1)
 		die("mkdir `%s`", dir);
 	nl = nl_open();
@@ -1139,21 +1071,27 @@ static void setup_network(struct config *cfg)
 	setup_bridge(cfg, nl);
 	close(nl);
 	lease_address(cfg);
-	if (cfg->host_pids)
-		snprintf(cfg->veth, sizeof(cfg->veth), "%s%d", VETH_PREFIX,
-			 (int)cfg->runtime);
-	else
-		snprintf(cfg->veth, sizeof(cfg->veth), "%s", VETH_NUMBERED);
+}
+
+/* -p: a DNAT rule a port (dnat()), from the host's to the container's. */
+static void publish_ports(const struct config *cfg)
+{
+	int i;
+
+	for (i = 0; i < cfg->net.npublish; i++)
+		if (dnat("-A", &cfg->net.publish[i], cfg->net.lease.address) !=
+		    0)
+			diex("publish port %u: iptables failed",
+			     cfg->net.publish[i].host);
 }
 
 /*
- * In the parent, once the child exists and before it may go on: one
- * request makes a veth pair, a cable with two ends, puts one end on the
- * bridge and up, and the other into the child's namespace as eth0:
+ * One request makes a veth pair, a cable with two ends, puts one end on
+ * the bridge and up, and the other into the child's namespace as eth0:
  * `ip link add nsh<pid> master BRIDGE up type veth peer name eth0 netns
- * <child>`. Then the published ports.
+ * <child>`.
  */
-static void connect_container(const struct config *cfg)
+static void add_veth(const struct config *cfg, int nl)
 {
 	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC,
 				.ifi_flags = IFF_UP,
@@ -1161,17 +1099,11 @@ static void connect_container(const struct config *cfg)
 	struct ifinfomsg peer = {.ifi_family = AF_UNSPEC};
 	struct rtattr *linkinfo, *data, *end;
 	struct nl_request req;
-	int nl, i;
 
-	if (cfg->network != NET_BRIDGE)
-		return;
-	nl = nl_open();
-	if (nl == -1)
-		die("socket NETLINK_ROUTE");
 	nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
 		sizeof(ifi));
-	nl_add_str(&req, IFLA_IFNAME, cfg->veth);
-	nl_add_u32(&req, IFLA_MASTER, if_nametoindex(cfg->bridge));
+	nl_add_str(&req, IFLA_IFNAME, cfg->net.veth);
+	nl_add_u32(&req, IFLA_MASTER, if_nametoindex(cfg->net.bridge));
 	linkinfo = nl_begin(&req, IFLA_LINKINFO);
 	nl_add_str(&req, IFLA_INFO_KIND, "veth");
 	data = nl_begin(&req, IFLA_INFO_DATA);
@@ -1183,12 +1115,25 @@ static void connect_container(const struct config *cfg)
 	nl_end(&req, data);
 	nl_end(&req, linkinfo);
 	if (nl_send(nl, &req) == -1)
-		die("create veth `%s` on `%s`", cfg->veth, cfg->bridge);
+		die("create veth `%s` on `%s`", cfg->net.veth, cfg->net.bridge);
+}
+
+/*
+ * In the parent, once the child exists and before it may go on: the
+ * container's veth, then the published ports.
+ */
+static void connect_container(const struct config *cfg)
+{
+	int nl;
+
+	if (cfg->net.mode != NET_BRIDGE)
+		return;
+	nl = nl_open();
+	if (nl == -1)
+		die("socket NETLINK_ROUTE");
+	add_veth(cfg, nl);
 	close(nl);
-	for (i = 0; i < cfg->npublish; i++)
-		if (dnat("-A", &cfg->publish[i], cfg->lease.address) != 0)
-			diex("publish port %u: iptables failed",
-			     cfg->publish[i].host);
+	publish_ports(cfg);
 }
 
 /*
@@ -1199,11 +1144,12 @@ static void release_network(struct config *cfg)
 {
 	int i;
 
-	if (cfg->lease.fd != -1) {
-		for (i = 0; i < cfg->npublish; i++)
-			dnat("-D", &cfg->publish[i], cfg->lease.address);
-		if (lease_release(&cfg->lease) == -1)
-			warn("unlink `%s`", cfg->lease.path);
+	if (cfg->net.lease.fd != -1) {
+		for (i = 0; i < cfg->net.npublish; i++)
+			dnat("-D", &cfg->net.publish[i],
+			     cfg->net.lease.address);
+		if (lease_release(&cfg->net.lease) == -1)
+			warn("unlink `%s`", cfg->net.lease.path);
 	}
 }
 
@@ -1332,43 +1278,9 @@ static void pass_signal(int sig)
 	kill(init_child, sig);
 }
 
-/* Our copy of the command; then the runtime's arguments and environment
- * wiped, as the comment above says. */
-static char **wipe_runtime_args(const struct config *cfg)
+/* The init's child, PID 2: the command, with the signals let through. */
+static void start_command(struct config *cfg, char **cmd)
 {
-	char **cmd, **p;
-
-	for (p = cfg->argv; *p != NULL; p++)
-		;
-	cmd = calloc(p - cfg->argv + 1, sizeof(char *));
-	for (p = cfg->argv; cmd != NULL && *p != NULL; p++)
-		if ((cmd[p - cfg->argv] = strdup(*p)) == NULL)
-			die("copy the command");
-	if (cmd == NULL)
-		die("copy the command");
-	for (p = environ; *p != NULL; p++)
-		explicit_bzero(*p, strlen(*p));
-	for (p = runtime_argv + 1; *p != NULL; p++) /* [0] names us */
-		explicit_bzero(*p, strlen(*p));
-	return cmd;
-}
-
-static void run_init(struct config *cfg)
-{
-	struct sigaction pass = {.sa_handler = pass_signal};
-	char **cmd;
-	int status, sig;
-	pid_t pid;
-
-	cmd = wipe_runtime_args(cfg);
-	environ = cfg->env;
-	close(cfg->lock_fd); /* the runtime's, not the container's */
-	if (cfg->lease.fd != -1)
-		close(cfg->lease.fd);
-	for (sig = 1; sig < NSIG; sig++)
-		if (sigismember(&init_signals, sig) == 1 &&
-		    sigaction(sig, &pass, NULL) == -1)
-			die("sigaction %d", sig);
 	init_child = fork();
 	if (init_child == -1)
 		die("fork the command");
@@ -1385,8 +1297,15 @@ static void run_init(struct config *cfg)
 		close(cfg->start_err);
 		cfg->exec_pipe[1] = -1;
 	}
-	if (sigprocmask(SIG_UNBLOCK, &init_signals, NULL) == -1)
-		die("sigprocmask");
+}
+
+/* The init's work: reap whatever ends, orphans included, and end with the
+ * command's status (128 + N for signal N) once the command has ended. */
+static void reap_until_command_ends(void)
+{
+	int status;
+	pid_t pid;
+
 	for (;;) {
 		pid = wait(&status);
 		if (pid == -1 && errno == EINTR)
@@ -1397,6 +1316,42 @@ static void run_init(struct config *cfg)
 			exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status)
 						 : WEXITSTATUS(status));
 	}
+}
+
+/* --init, in the child: the runtime's traces wiped from its memory and
+ * its descriptors closed, the signals passed on, the command started as
+ * its child; then it reaps until the command ends. */
+static void run_init(struct config *cfg)
+{
+	struct sigaction pass = {.sa_handler = pass_signal};
+	char **cmd;
+	int sig;
+
+	cmd = wipe_args(cfg->argv, runtime_argv);
+	if (cmd == NULL)
+		die("copy the command");
+	environ = cfg->env;
+	close(cfg->lock_fd); /* the runtime's, not the container's */
+	if (cfg->net.lease.fd != -1)
+		close(cfg->net.lease.fd);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigismember(&init_signals, sig) == 1 &&
+		    sigaction(sig, &pass, NULL) == -1)
+			die("sigaction %d", sig);
+	start_command(cfg, cmd);
+	if (sigprocmask(SIG_UNBLOCK, &init_signals, NULL) == -1)
+		die("sigprocmask");
+	reap_until_command_ends();
+}
+
+/* -d: the command's stdout and stderr to the log; our stderr kept aside
+ * (start_err), for an exec that fails to be told to `run -d`. */
+static void redirect_to_log(struct config *cfg)
+{
+	if (cfg->log_fd != -1 &&
+	    ((cfg->start_err = fcntl(2, F_DUPFD_CLOEXEC, 3)) == -1 ||
+	     dup2(cfg->log_fd, 1) == -1 || dup2(cfg->log_fd, 2) == -1))
+		die("dup2 the log");
 }
 
 /*
@@ -1425,10 +1380,7 @@ static int child(void *arg)
 	mount_dev();
 	make_dev_nodes();
 	set_hostname(cfg->hostname);
-	if (cfg->log_fd != -1 &&
-	    ((cfg->start_err = fcntl(2, F_DUPFD_CLOEXEC, 3)) == -1 ||
-	     dup2(cfg->log_fd, 1) == -1 || dup2(cfg->log_fd, 2) == -1))
-		die("dup2 the log");
+	redirect_to_log(cfg);
 	if (cfg->init)
 		run_init(cfg);
 	environ = cfg->env;
@@ -1438,12 +1390,22 @@ static int child(void *arg)
 	die_exec(cfg->argv[0]);
 }
 
+/* The verbs, defined with main() at the end, once they are. */
+struct verb {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage; /* its arguments, and what it does */
+};
+static const struct verb verbs[8];
+
 /*
  * A mistake gets one line on stderr and 125, as every error does; -h and
  * --help print the whole usage on stdout and exit 0, as users expect.
  */
 __attribute__((noreturn)) static void usage(int status)
 {
+	size_t i;
+
 	if (status != 0) {
 		fprintf(stderr,
 			"usage: %s run [OPTIONS] IMAGE [CMD [ARG...]], or ps, "
@@ -1469,26 +1431,12 @@ __attribute__((noreturn)) static void usage(int status)
 	       "      --init          run a tiny init as PID 1\n"
 	       "  -h, --help          print this and exit\n"
 	       "An option left out, 0, or a pids limit of -1 is no limit, as "
-	       "with docker run.\n"
-	       "   or: %s ps [-a]               list running (-a: all) "
-	       "containers\n"
-	       "       %s exec ID CMD [ARG...]  run CMD in a running "
-	       "container\n"
-	       "       %s logs ID               print the output of a -d "
-	       "container\n"
-	       "       %s stop [-t SECONDS] ID  SIGTERM, SIGKILL after %d "
-	       "seconds\n"
-	       "       %s rm [-f] ID...         remove (-f: also running) "
-	       "containers\n"
-	       "       %s images                list the images\n"
-	       "       %s import TARBALL NAME   make image NAME of a root "
-	       "filesystem tarball\n"
-	       "ID is a container's id or name.\n",
-	       program_invocation_short_name, program_invocation_short_name,
-	       program_invocation_short_name, program_invocation_short_name,
-	       program_invocation_short_name, STOP_TIMEOUT,
-	       program_invocation_short_name, program_invocation_short_name,
+	       "with docker run.\n",
 	       program_invocation_short_name);
+	for (i = 1; i < ARRAY_SIZE(verbs); i++)
+		printf("%s %s %s\n", i == 1 ? "   or:" : "      ",
+		       program_invocation_short_name, verbs[i].usage);
+	printf("ID is a container's id or name.\n");
 	exit(0);
 }
 
@@ -1507,15 +1455,15 @@ static int parse_network(const char *mode)
 /* -p HOSTPORT:PORT, with /tcp (the default) or /udp after it. */
 static void add_publish(struct config *cfg, const char *arg)
 {
-	struct publish *p = &cfg->publish[cfg->npublish];
+	struct publish *p = &cfg->net.publish[cfg->net.npublish];
 
-	if (cfg->npublish == MAX_PUBLISH)
+	if (cfg->net.npublish == MAX_PUBLISH)
 		diex("--publish: %d ports at most", MAX_PUBLISH);
 	if (parse_ports(arg, &p->host, &p->port, p->proto) == -1)
 		diex("--publish `%s`: expected HOSTPORT:PORT, such as 8080:80 "
 		     "or 5353:53/udp",
 		     arg);
-	cfg->npublish++;
+	cfg->net.npublish++;
 }
 
 /* -v HOSTDIR:PATH[:ro]: HOSTDIR must exist; PATH is absolute, no "..". */
@@ -1541,10 +1489,10 @@ static int limit_option(struct config *cfg, int opt, const char *arg)
 
 	switch (opt) {
 	case 'm':
-		if (parse_size(arg, &cfg->memory) == -1)
+		if (parse_size(arg, &cfg->limits.memory) == -1)
 			diex("--memory `%s`: not a size, such as 64m or 1g",
 			     arg);
-		if (cfg->memory != 0 && cfg->memory < MIN_MEMORY)
+		if (cfg->limits.memory != 0 && cfg->limits.memory < MIN_MEMORY)
 			diex("--memory `%s`: less than 6m", arg);
 		return 1;
 	case 'c':
@@ -1552,13 +1500,13 @@ static int limit_option(struct config *cfg, int opt, const char *arg)
 		    (n != 0 && n < CPU_PERIOD / 100) || n > ncpu * CPU_PERIOD)
 			diex("--cpus `%s`: expected 0.01 to %ld, or 0", arg,
 			     ncpu);
-		cfg->cpu_quota = n;
+		cfg->limits.cpu_quota = n;
 		return 1;
 	case 'P':
 		if (parse_count(arg, &n) == -1 || n < -1)
 			diex("--pids-limit `%s`: expected a whole number, or -1",
 			     arg);
-		cfg->pids = n > 0 ? n : 0;
+		cfg->limits.pids = n > 0 ? n : 0;
 		return 1;
 	}
 	return 0;
@@ -1569,7 +1517,7 @@ static int network_option(struct config *cfg, int opt, const char *arg)
 {
 	switch (opt) {
 	case 'n':
-		cfg->network = parse_network(arg);
+		cfg->net.mode = parse_network(arg);
 		return 1;
 	case 'p':
 		add_publish(cfg, arg);
@@ -1650,7 +1598,7 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		    !container_option(cfg, opt, optarg))
 			die_option(opt, argv); /* '?' or ':' */
 	}
-	if (cfg->npublish > 0 && cfg->network != NET_BRIDGE)
+	if (cfg->net.npublish > 0 && cfg->net.mode != NET_BRIDGE)
 		diex("--publish needs --network bridge");
 	/* unless -e gave them: PATH and HOSTNAME, as docker sets them, HOME,
 	 * as runc adds it, and the host's TERM, as the command shares our
@@ -1694,33 +1642,31 @@ static const char *const state_keys[] = {
 	NULL,
 };
 
+/* Write the state with status (and code, once exited): state.h's writer
+ * escapes each value and replaces the file whole. */
 static void save_state(const struct config *cfg, const char *status, int code)
 {
-	char path[PATH_MAX], command[1024] = "", *image, *cmd;
-	int i, n = 0;
+	static const char *const networks[] = {"bridge", "none", "host"};
+	char path[PATH_MAX];
+	struct state_file s;
 
-	for (i = 0; cfg->argv[i] != NULL && n < (int)sizeof(command); i++)
-		n += snprintf(command + n, sizeof(command) - n, "%s%s",
-			      i > 0 ? " " : "", cfg->argv[i]);
-	image = escape_value(cfg->image);
-	cmd = escape_value(command);
-	if (image == NULL || cmd == NULL)
-		die("escape the state of %s", cfg->id);
-	if (replace_file(container_file(path, cfg->id, "state"), 0600,
-			 "id=%s\nname=%s\nimage=%s\ncommand=%s\nstatus=%s\n"
-			 "exit_code=%d\npid=%d\nmonitor=%d\ncreated=%lld\n"
-			 "network=%s\naddress=%s\n",
-			 cfg->id, cfg->name, image, cmd, status, code,
-			 (int)cfg->child, (int)cfg->runtime,
-			 (long long)cfg->created,
-			 cfg->network == NET_BRIDGE ? "bridge"
-			 : cfg->network == NET_NONE ? "none"
-						    : "host",
-			 cfg->lease.fd != -1 ? inet_ntoa(cfg->lease.address)
-					     : "") == -1)
+	if (state_open(&s) == -1)
+		die("state of %s", cfg->id);
+	state_put(&s, "id", "%s", cfg->id);
+	state_put(&s, "name", "%s", cfg->name);
+	state_put(&s, "image", "%s", cfg->image);
+	state_put_words(&s, "command", cfg->argv, 1024);
+	state_put(&s, "status", "%s", status);
+	state_put(&s, "exit_code", "%d", code);
+	state_put(&s, "pid", "%d", (int)cfg->child);
+	state_put(&s, "monitor", "%d", (int)cfg->runtime);
+	state_put(&s, "created", "%lld", (long long)cfg->created);
+	state_put(&s, "network", "%s", networks[cfg->net.mode]);
+	state_put(&s, "address", "%s",
+		  cfg->net.lease.fd != -1 ? inet_ntoa(cfg->net.lease.address)
+					  : "");
+	if (state_save(&s, container_file(path, cfg->id, "state")) == -1)
 		die("write `%s`", path);
-	free(image);
-	free(cmd);
 }
 
 /*
@@ -1756,6 +1702,32 @@ static void create_container(struct config *cfg)
 	close(lock);
 }
 
+/* -d, the first half: the start's errors, as the monitor and the child
+ * write them, until the monitor's stderr is the log; then the id if "1"
+ * came, or 125. Never returns. */
+__attribute__((noreturn)) static void wait_for_start(struct config *cfg,
+						     int err[2], int ready[2])
+{
+	char buf[4096];
+	ssize_t n;
+
+	close(err[1]);
+	close(ready[1]);
+	close(cfg->exec_pipe[0]);
+	close(cfg->exec_pipe[1]);
+	while ((n = read(err[0], buf, sizeof(buf))) > 0 ||
+	       (n == -1 && errno == EINTR))
+		if (n > 0 && write(2, buf, n) == -1)
+			break;
+	if (read(ready[0], buf, 1) != 1) {
+		warnx("container %s did not start", cfg->id);
+		_exit(EXIT_RUNTIME);
+	}
+	printf("%s\n", cfg->id);
+	fflush(stdout);
+	_exit(0); /* not exit(): the cleanup is the monitor's */
+}
+
 /*
  * -d: the runtime splits in two. The monitor, in a session of its own, away
  * from the terminal, carries on as a foreground run would and stays to wait
@@ -1767,9 +1739,8 @@ static void create_container(struct config *cfg)
  */
 static void detach(struct config *cfg)
 {
-	char path[PATH_MAX], buf[4096];
+	char path[PATH_MAX];
 	int err[2], ready[2], null;
-	ssize_t n;
 	pid_t pid;
 
 	cfg->log_fd = open(container_file(path, cfg->id, "log"),
@@ -1793,21 +1764,7 @@ static void detach(struct config *cfg)
 		cfg->ready_fd = ready[1];
 		return;
 	}
-	close(err[1]);
-	close(ready[1]);
-	close(cfg->exec_pipe[0]);
-	close(cfg->exec_pipe[1]);
-	while ((n = read(err[0], buf, sizeof(buf))) > 0 ||
-	       (n == -1 && errno == EINTR))
-		if (n > 0 && write(2, buf, n) == -1)
-			break;
-	if (read(ready[0], buf, 1) != 1) {
-		warnx("container %s did not start", cfg->id);
-		_exit(EXIT_RUNTIME);
-	}
-	printf("%s\n", cfg->id);
-	fflush(stdout);
-	_exit(0); /* not exit(): the cleanup is the monitor's */
+	wait_for_start(cfg, err, ready);
 }
 
 /*
@@ -1831,6 +1788,27 @@ static void report_start(struct config *cfg)
 	close(cfg->ready_fd);
 }
 
+/* The container's first process, cloned into its namespaces. */
+static void clone_child(struct config *cfg, char *stack)
+{
+	if (sync_init(cfg->sync) == -1)
+		die("pipe");
+	/*
+	 * When stdout is a pipe, stdio keeps output in a buffer until it is
+	 * full. clone() copies that buffer, so anything not yet flushed would
+	 * be printed twice: once by each process.
+	 */
+	fflush(stdout);
+	/* --network host: the host's network namespace, not a new one */
+	cfg->child = clone(child, stack,
+			   cfg->net.mode == NET_HOST
+				   ? clone_flags & ~CLONE_NEWNET
+				   : clone_flags,
+			   cfg);
+	if (cfg->child == -1)
+		die("clone");
+}
+
 /*
  * The container's start: its lock, its cgroup and network, its first
  * process cloned into its namespaces, there let go once the parent has
@@ -1845,23 +1823,7 @@ static void start_container(struct config *cfg, char *stack)
 		die("lock `%s`", path);
 	setup_cgroup(cfg);
 	setup_network(cfg);
-	if (sync_init(cfg->sync) == -1)
-		die("pipe");
-
-	/*
-	 * When stdout is a pipe, stdio keeps output in a buffer until it is
-	 * full. clone() copies that buffer, so anything not yet flushed would
-	 * be printed twice: once by each process.
-	 */
-	fflush(stdout);
-	/* --network host: the host's network namespace, not a new one */
-	cfg->child = clone(child, stack,
-			   cfg->network == NET_HOST
-				   ? clone_flags & ~CLONE_NEWNET
-				   : clone_flags,
-			   cfg);
-	if (cfg->child == -1)
-		die("clone");
+	clone_child(cfg, stack);
 	join_cgroup(cfg);
 	connect_container(cfg);
 	save_state(cfg, "running", 0);
@@ -1909,7 +1871,7 @@ static int run(int argc, char **argv)
 {
 	static char *shell[] = {"/bin/sh", NULL};
 	struct config cfg = {.hostname = HOSTNAME,
-			     .lease.fd = -1,
+			     .net.lease.fd = -1,
 			     .lock_fd = -1,
 			     .log_fd = -1,
 			     .exec_pipe = {-1, -1},
@@ -1956,6 +1918,22 @@ static void join_container_cgroup(const char *id)
 	join_cgroup(&cfg);
 }
 
+/* A running container's namespaces, in the order exec joins them. */
+static const char *const namespaces[] = {"ipc", "uts",	  "net",
+					 "pid", "cgroup", "mnt"};
+
+/* Open each, by the files in /proc/<pid>/ns of its PID 1, into fds. */
+static void open_namespaces(const char *pid, int fds[])
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(namespaces); i++)
+		if (pathf(path, "/proc/%s/ns/%s", pid, namespaces[i]) == -1 ||
+		    (fds[i] = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			die("open `%s`", path);
+}
+
 /*
  * exec: run a command in a running container. setns(2) joins each of its
  * namespaces, named by the files in /proc/<pid>/ns of its PID 1; the mount
@@ -1967,9 +1945,7 @@ static void join_container_cgroup(const char *id)
  */
 static int exec_in(int argc, char **argv)
 {
-	static const char *const namespaces[] = {"ipc", "uts",	  "net",
-						 "pid", "cgroup", "mnt"};
-	char id[ID_LEN + 1], path[PATH_MAX], pid[16];
+	char id[ID_LEN + 1], pid[16];
 	char **env;
 	int fds[ARRAY_SIZE(namespaces)], status;
 	size_t i;
@@ -1983,10 +1959,7 @@ static int exec_in(int argc, char **argv)
 	    0)
 		diex("container `%s` is not running", argv[1]);
 	env = load_env(id, MAX_ENV + 4);
-	for (i = 0; i < ARRAY_SIZE(namespaces); i++)
-		if (pathf(path, "/proc/%s/ns/%s", pid, namespaces[i]) == -1 ||
-		    (fds[i] = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-			die("open `%s`", path);
+	open_namespaces(pid, fds);
 	join_container_cgroup(id);
 	for (i = 0; i < ARRAY_SIZE(namespaces); i++)
 		if (setns(fds[i], 0) == -1)
@@ -2017,7 +1990,7 @@ static int exec_in(int argc, char **argv)
  */
 static int stop(int argc, char **argv)
 {
-	char id[ID_LEN + 1], pid[16];
+	char id[ID_LEN + 1];
 	long long seconds = STOP_TIMEOUT;
 	int opt;
 
@@ -2032,16 +2005,8 @@ static int stop(int argc, char **argv)
 		diex("usage: %s stop [-t SECONDS] ID",
 		     program_invocation_short_name);
 	find_container(argv[optind], id);
-	if (strcmp(container_status(id, "pid", pid, sizeof(pid)), "running") ==
-	    0) {
-		if (kill(atoi(pid), SIGTERM) == -1 && errno != ESRCH)
-			die("kill SIGTERM %s", pid);
-		if (wait_stopped(id, seconds * 10) == -1) {
-			if (kill(atoi(pid), SIGKILL) == -1 && errno != ESRCH)
-				die("kill SIGKILL %s", pid);
-			wait_stopped(id, -1);
-		}
-	}
+	if (signal_container(id, SIGTERM, seconds * 10) == -1)
+		signal_container(id, SIGKILL, -1);
 	printf("%s\n", argv[optind]);
 	return 0;
 }
@@ -2054,7 +2019,7 @@ static int stop(int argc, char **argv)
  */
 static void remove_leftovers(const char *id)
 {
-	struct config cfg = {.lease.fd = -1};
+	struct config cfg = {.net.lease.fd = -1};
 	char monitor[16], dir[PATH_MAX];
 
 	container_status(id, "monitor", monitor, sizeof(monitor));
@@ -2064,7 +2029,7 @@ static void remove_leftovers(const char *id)
 		 monitor);
 	remove_cgroup(&cfg);
 	find_net_state(&cfg);
-	cfg.bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
+	cfg.net.bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
 	if (lease_sweep(leases_dir(&cfg, dir), undo_ports) == -1)
 		die("free the leases in `%s`", dir);
 }
@@ -2075,8 +2040,6 @@ static void remove_leftovers(const char *id)
  */
 static int rm(int argc, char **argv)
 {
-	char id[ID_LEN + 1], path[PATH_MAX], pid[16];
-	const char *status;
 	int opt, force = 0, i;
 
 	opterr = 0;
@@ -2088,43 +2051,31 @@ static int rm(int argc, char **argv)
 	if (optind == argc)
 		diex("usage: %s rm [-f] ID...", program_invocation_short_name);
 	for (i = optind; i < argc; i++) {
-		find_container(argv[i], id);
-		status = container_status(id, "pid", pid, sizeof(pid));
-		if (strcmp(status, "running") == 0 && !force)
-			diex("container `%s` is running: stop it first, or "
-			     "use rm -f",
-			     argv[i]);
-		if (strcmp(status, "running") == 0) {
-			if (kill(atoi(pid), SIGKILL) == -1 && errno != ESRCH)
-				die("kill SIGKILL %s", pid);
-			wait_stopped(id, -1);
-		}
-		if (strcmp(status, "unknown") == 0 && wait_stopped(id, 0) == -1)
-			diex("container `%s`: its runtime still runs, and its "
-			     "state file cannot be read",
-			     argv[i]);
-		if (strcmp(status, "dead") == 0)
-			remove_leftovers(id);
-		/* the state last: an rm cut short can be run again */
-		if (pathf(path, "%s/%s", containers_dir(0), id) == -1 ||
-		    remove_tree_last(path, "state") == -1)
-			die("remove `%s`", path);
+		remove_container(argv[i], force, remove_leftovers);
 		printf("%s\n", argv[i]);
 	}
 	return 0;
 }
 
 /* The verbs, docker's names for what a runtime does with containers. */
+static const struct verb verbs[8] = {
+	{"run", run, "run [OPTIONS] IMAGE [CMD [ARG...]]"},
+	{"ps", ps, "ps [-a]               list running (-a: all) containers"},
+	{"exec", exec_in,
+	 "exec ID CMD [ARG...]  run CMD in a running container"},
+	{"logs", logs,
+	 "logs ID               print the output of a -d container"},
+	{"stop", stop,
+	 "stop [-t SECONDS] ID  SIGTERM, SIGKILL after 10 seconds"},
+	{"rm", rm,
+	 "rm [-f] ID...         remove (-f: also running) containers"},
+	{"images", images, "images                list the images"},
+	{"import", import,
+	 "import TARBALL NAME   make image NAME of a root filesystem tarball"},
+};
+
 int main(int argc, char **argv)
 {
-	static const struct verb {
-		const char *name;
-		int (*run)(int argc, char **argv);
-	} verbs[] = {
-		{"run", run},	    {"ps", ps},		{"exec", exec_in},
-		{"logs", logs},	    {"stop", stop},	{"rm", rm},
-		{"images", images}, {"import", import},
-	};
 	size_t i;
 
 	runtime_argv = argv;

@@ -73,6 +73,7 @@
 #include <linux/veth.h>
 
 #include "../common/err.h"
+#include "../common/etc.h"
 #include "../common/file.h"
 #include "../common/image.h"
 #include "../common/import.h"
@@ -229,9 +230,6 @@ static const char *const readonly_paths[] = {
 #define NOFILE_SOFT 1024
 #define NOFILE_HARD 4096
 
-/* The files of /etc a container gets from the runtime, as with docker. */
-static const char *const etc_files[] = {"hosts", "hostname", "resolv.conf"};
-
 enum { NET_BRIDGE, NET_NONE, NET_HOST };
 
 /* The v1 hierarchies we use; v2 has a single tree for all of them. */
@@ -282,9 +280,11 @@ struct config {
 	char **argv; /* the command to run and its arguments */
 	char *rootfs; /* the directory that becomes the command's "/" */
 	const char *hostname; /* the container's own hostname */
-	long long memory; /* memory limit in bytes; 0: none */
-	long long cpu_quota; /* microseconds of CPU per CPU_PERIOD; 0: none */
-	long long pids; /* most tasks at once; 0: none */
+	struct limits { /* -m, --cpus, --pids-limit; 0: none */
+		long long memory; /* memory limit in bytes */
+		long long cpu_quota; /* microseconds of CPU per CPU_PERIOD */
+		long long pids; /* most tasks at once */
+	} limits;
 	int cgroup_v2; /* 1: unified hierarchy, 0: v1 controllers */
 	char controllers[32]; /* v2: for subtree_control, "+memory ..." */
 	pid_t runtime; /* our pid: names the cgroup, guards the cleanup */
@@ -294,21 +294,22 @@ struct config {
 	int host_pids; /* in the initial PID namespace: our pid is the host's */
 	pid_t child; /* the container's init, as the host sees it */
 	int sync[2]; /* the child waits on it until it is in its cgroup */
-	int network; /* NET_BRIDGE (docker's default), NET_NONE, NET_HOST */
-	const char *bridge; /* bridge mode: the bridge, BRIDGE by default */
-	struct in_addr subnet; /* bridge mode: the subnet's first address... */
-	int prefix; /* ...and its length in bits: 16 for a /16 */
-	struct in_addr gateway; /* the bridge's own address */
-	char veth[IFNAMSIZ]; /* the host's end of the container's veth */
 	const char *state; /* STATE_DIR, or NUTSHELL_STATE */
-	char net[PATH_MAX]; /* STATE/net/<our network namespace's inode> */
-	struct lease lease; /* the container's address, ours while we run */
-	struct publish {
-		char proto[4]; /* tcp or udp */
-		unsigned int host, port; /* a port of the host, the container's
-					  */
-	} publish[MAX_PUBLISH]; /* -p HOST:PORT/PROTO */
-	int npublish;
+	struct net {
+		int mode; /* NET_BRIDGE (the default), NET_NONE, NET_HOST */
+		const char *bridge; /* bridge mode: BRIDGE by default */
+		struct in_addr subnet; /* bridge mode: its first address... */
+		int prefix; /* ...and its length in bits: 16 for a /16 */
+		struct in_addr gateway; /* the bridge's own address */
+		char veth[IFNAMSIZ]; /* the host's end of the veth */
+		char state[PATH_MAX]; /* STATE/net/<the namespace's inode> */
+		struct lease lease; /* the container's address, while we run */
+		struct publish {
+			char proto[4]; /* tcp or udp */
+			unsigned int host, port; /* host's, container's */
+		} publish[MAX_PUBLISH]; /* -p HOST:PORT/PROTO */
+		int npublish;
+	} net;
 	const char *image; /* IMAGE as the user typed it */
 	char id[ID_LEN + 1]; /* random, hexadecimal */
 	const char *name; /* --name, or the id */
@@ -328,13 +329,17 @@ struct config {
 	int ready_fd; /* -d: "1" to the first half once the command runs */
 	int exec_pipe[2]; /* -d: the child writes a byte if it fails */
 	int start_err; /* -d: the child's stderr before the log, or -1 */
-	unsigned long long caps; /* the capabilities kept, a bit each */
-	unsigned long long cap_add, cap_drop; /* as given, CAP_ALL for ALL */
-	int no_new_privs; /* 1 unless --security-opt no-new-privileges=false */
-	int seccomp; /* 1 unless --security-opt seccomp=unconfined */
-	int userns; /* --userns: root inside is uid_base on the host */
-	unsigned int uid_base, gid_base; /* where container uid/gid 0 land */
-	int image_tree; /* --userns: the image, idmapped (a detached mount) */
+	struct security {
+		unsigned long long caps; /* those kept, a bit each */
+		unsigned long long cap_add, cap_drop; /* as given; CAP_ALL */
+		int no_new_privs; /* 1 unless no-new-privileges=false */
+		int seccomp; /* 1 unless --security-opt seccomp=unconfined */
+	} sec;
+	struct user {
+		int ns; /* --userns: root inside is uid_base on the host */
+		unsigned int uid_base, gid_base; /* where uid/gid 0 land */
+		int image_tree; /* the image, idmapped (a detached mount) */
+	} user;
 	int started; /* state says "running": keep the directory */
 	time_t created;
 };
@@ -355,18 +360,6 @@ static int rootless;
 #define MOUNT_ATTR_IDMAP 0x00100000
 #endif
 
-/* --userns's BASE: the first id of root's range in file, if it holds
- * USERNS_SIZE ids, or else USERNS_BASE. */
-static unsigned int userns_base(const char *file)
-{
-	unsigned long first, count;
-
-	if (subid_range(file, "root", 0, USERNS_SIZE, USERNS_SIZE, &first,
-			&count) == -1)
-		return USERNS_BASE;
-	return first;
-}
-
 /*
  * Rootless: we move into a user namespace of our own, where we are root
  * with every capability, before we make anything: the container's other
@@ -380,39 +373,18 @@ static unsigned int userns_base(const char *file)
  */
 static void enter_userns(void)
 {
-	unsigned long uid = getuid(), gid = getgid(), sub_uid, sub_gid, n_uid,
-		      n_gid;
-	struct passwd *pw = getpwuid(uid);
+	struct subids ids;
 	int full, sync[2], status;
-	pid_t self = getpid(), helper = 0;
+	pid_t helper = 0;
 
-	full = pw != NULL &&
-	       subid_range("/etc/subuid", pw->pw_name, uid, 1, USERNS_SIZE,
-			   &sub_uid, &n_uid) == 0 &&
-	       subid_range("/etc/subgid", pw->pw_name, uid, 1, USERNS_SIZE,
-			   &sub_gid, &n_gid) == 0 &&
-	       runv((const char *const[]){"newuidmap", NULL}, 1) != 127 &&
-	       runv((const char *const[]){"newgidmap", NULL}, 1) != 127;
-	if (full) { /* a helper outside maps us, once we are inside */
-		if (n_uid > n_gid)
-			n_uid = n_gid;
-		if (n_uid == USERNS_SIZE) /* 0 is ours: 1 to 65535 */
-			n_uid--;
-		if (sync_init(sync) == -1)
-			die("pipe");
-		helper = fork();
-		if (helper == -1)
-			die("fork");
-		if (helper == 0)
-			_exit(sync_wait(sync) == -1 ||
-			      map_ids("newuidmap", self, uid, sub_uid, n_uid) !=
-				      0 ||
-			      map_ids("newgidmap", self, gid, sub_gid, n_uid) !=
-				      0);
-	}
+	/* 0 is ours: our range gives 1 to 65535 */
+	full = find_subids(&ids, USERNS_SIZE - 1);
+	if (full && (sync_init(sync) == -1 ||
+		     (helper = start_id_mapper(getpid(), &ids, sync)) == -1))
+		die("fork a helper for newuidmap");
 	if (unshare(CLONE_NEWUSER) == -1)
 		die("rootless: unshare CLONE_NEWUSER%s", userns_hint());
-	if (full) {
+	if (full) { /* the helper, outside, maps us now that we are inside */
 		if (sync_release(sync) == -1 ||
 		    waitpid(helper, &status, 0) == -1)
 			die("wait for newuidmap");
@@ -420,12 +392,13 @@ static void enter_userns(void)
 			diex("rootless: newuidmap or newgidmap failed (see "
 			     "above): check %s's lines in /etc/subuid and "
 			     "/etc/subgid",
-			     pw->pw_name);
+			     ids.user);
 	} else if (write_file("/proc/self/setgroups", "deny") == -1 ||
-		   write_file("/proc/self/uid_map", "0 %lu 1\n", uid) == -1 ||
-		   write_file("/proc/self/gid_map", "0 %lu 1\n", gid) == -1)
-		die("rootless: map uid %lu to root in a user namespace%s", uid,
-		    userns_hint());
+		   write_file("/proc/self/uid_map", "0 %lu 1\n", ids.uid) ==
+			   -1 ||
+		   write_file("/proc/self/gid_map", "0 %lu 1\n", ids.gid) == -1)
+		die("rootless: map uid %lu to root in a user namespace%s",
+		    ids.uid, userns_hint());
 }
 
 /* Write "0 BASE 65536" into /proc/PID/{uid,gid}_map (user_namespaces(7)):
@@ -435,31 +408,23 @@ static void write_id_maps(pid_t pid, const struct config *cfg)
 {
 	char path[64], map[64];
 
-	snprintf(map, sizeof(map), "0 %u %u\n", cfg->uid_base, USERNS_SIZE);
+	snprintf(map, sizeof(map), "0 %u %u\n", cfg->user.uid_base,
+		 USERNS_SIZE);
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
 	if (write_file(path, map) == -1)
 		die("write `%s`", path);
-	snprintf(map, sizeof(map), "0 %u %u\n", cfg->gid_base, USERNS_SIZE);
+	snprintf(map, sizeof(map), "0 %u %u\n", cfg->user.gid_base,
+		 USERNS_SIZE);
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
 	if (write_file(path, map) == -1)
 		die("write `%s`", path);
 }
 
-/*
- * The image, as the container's root sees it: owned by host uid 0, it
- * must look owned by container uid 0. An idmapped mount (mount_setattr(2)
- * with MOUNT_ATTR_IDMAP, Linux 5.12) shows it through the mapping of a
- * user namespace, without a chown. That needs a user namespace with the
- * container's mapping now, before the container's own exists: a helper,
- * forked into one, waits while we map it and take its namespace. The
- * mount stays detached, an fd the child inherits and attaches in its own
- * mount namespace (move_mount(2)): the host never sees it.
- */
-static void make_image_tree(struct config *cfg)
+/* A user namespace with the container's mapping, by descriptor: a
+ * helper forked into a new one waits while we map it, and is killed once
+ * we hold its namespace open. */
+static int mapped_userns(const struct config *cfg)
 {
-	struct {
-		unsigned long long attr_set, attr_clr, propagation, userns_fd;
-	} ma = {.attr_set = MOUNT_ATTR_IDMAP};
 	char path[64];
 	pid_t helper;
 	int sync[2], userns;
@@ -485,13 +450,39 @@ static void make_image_tree(struct config *cfg)
 	waitpid(helper, NULL, 0);
 	if (userns == -1)
 		die("open `%s`", path);
-	cfg->image_tree = syscall(SYS_open_tree, AT_FDCWD, cfg->rootfs,
-				  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (cfg->image_tree == -1)
+	return userns;
+}
+
+/*
+ * The image, as the container's root sees it: owned by host uid 0, it
+ * must look owned by container uid 0, which is host uid BASE. An idmapped mount
+ * (mount_setattr(2) with MOUNT_ATTR_IDMAP, Linux 5.12) shows it through the
+ * mapping of a user namespace, without a chown. That needs a user namespace
+ * with the container's mapping now, before the container's own exists: a
+ * helper, forked into one, waits while we map it and take its namespace. The
+ * mount stays detached, an fd the child inherits and attaches in its own
+ * mount namespace (move_mount(2)): the host never sees it.
+ */
+static void make_image_tree(struct config *cfg)
+{
+	struct {
+		unsigned long long attr_set, attr_clr, propagation, userns_fd;
+	} ma = {.attr_set = MOUNT_ATTR_IDMAP};
+	int userns;
+
+	cfg->user.uid_base =
+		root_subids("/etc/subuid", USERNS_SIZE, USERNS_BASE);
+	cfg->user.gid_base =
+		root_subids("/etc/subgid", USERNS_SIZE, USERNS_BASE);
+	userns = mapped_userns(cfg);
+
+	cfg->user.image_tree = syscall(SYS_open_tree, AT_FDCWD, cfg->rootfs,
+				       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (cfg->user.image_tree == -1)
 		die("open_tree `%s`", cfg->rootfs);
 	ma.userns_fd = userns;
-	if (syscall(SYS_mount_setattr, cfg->image_tree, "", AT_EMPTY_PATH, &ma,
-		    sizeof(ma)) == -1)
+	if (syscall(SYS_mount_setattr, cfg->user.image_tree, "", AT_EMPTY_PATH,
+		    &ma, sizeof(ma)) == -1)
 		die("--userns: idmapped mount of `%s` (Linux 5.12, and a "
 		    "filesystem that supports one)",
 		    cfg->rootfs);
@@ -526,7 +517,7 @@ static void wait_for_cgroup(struct config *cfg)
 		die("prctl PR_SET_PDEATHSIG");
 	if (sync_wait(cfg->sync) == -1)
 		die("wait for the runtime to set up the cgroup");
-	if (cfg->userns)
+	if (cfg->user.ns)
 		become_root();
 	if (unshare(CLONE_NEWCGROUP) == -1)
 		die("unshare CLONE_NEWCGROUP");
@@ -599,16 +590,17 @@ static void configure_network(const struct config *cfg)
 {
 	int nl;
 
-	if (cfg->network == NET_HOST)
+	if (cfg->net.mode == NET_HOST)
 		return;
 	nl = nl_open();
 	if (nl == -1)
 		die("socket NETLINK_ROUTE");
 	set_link_up(nl, "lo");
-	if (cfg->network == NET_BRIDGE) {
-		add_address(nl, "eth0", cfg->lease.address, cfg->prefix);
+	if (cfg->net.mode == NET_BRIDGE) {
+		add_address(nl, "eth0", cfg->net.lease.address,
+			    cfg->net.prefix);
 		set_link_up(nl, "eth0");
-		add_default_route(nl, cfg->gateway);
+		add_default_route(nl, cfg->net.gateway);
 	}
 	close(nl);
 }
@@ -623,115 +615,6 @@ static void make_mounts_private(void)
 {
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		die("mount `/` private");
-}
-
-/*
- * Copy the nameserver lines of a resolv.conf(5); without loopback, leave
- * out those on a loopback address. Returns how many were copied.
- */
-static int copy_nameservers(FILE *out, const char *path, int loopback)
-{
-	char line[512], server[64];
-	int copied = 0;
-	FILE *in;
-
-	in = fopen(path, "re");
-	if (in == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), in) != NULL) {
-		if (sscanf(line, "nameserver %63s", server) != 1)
-			continue;
-		if (!loopback && (strncmp(server, "127.", 4) == 0 ||
-				  strcmp(server, "::1") == 0))
-			continue;
-		fprintf(out, "nameserver %s\n", server);
-		copied++;
-	}
-	fclose(in);
-	return copied;
-}
-
-/*
- * The container's /etc files. hosts: localhost, and in bridge mode its own
- * name and address. resolv.conf: the host's nameservers, but, except in
- * host mode, not those on a loopback address. A resolver listening on
- * 127.0.0.53 (systemd-resolved) or 127.0.0.1 (dnsmasq) is on the host's
- * loopback, which another network namespace has no way to reach. The
- * servers systemd-resolved forwards to are listed in
- * /run/systemd/resolve/resolv.conf, as docker knows; failing all, docker's
- * own fallback, Google's public resolvers.
- */
-static void write_etc_files(const struct config *cfg, const char *dir)
-{
-	char path[PATH_MAX], self[128] = "", *resolv = NULL;
-	size_t size;
-	FILE *out;
-
-	if (pathf(path, "%s/hostname", dir) == -1 ||
-	    create_file(path, 0644, "%s\n", cfg->hostname) == -1)
-		die("write `%s`", path);
-	if (cfg->network == NET_BRIDGE)
-		snprintf(self, sizeof(self), "%s\t%s\n",
-			 inet_ntoa(cfg->lease.address), cfg->hostname);
-	if (pathf(path, "%s/hosts", dir) == -1 ||
-	    create_file(path, 0644,
-			"127.0.0.1\tlocalhost\n"
-			"::1\tlocalhost ip6-localhost ip6-loopback\n%s",
-			self) == -1)
-		die("write `%s`", path);
-	out = open_memstream(&resolv, &size);
-	if (out == NULL)
-		die("open_memstream");
-	if (copy_nameservers(out, "/etc/resolv.conf",
-			     cfg->network == NET_HOST) == 0 &&
-	    copy_nameservers(out, "/run/systemd/resolve/resolv.conf", 0) == 0)
-		fputs("nameserver 8.8.8.8\nnameserver 8.8.4.4\n", out);
-	if (fclose(out) == EOF)
-		die("write resolv.conf");
-	if (pathf(path, "%s/resolv.conf", dir) == -1 ||
-	    create_file(path, 0644, "%s", resolv) == -1)
-		die("write `%s`", path);
-	free(resolv);
-}
-
-/*
- * Where the runtime mounts in the container's root before the pivot, "/"
- * is still the host's, and the image's own symlinks would resolve against
- * it: `/etc` linked to a host directory would have us make files there,
- * as root (the class of runc's CVE-2021-30465). So a mount point is opened
- * inside the root and mounted on by its descriptor, /proc/self/fd/N, the
- * very file opened, whatever its path names by then. A directory, made if
- * missing, is reached through no symlink at all (make_dirs_in()); a file,
- * such as /etc/resolv.conf, may be a symlink, resolved as if ROOT were
- * "/" (open_in_root(), RESOLVE_IN_ROOT). Opened with O_PATH, a FIFO there
- * is never waited on; anything but the expected type is refused.
- */
-static int mount_point(const char *root, const char *path, int dir,
-		       char *fd_path)
-{
-	struct stat st;
-	int top, fd;
-
-	top = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (top == -1)
-		die("open `%s`", root);
-	fd = dir ? make_dirs_in(top, path, 0755)
-		 : open_in_root(top, path, O_PATH, 0);
-	if (fd == -1 && !dir && errno == ENOENT)
-		fd = open_in_root(top, path, O_WRONLY | O_CREAT | O_NONBLOCK,
-				  0644);
-	if (fd == -1 && dir && errno == ELOOP)
-		diex("image: `/%s` is a symlink, or below one: the runtime "
-		     "does not follow it to mount on",
-		     path);
-	if (fd == -1 || fstat(fd, &st) == -1)
-		die("image: open `/%s` to mount on", path);
-	if (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
-		diex("image: `/%s` is not a %s, which the runtime mounts there",
-		     path, dir ? "directory" : "regular file");
-	close(top);
-	snprintf(fd_path, 32, "/proc/self/fd/%d", fd);
-	return fd;
 }
 
 /*
@@ -774,9 +657,9 @@ static void mount_overlay(const struct config *cfg)
 	char options[3 * PATH_MAX], lower[PATH_MAX];
 
 	snprintf(lower, sizeof(lower), "%s", cfg->rootfs);
-	if (cfg->userns &&
+	if (cfg->user.ns &&
 	    (pathf(lower, "%s/lower", cfg->dir) == -1 ||
-	     syscall(SYS_move_mount, cfg->image_tree, "", AT_FDCWD, lower,
+	     syscall(SYS_move_mount, cfg->user.image_tree, "", AT_FDCWD, lower,
 		     MOVE_MOUNT_F_EMPTY_PATH) == -1))
 		die("mount the idmapped image on `%s`", lower);
 	/* rootless: overlayfs's own xattrs in user.overlay.*, as trusted.*
@@ -788,7 +671,7 @@ static void mount_overlay(const struct config *cfg)
 		diex("overlay options for `%s` are too long", cfg->dir);
 	if (mount("overlay", cfg->merged, "overlay", MS_NODEV, options) == -1)
 		die("mount `overlay` on `%s` (lowerdir `%s`%s)", cfg->merged,
-		    cfg->rootfs, cfg->userns ? ", idmapped: Linux 5.19" : "");
+		    cfg->rootfs, cfg->user.ns ? ", idmapped: Linux 5.19" : "");
 }
 
 /*
@@ -810,6 +693,8 @@ static void mount_overlay(const struct config *cfg)
 #define MOUNT_ATTR_RDONLY 0x00000001
 #define MOUNT_ATTR_NODEV 0x00000004
 #endif
+/* mount_setattr(2) of a detached tree and of every mount below it: set
+ * attr, clear none. 0, or -1 with errno set. */
 static int set_tree_attr(int tree, unsigned long long attr)
 {
 	struct {
@@ -820,6 +705,8 @@ static int set_tree_attr(int tree, unsigned long long attr)
 		       AT_EMPTY_PATH | AT_RECURSIVE, &ma, sizeof(ma));
 }
 
+/* Each -v: its mount point opened, the host's tree cloned and set, then
+ * moved onto the mount point's descriptor. */
 static void mount_volumes(const struct config *cfg)
 {
 	char on[32];
@@ -1117,21 +1004,29 @@ static const struct sock_filter filter[] = {
 	IF_EQ(0xffffffff, 1, 0), /* a query */
 	RETURN(SECCOMP_RET_ERRNO | EPERM),
 	RETURN(SECCOMP_RET_ALLOW),
-	DENY(add_key), /* the kernel's keyrings are not namespaced */
+	/* the kernel's keyrings are not namespaced */
+	DENY(add_key),
 	DENY(request_key),
 	DENY(keyctl),
-	DENY(init_module), /* kernel modules */
+	/* kernel modules */
+	DENY(init_module),
 	DENY(finit_module),
 	DENY(delete_module),
-	DENY(kexec_load), /* another kernel */
+	/* another kernel */
+	DENY(kexec_load),
 	DENY(kexec_file_load),
-	DENY(bpf), /* BPF programs in the kernel */
-	DENY(ptrace), /* other processes' memory */
+	/* BPF programs in the kernel */
+	DENY(bpf),
+	/* other processes' memory */
+	DENY(ptrace),
 	DENY(process_vm_readv),
 	DENY(process_vm_writev),
-	DENY(perf_event_open), /* the host's performance counters */
-	DENY(userfaultfd), /* a tool of kernel exploits */
-	DENY(mount), /* the mount API, old and new */
+	/* the host's performance counters */
+	DENY(perf_event_open),
+	/* a tool of kernel exploits */
+	DENY(userfaultfd),
+	/* the mount API, old and new */
+	DENY(mount),
 	DENY(umount2),
 	DENY(fsopen),
 	DENY(fsconfig),
@@ -1141,29 +1036,37 @@ static const struct sock_filter filter[] = {
 	DENY(open_tree),
 	DENY(mount_setattr),
 	DENY(pivot_root),
-	DENY(swapon), /* the host's swap */
+	/* the host's swap */
+	DENY(swapon),
 	DENY(swapoff),
 	DENY(reboot),
-	DENY(settimeofday), /* the clock is the host's */
+	/* the clock is the host's */
+	DENY(settimeofday),
 	DENY(clock_settime),
 	DENY(clock_adjtime),
 	DENY(adjtimex),
-	DENY(open_by_handle_at), /* "shocker": any file of the filesystem */
-	DENY(unshare), /* namespaces */
+	/* "shocker": any file of the filesystem */
+	DENY(open_by_handle_at),
+	/* namespaces */
+	DENY(unshare),
 	DENY(setns),
-	DENY(io_uring_setup), /* io_uring: its calls bypass this filter */
+	/* io_uring: its calls bypass this filter */
+	DENY(io_uring_setup),
 	DENY(io_uring_enter),
 	DENY(io_uring_register),
-	DENY(acct), /* process accounting */
+	/* process accounting */
+	DENY(acct),
 	DENY(quotactl),
 	DENY(quotactl_fd),
 	DENY(lookup_dcookie),
 #ifdef __NR_iopl
-	DENY(iopl), /* I/O ports */
+	/* I/O ports */
+	DENY(iopl),
 	DENY(ioperm),
 #endif
 #ifdef __NR_uselib
-	DENY(uselib), /* obsolete calls */
+	/* obsolete calls */
+	DENY(uselib),
 	DENY(_sysctl),
 	DENY(create_module),
 	DENY(get_kernel_syms),
@@ -1175,6 +1078,8 @@ static const struct sock_filter filter[] = {
 	RETURN(SECCOMP_RET_ALLOW),
 };
 
+/* Load the filter. The kernel allows it with no_new_privs set, or with
+ * CAP_SYS_ADMIN: harden() orders the steps for either case. */
 static void install_seccomp(void)
 {
 	struct sock_fprog program = {
@@ -1262,6 +1167,19 @@ static void seal_dev(void)
 		die("remount `/dev` read-only");
 }
 
+/* A path bound on itself, then remounted read-only; if it exists. */
+static void make_readonly(const char *p)
+{
+	if (access(p, F_OK) == -1 && errno == ENOENT)
+		return;
+	if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) == -1 ||
+	    mount(NULL, p, NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV |
+			  MS_NOEXEC,
+		  NULL) == -1)
+		die("make `%s` read-only", p);
+}
+
 /*
  * docker's masked and read-only paths of /proc and /sys: kcore is the
  * host's memory, keys the keyrings, sysrq-trigger crashes the host,
@@ -1286,18 +1204,8 @@ static void mask_paths(void)
 			    : mount("/dev/null", p, NULL, MS_BIND, NULL) == -1)
 			die("mask `%s`", p);
 	}
-	for (i = 0; i < ARRAY_SIZE(readonly_paths); i++) {
-		const char *p = readonly_paths[i];
-
-		if (access(p, F_OK) == -1 && errno == ENOENT)
-			continue;
-		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) == -1 ||
-		    mount(NULL, p, NULL,
-			  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
-				  MS_NODEV | MS_NOEXEC,
-			  NULL) == -1)
-			die("make `%s` read-only", p);
-	}
+	for (i = 0; i < ARRAY_SIZE(readonly_paths); i++)
+		make_readonly(readonly_paths[i]);
 }
 
 /*
@@ -1319,7 +1227,7 @@ static int cgroup_is_v2(void)
 /* How many trees hold our cgroup: v2 one, v1 one per controller. */
 static size_t cgroup_trees(const struct config *cfg)
 {
-	return cfg->cgroup_v2 ? 1 : sizeof(v1_controllers) / sizeof(char *);
+	return cfg->cgroup_v2 ? 1 : ARRAY_SIZE(v1_controllers);
 }
 
 /*
@@ -1448,6 +1356,24 @@ static void set_limit(const struct config *cfg, size_t tree, const char *file,
 		die("write %lld to `%s`", value, path);
 }
 
+/* memory, and swap too where the kernel accounts it */
+static void set_memory_limit(const struct config *cfg)
+{
+	char path[PATH_MAX];
+	const char *swap;
+
+	set_limit(cfg, V1_MEMORY,
+		  cfg->cgroup_v2 ? "memory.max" : "memory.limit_in_bytes",
+		  cfg->limits.memory);
+	/* absent when the kernel does not account swap */
+	swap = cfg->cgroup_v2 ? "memory.swap.max"
+			      : "memory.memsw.limit_in_bytes";
+	cgroup_path(path, cfg, V1_MEMORY, cfg->cgroup, swap);
+	if (access(path, F_OK) == 0)
+		set_limit(cfg, V1_MEMORY, swap,
+			  cfg->cgroup_v2 ? 0 : cfg->limits.memory);
+}
+
 /*
  * memory: swap is capped too (v2 memory.swap.max 0; v1 memory+swap equal
  * to memory), or a hog would move out to swap instead of meeting the OOM
@@ -1456,33 +1382,22 @@ static void set_limit(const struct config *cfg, size_t tree, const char *file,
  */
 static void set_cgroup_limits(const struct config *cfg)
 {
+	const struct limits *lim = &cfg->limits;
 	char path[PATH_MAX];
-	const char *swap;
 
-	if (cfg->memory > 0) {
-		set_limit(cfg, V1_MEMORY,
-			  cfg->cgroup_v2 ? "memory.max"
-					 : "memory.limit_in_bytes",
-			  cfg->memory);
-		/* absent when the kernel does not account swap */
-		swap = cfg->cgroup_v2 ? "memory.swap.max"
-				      : "memory.memsw.limit_in_bytes";
-		cgroup_path(path, cfg, V1_MEMORY, cfg->cgroup, swap);
-		if (access(path, F_OK) == 0)
-			set_limit(cfg, V1_MEMORY, swap,
-				  cfg->cgroup_v2 ? 0 : cfg->memory);
-	}
-	if (cfg->cpu_quota > 0 && cfg->cgroup_v2) {
+	if (lim->memory > 0)
+		set_memory_limit(cfg);
+	if (lim->cpu_quota > 0 && cfg->cgroup_v2) {
 		cgroup_path(path, cfg, V1_CPU, cfg->cgroup, "cpu.max");
-		if (write_file(path, "%lld %d", cfg->cpu_quota, CPU_PERIOD) ==
+		if (write_file(path, "%lld %d", lim->cpu_quota, CPU_PERIOD) ==
 		    -1)
 			die("write `%s`", path);
-	} else if (cfg->cpu_quota > 0) {
+	} else if (lim->cpu_quota > 0) {
 		set_limit(cfg, V1_CPU, "cpu.cfs_period_us", CPU_PERIOD);
-		set_limit(cfg, V1_CPU, "cpu.cfs_quota_us", cfg->cpu_quota);
+		set_limit(cfg, V1_CPU, "cpu.cfs_quota_us", lim->cpu_quota);
 	}
-	if (cfg->pids > 0)
-		set_limit(cfg, V1_PIDS, "pids.max", cfg->pids);
+	if (lim->pids > 0)
+		set_limit(cfg, V1_PIDS, "pids.max", lim->pids);
 }
 
 /*
@@ -1540,14 +1455,14 @@ static int dnat(const char *action, const struct publish *p,
 		struct in_addr address)
 {
 	char host[8], to[32];
-	const char *rule[] = {"iptables",   "-w",	 "-t",
-			      "nat",	    action,	 "PREROUTING",
-			      "-p",	    p->proto,	 "--dport",
-			      host,	    "-m",	 "addrtype",
-			      "--dst-type", "LOCAL",	 "-m",
-			      "comment",    "--comment", "nutshell",
-			      "-j",	    "DNAT",	 "--to-destination",
-			      to,	    NULL};
+	/* a rule as it would be typed, a word at a time */
+	/* clang-format off */
+	const char *rule[] = {"iptables", "-w", "-t", "nat", action,
+		"PREROUTING", "-p", p->proto, "--dport", host,
+		"-m", "addrtype", "--dst-type", "LOCAL",
+		"-m", "comment", "--comment", "nutshell",
+		"-j", "DNAT", "--to-destination", to, NULL};
+	/* clang-format on */
 
 	snprintf(host, sizeof(host), "%u", p->host);
 	snprintf(to, sizeof(to), "%s:%u", inet_ntoa(address), p->port);
@@ -1578,7 +1493,7 @@ static void undo_ports(const char *record, struct in_addr address)
 /* The leases' directory, NET/<bridge>, into dir (PATH_MAX bytes). */
 static char *leases_dir(const struct config *cfg, char *dir)
 {
-	if (pathf(dir, "%s/%s", cfg->net, cfg->bridge) == -1)
+	if (pathf(dir, "%s/%s", cfg->net.state, cfg->net.bridge) == -1)
 		die("path of the leases");
 	return dir;
 }
@@ -1587,23 +1502,43 @@ static char *leases_dir(const struct config *cfg, char *dir)
  * of the subnet, after the bridge's own, with our ports in its record. */
 static void lease_address(struct config *cfg)
 {
-	unsigned int first = ntohl(cfg->gateway.s_addr) + 1,
-		     last = ntohl(cfg->subnet.s_addr) +
-			    (1u << (32 - cfg->prefix)) - 2;
+	unsigned int first = ntohl(cfg->net.gateway.s_addr) + 1,
+		     last = ntohl(cfg->net.subnet.s_addr) +
+			    (1u << (32 - cfg->net.prefix)) - 2;
 	char dir[PATH_MAX], record[1024] = "";
 	int i, len, ret;
 
-	for (i = 0, len = 0; i < cfg->npublish; i++)
+	for (i = 0, len = 0; i < cfg->net.npublish; i++)
 		len += snprintf(record + len, sizeof(record) - len,
-				"%s %u %u\n", cfg->publish[i].proto,
-				cfg->publish[i].host, cfg->publish[i].port);
-	ret = lease_take(&cfg->lease, leases_dir(cfg, dir), first, last, record,
-			 undo_ports);
+				"%s %u %u\n", cfg->net.publish[i].proto,
+				cfg->net.publish[i].host,
+				cfg->net.publish[i].port);
+	ret = lease_take(&cfg->net.lease, leases_dir(cfg, dir), first, last,
+			 record, undo_ports);
 	if (ret == -1)
 		die("lease an address in `%s`", dir);
 	if (ret == 0)
-		diex("no free address left in %s/%d", inet_ntoa(cfg->subnet),
-		     cfg->prefix);
+		diex("no free address left in %s/%d",
+		     inet_ntoa(cfg->net.subnet), cfg->net.prefix);
+}
+
+/*
+ * Add a rule given with -C, the check, unless iptables finds it there
+ * already: never twice. 0, or -1 if iptables is not there or fails (its
+ * message then comes first): containers still reach the host and each
+ * other, and one line says so.
+ */
+static int add_rule(const char **rule)
+{
+	int status = runv(rule, 1);
+
+	rule[4] = "-I";
+	if (status == 0 || (status != 127 && runv(rule, 0) == 0))
+		return 0;
+	warnx("iptables %s: no NAT, containers reach the host and each other "
+	      "only",
+	      status == 127 ? "not found" : "failed");
+	return -1;
 }
 
 /*
@@ -1612,48 +1547,33 @@ static void lease_address(struct config *cfg)
  * FORWARD chain must let them pass: docker sets its policy to DROP, so we
  * insert ACCEPT rules for what comes from the bridge, and for answers and
  * published ports (conntrack's DNAT state) going to it, but not for new
- * connections from outside. Each rule is added only if `iptables -C`
- * does not find it: never twice. Without iptables, or if it fails (its
- * message then comes first), containers still reach the host and each
- * other: one line says so.
+ * connections from outside.
  */
 static void setup_nat(const struct config *cfg)
 {
 	char subnet[32];
-	const char *masquerade[] = {"iptables", "-w",	      "-t",
-				    "nat",	"-C",	      "POSTROUTING",
-				    "-s",	subnet,	      "!",
-				    "-o",	cfg->bridge,  "-m",
-				    "comment",	"--comment",  "nutshell",
-				    "-j",	"MASQUERADE", NULL};
-	const char *out[] = {"iptables", "-w",	    "-t",	 "filter",
-			     "-C",	 "FORWARD", "-i",	 cfg->bridge,
-			     "-m",	 "comment", "--comment", "nutshell",
-			     "-j",	 "ACCEPT",  NULL};
-	const char *in[] = {
-		"iptables",  "-w",	  "-t",
-		"filter",    "-C",	  "FORWARD",
-		"-o",	     cfg->bridge, "-m",
-		"conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT",
-		"-m",	     "comment",	  "--comment",
-		"nutshell",  "-j",	  "ACCEPT",
+	/* a rule as it would be typed, a word at a time */
+	/* clang-format off */
+	const char *masquerade[] = {"iptables", "-w", "-t", "nat", "-C",
+		"POSTROUTING", "-s", subnet, "!", "-o", cfg->net.bridge,
+		"-m", "comment", "--comment", "nutshell", "-j", "MASQUERADE",
 		NULL};
+	const char *out[] = {"iptables", "-w", "-t", "filter", "-C",
+		"FORWARD", "-i", cfg->net.bridge,
+		"-m", "comment", "--comment", "nutshell", "-j", "ACCEPT", NULL};
+	const char *in[] = {"iptables", "-w", "-t", "filter", "-C",
+		"FORWARD", "-o", cfg->net.bridge,
+		"-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT",
+		"-m", "comment", "--comment", "nutshell", "-j", "ACCEPT", NULL};
+	/* clang-format on */
 	const char **rules[] = {masquerade, out, in};
 	size_t i;
-	int status;
 
-	snprintf(subnet, sizeof(subnet), "%s/%d", inet_ntoa(cfg->subnet),
-		 cfg->prefix);
-	for (i = 0; i < ARRAY_SIZE(rules); i++) {
-		status = runv(rules[i], 1);
-		rules[i][4] = "-I";
-		if (status != 0 && runv(rules[i], status == 127) != 0) {
-			warnx("iptables %s: no NAT, containers reach the host "
-			      "and each other only",
-			      status == 127 ? "not found" : "failed");
+	snprintf(subnet, sizeof(subnet), "%s/%d", inet_ntoa(cfg->net.subnet),
+		 cfg->net.prefix);
+	for (i = 0; i < ARRAY_SIZE(rules); i++)
+		if (add_rule(rules[i]) == -1)
 			return;
-		}
-	}
 }
 
 /*
@@ -1663,23 +1583,33 @@ static void setup_nat(const struct config *cfg)
  */
 static void save_forwarding(const struct config *cfg)
 {
-	char path[PATH_MAX], value[8] = "";
-	int fd;
-	FILE *f;
+	char path[PATH_MAX], value[8];
 
-	f = fopen("/proc/sys/net/ipv4/ip_forward", "re");
-	if (f == NULL || fgets(value, sizeof(value), f) == NULL)
+	if (read_file("/proc/sys/net/ipv4/ip_forward", value, sizeof(value)) ==
+	    -1)
 		die("read /proc/sys/net/ipv4/ip_forward");
-	fclose(f);
-	if (pathf(path, "%s/ip_forward", cfg->net) == -1)
-		die("path of ip_forward's record");
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd == -1 && errno == EEXIST)
-		return;
-	if (fd == -1 ||
-	    write(fd, value, strlen(value)) != (ssize_t)strlen(value) ||
-	    close(fd) == -1)
+	if (pathf(path, "%s/ip_forward", cfg->net.state) == -1 ||
+	    (new_file(path, 0600, "%s", value) == -1 && errno != EEXIST))
 		die("write `%s`", path);
+}
+
+/* `ip link add BRIDGE type bridge`, its address, and up. */
+static void create_bridge(const struct config *cfg, int nl)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	struct nl_request req;
+	struct rtattr *linkinfo;
+
+	nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
+		sizeof(ifi));
+	nl_add_str(&req, IFLA_IFNAME, cfg->net.bridge);
+	linkinfo = nl_begin(&req, IFLA_LINKINFO);
+	nl_add_str(&req, IFLA_INFO_KIND, "bridge");
+	nl_end(&req, linkinfo);
+	if (nl_send(nl, &req) == -1)
+		die("create bridge `%s`", cfg->net.bridge);
+	add_address(nl, cfg->net.bridge, cfg->net.gateway, cfg->net.prefix);
+	set_link_up(nl, cfg->net.bridge);
 }
 
 /*
@@ -1693,28 +1623,16 @@ static void save_forwarding(const struct config *cfg)
  */
 static void setup_bridge(const struct config *cfg, int nl)
 {
-	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
-	struct nl_request req;
-	struct rtattr *linkinfo;
 	char lock[PATH_MAX];
 	int fd;
 
-	if (pathf(lock, "%s/%s.lock", cfg->net, cfg->bridge) == -1)
+	if (pathf(lock, "%s/%s.lock", cfg->net.state, cfg->net.bridge) == -1)
 		die("path of the bridge's lock");
 	fd = lock_wait(lock);
 	if (fd == -1)
 		die("lock `%s`", lock);
-	if (if_nametoindex(cfg->bridge) == 0) {
-		nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
-			sizeof(ifi));
-		nl_add_str(&req, IFLA_IFNAME, cfg->bridge);
-		linkinfo = nl_begin(&req, IFLA_LINKINFO);
-		nl_add_str(&req, IFLA_INFO_KIND, "bridge");
-		nl_end(&req, linkinfo);
-		if (nl_send(nl, &req) == -1)
-			die("create bridge `%s`", cfg->bridge);
-		add_address(nl, cfg->bridge, cfg->gateway, cfg->prefix);
-		set_link_up(nl, cfg->bridge);
+	if (if_nametoindex(cfg->net.bridge) == 0) {
+		create_bridge(cfg, nl);
 		setup_nat(cfg);
 	}
 	save_forwarding(cfg);
@@ -1736,9 +1654,37 @@ static void find_net_state(struct config *cfg)
 	cfg->state = getenv_or("NUTSHELL_STATE", STATE_DIR);
 	if (stat("/proc/self/ns/net", &st) == -1)
 		die("stat /proc/self/ns/net");
-	if (pathf(cfg->net, "%s/net/%lu", cfg->state,
+	if (pathf(cfg->net.state, "%s/net/%lu", cfg->state,
 		  (unsigned long)st.st_ino) == -1)
 		die("path of the network's state");
+}
+
+/*
+ * Bridge mode's settings, from the environment or else the defaults: the
+ * bridge's name (NUTSHELL_BRIDGE), the subnet (NUTSHELL_SUBNET) and, its
+ * first address, the bridge's own, the containers' gateway. And the name
+ * of our veth: nsh<our pid>, or the kernel's next nsnN where a pid of
+ * ours would not be unique (see setup_cgroup()).
+ */
+static void read_bridge_settings(struct config *cfg)
+{
+	const char *subnet = getenv_or("NUTSHELL_SUBNET", SUBNET);
+
+	cfg->net.bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
+	if (strlen(cfg->net.bridge) >= IFNAMSIZ ||
+	    strchr(cfg->net.bridge, '/') || cfg->net.bridge[0] == '.')
+		diex("NUTSHELL_BRIDGE `%s`: not an interface name",
+		     cfg->net.bridge);
+	if (parse_cidr(subnet, &cfg->net.subnet, &cfg->net.prefix) == -1)
+		diex("NUTSHELL_SUBNET `%s`: expected a network such as %s",
+		     subnet, SUBNET);
+	cfg->net.gateway.s_addr = htonl(ntohl(cfg->net.subnet.s_addr) + 1);
+	if (cfg->host_pids)
+		snprintf(cfg->net.veth, sizeof(cfg->net.veth), "%s%d",
+			 VETH_PREFIX, (int)cfg->runtime);
+	else
+		snprintf(cfg->net.veth, sizeof(cfg->net.veth), "%s",
+			 VETH_NUMBERED);
 }
 
 /*
@@ -1752,22 +1698,14 @@ static void setup_network(struct config *cfg)
 	int nl;
 
 	find_net_state(cfg);
-	if (cfg->network != NET_BRIDGE)
+	if (cfg->net.mode != NET_BRIDGE)
 		return;
-	cfg->bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
-	if (strlen(cfg->bridge) >= IFNAMSIZ || strchr(cfg->bridge, '/') ||
-	    cfg->bridge[0] == '.')
-		diex("NUTSHELL_BRIDGE `%s`: not an interface name",
-		     cfg->bridge);
-	if (parse_cidr(getenv_or("NUTSHELL_SUBNET", SUBNET), &cfg->subnet,
-		       &cfg->prefix) == -1)
-		diex("NUTSHELL_SUBNET `%s`: expected a network such as %s",
-		     getenv_or("NUTSHELL_SUBNET", SUBNET), SUBNET);
-	cfg->gateway.s_addr = htonl(ntohl(cfg->subnet.s_addr) + 1);
+	read_bridge_settings(cfg);
 	if (ensure_dir(cfg->state, 0700) == -1 ||
 	    pathf(dir, "%s/net", cfg->state) == -1 ||
-	    ensure_dir(dir, 0700) == -1 || ensure_dir(cfg->net, 0700) == -1 ||
-	    pathf(dir, "%s/%s", cfg->net, cfg->bridge) == -1 ||
+	    ensure_dir(dir, 0700) == -1 ||
+	    ensure_dir(cfg->net.state, 0700) == -1 ||
+	    pathf(dir, "%s/%s", cfg->net.state, cfg->net.bridge) == -1 ||
 	    ensure_dir(dir, 0700) == -1)
 		die("mkdir `%s`", dir);
 	nl = nl_open();
@@ -1776,21 +1714,27 @@ static void setup_network(struct config *cfg)
 	setup_bridge(cfg, nl);
 	close(nl);
 	lease_address(cfg);
-	if (cfg->host_pids)
-		snprintf(cfg->veth, sizeof(cfg->veth), "%s%d", VETH_PREFIX,
-			 (int)cfg->runtime);
-	else
-		snprintf(cfg->veth, sizeof(cfg->veth), "%s", VETH_NUMBERED);
+}
+
+/* -p: a DNAT rule a port (dnat()), from the host's to the container's. */
+static void publish_ports(const struct config *cfg)
+{
+	int i;
+
+	for (i = 0; i < cfg->net.npublish; i++)
+		if (dnat("-A", &cfg->net.publish[i], cfg->net.lease.address) !=
+		    0)
+			diex("publish port %u: iptables failed",
+			     cfg->net.publish[i].host);
 }
 
 /*
- * In the parent, once the child exists and before it may go on: one
- * request makes a veth pair, a cable with two ends, puts one end on the
- * bridge and up, and the other into the child's namespace as eth0:
+ * One request makes a veth pair, a cable with two ends, puts one end on
+ * the bridge and up, and the other into the child's namespace as eth0:
  * `ip link add nsh<pid> master BRIDGE up type veth peer name eth0 netns
- * <child>`. Then the published ports.
+ * <child>`.
  */
-static void connect_container(const struct config *cfg)
+static void add_veth(const struct config *cfg, int nl)
 {
 	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC,
 				.ifi_flags = IFF_UP,
@@ -1798,17 +1742,11 @@ static void connect_container(const struct config *cfg)
 	struct ifinfomsg peer = {.ifi_family = AF_UNSPEC};
 	struct rtattr *linkinfo, *data, *end;
 	struct nl_request req;
-	int nl, i;
 
-	if (cfg->network != NET_BRIDGE)
-		return;
-	nl = nl_open();
-	if (nl == -1)
-		die("socket NETLINK_ROUTE");
 	nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi,
 		sizeof(ifi));
-	nl_add_str(&req, IFLA_IFNAME, cfg->veth);
-	nl_add_u32(&req, IFLA_MASTER, if_nametoindex(cfg->bridge));
+	nl_add_str(&req, IFLA_IFNAME, cfg->net.veth);
+	nl_add_u32(&req, IFLA_MASTER, if_nametoindex(cfg->net.bridge));
 	linkinfo = nl_begin(&req, IFLA_LINKINFO);
 	nl_add_str(&req, IFLA_INFO_KIND, "veth");
 	data = nl_begin(&req, IFLA_INFO_DATA);
@@ -1820,12 +1758,25 @@ static void connect_container(const struct config *cfg)
 	nl_end(&req, data);
 	nl_end(&req, linkinfo);
 	if (nl_send(nl, &req) == -1)
-		die("create veth `%s` on `%s`", cfg->veth, cfg->bridge);
+		die("create veth `%s` on `%s`", cfg->net.veth, cfg->net.bridge);
+}
+
+/*
+ * In the parent, once the child exists and before it may go on: the
+ * container's veth, then the published ports.
+ */
+static void connect_container(const struct config *cfg)
+{
+	int nl;
+
+	if (cfg->net.mode != NET_BRIDGE)
+		return;
+	nl = nl_open();
+	if (nl == -1)
+		die("socket NETLINK_ROUTE");
+	add_veth(cfg, nl);
 	close(nl);
-	for (i = 0; i < cfg->npublish; i++)
-		if (dnat("-A", &cfg->publish[i], cfg->lease.address) != 0)
-			diex("publish port %u: iptables failed",
-			     cfg->publish[i].host);
+	publish_ports(cfg);
 }
 
 /*
@@ -1836,11 +1787,12 @@ static void release_network(struct config *cfg)
 {
 	int i;
 
-	if (cfg->lease.fd != -1) {
-		for (i = 0; i < cfg->npublish; i++)
-			dnat("-D", &cfg->publish[i], cfg->lease.address);
-		if (lease_release(&cfg->lease) == -1)
-			warn("unlink `%s`", cfg->lease.path);
+	if (cfg->net.lease.fd != -1) {
+		for (i = 0; i < cfg->net.npublish; i++)
+			dnat("-D", &cfg->net.publish[i],
+			     cfg->net.lease.address);
+		if (lease_release(&cfg->net.lease) == -1)
+			warn("unlink `%s`", cfg->net.lease.path);
 	}
 }
 
@@ -1897,38 +1849,25 @@ static void drop_limit(long long *limit, const char *option,
 	*limit = 0;
 }
 
+/* Rootless: our cgroups go below the one systemd delegated to us, if
+ * any; without one, or without a controller, the limits that need it
+ * are dropped, each with one line (drop_limit()). */
 static void find_delegated_cgroup(struct config *cfg)
 {
-	char line[PATH_MAX], dir[PATH_MAX], owned[PATH_MAX] = "", *word;
-	size_t n;
-	FILE *f;
+	char owned[PATH_MAX] = "";
 
-	if (cfg->cgroup_v2 &&
-	    delegated_cgroup(CGROUP_ROOT, owned, sizeof(owned)) == -1)
-		die("read /proc/self/cgroup");
 	cfg->cgroup_parent[0] = '\0';
 	cfg->controllers[0] = '\0';
+	if (cfg->cgroup_v2 &&
+	    delegated_cgroup(CGROUP_ROOT, owned, sizeof(owned),
+			     cfg->controllers, sizeof(cfg->controllers)) == -1)
+		die("read /proc/self/cgroup");
 	if (owned[0] != '\0' &&
-	    pathf(cfg->cgroup_parent, "%s/%s", owned, CGROUP_PARENT) == 0 &&
-	    pathf(dir, "%s/%s/cgroup.subtree_control", CGROUP_ROOT, owned) ==
-		    0 &&
-	    (f = fopen(dir, "re")) != NULL) { /* "cpu memory pids" */
-		word = fgets(line, sizeof(line), f) ? strtok(line, " \n")
-						    : NULL;
-		for (; word != NULL; word = strtok(NULL, " \n"))
-			if (strcmp(word, "memory") == 0 ||
-			    strcmp(word, "cpu") == 0 ||
-			    strcmp(word, "pids") == 0) {
-				n = strlen(cfg->controllers);
-				snprintf(cfg->controllers + n,
-					 sizeof(cfg->controllers) - n, "+%s ",
-					 word);
-			}
-		fclose(f);
-	}
-	drop_limit(&cfg->memory, "--memory", "memory", cfg->controllers);
-	drop_limit(&cfg->cpu_quota, "--cpus", "cpu", cfg->controllers);
-	drop_limit(&cfg->pids, "--pids-limit", "pids", cfg->controllers);
+	    pathf(cfg->cgroup_parent, "%s/%s", owned, CGROUP_PARENT) == -1)
+		die("path of the cgroups in `%s`", owned);
+	drop_limit(&cfg->limits.memory, "--memory", "memory", cfg->controllers);
+	drop_limit(&cfg->limits.cpu_quota, "--cpus", "cpu", cfg->controllers);
+	drop_limit(&cfg->limits.pids, "--pids-limit", "pids", cfg->controllers);
 }
 
 /*
@@ -2043,47 +1982,9 @@ static void pass_signal(int sig)
 	kill(init_child, sig);
 }
 
-/* Our copy of the command; then the runtime's arguments and environment
- * wiped, as the comment above says. */
-static char **wipe_runtime_args(const struct config *cfg)
+/* The init's child, PID 2: the command, with the signals let through. */
+static void start_command(struct config *cfg, char **cmd)
 {
-	char **cmd, **p;
-
-	for (p = cfg->argv; *p != NULL; p++)
-		;
-	cmd = calloc(p - cfg->argv + 1, sizeof(char *));
-	for (p = cfg->argv; cmd != NULL && *p != NULL; p++)
-		if ((cmd[p - cfg->argv] = strdup(*p)) == NULL)
-			die("copy the command");
-	if (cmd == NULL)
-		die("copy the command");
-	for (p = environ; *p != NULL; p++)
-		explicit_bzero(*p, strlen(*p));
-	for (p = runtime_argv + 1; *p != NULL; p++) /* [0] names us */
-		explicit_bzero(*p, strlen(*p));
-	return cmd;
-}
-
-static void run_init(struct config *cfg)
-{
-	struct sigaction pass = {.sa_handler = pass_signal};
-	char **cmd;
-	int status, sig;
-	pid_t pid;
-
-	cmd = wipe_runtime_args(cfg);
-	environ = cfg->env;
-	/* /proc/1/exe is our binary, the host's: out of the container's
-	 * reach (CVE-2019-5736), as is /proc/1/fd */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
-		die("prctl PR_SET_DUMPABLE");
-	close(cfg->lock_fd); /* the runtime's, not the container's */
-	if (cfg->lease.fd != -1)
-		close(cfg->lease.fd);
-	for (sig = 1; sig < NSIG; sig++)
-		if (sigismember(&init_signals, sig) == 1 &&
-		    sigaction(sig, &pass, NULL) == -1)
-			die("sigaction %d", sig);
 	init_child = fork();
 	if (init_child == -1)
 		die("fork the command");
@@ -2100,9 +2001,15 @@ static void run_init(struct config *cfg)
 		close(cfg->start_err);
 		cfg->exec_pipe[1] = -1;
 	}
-	if (sigprocmask(SIG_UNBLOCK, &init_signals, NULL) == -1 ||
-	    close_range(3, ~0U, 0) == -1)
-		die("sigprocmask, close_range");
+}
+
+/* The init's work: reap whatever ends, orphans included, and end with the
+ * command's status (128 + N for signal N) once the command has ended. */
+static void reap_until_command_ends(void)
+{
+	int status;
+	pid_t pid;
+
 	for (;;) {
 		pid = wait(&status);
 		if (pid == -1 && errno == EINTR)
@@ -2113,6 +2020,47 @@ static void run_init(struct config *cfg)
 			exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status)
 						 : WEXITSTATUS(status));
 	}
+}
+
+/* --init, in the child: the runtime's traces wiped from its memory and
+ * its descriptors closed, the signals passed on, the command started as
+ * its child; then it reaps until the command ends. */
+static void run_init(struct config *cfg)
+{
+	struct sigaction pass = {.sa_handler = pass_signal};
+	char **cmd;
+	int sig;
+
+	cmd = wipe_args(cfg->argv, runtime_argv);
+	if (cmd == NULL)
+		die("copy the command");
+	environ = cfg->env;
+	/* /proc/1/exe is our binary, the host's: out of the container's
+	 * reach (CVE-2019-5736), as is /proc/1/fd */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		die("prctl PR_SET_DUMPABLE");
+	close(cfg->lock_fd); /* the runtime's, not the container's */
+	if (cfg->net.lease.fd != -1)
+		close(cfg->net.lease.fd);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigismember(&init_signals, sig) == 1 &&
+		    sigaction(sig, &pass, NULL) == -1)
+			die("sigaction %d", sig);
+	start_command(cfg, cmd);
+	if (sigprocmask(SIG_UNBLOCK, &init_signals, NULL) == -1 ||
+	    close_range(3, ~0U, 0) == -1)
+		die("sigprocmask, close_range");
+	reap_until_command_ends();
+}
+
+/* -d: the command's stdout and stderr to the log; our stderr kept aside
+ * (start_err), for an exec that fails to be told to `run -d`. */
+static void redirect_to_log(struct config *cfg)
+{
+	if (cfg->log_fd != -1 &&
+	    ((cfg->start_err = fcntl(2, F_DUPFD_CLOEXEC, 3)) == -1 ||
+	     dup2(cfg->log_fd, 1) == -1 || dup2(cfg->log_fd, 2) == -1))
+		die("dup2 the log");
 }
 
 /*
@@ -2135,19 +2083,16 @@ static int child(void *arg)
 	take_root();
 	mount_proc(".");
 	mount_sys(".");
-	if (cfg->userns || rootless)
+	if (cfg->user.ns || rootless)
 		open_dev_nodes(dev_trees);
 	enter_rootfs();
 	mount_dev();
-	make_dev_nodes(cfg->userns || rootless ? dev_trees : NULL);
+	make_dev_nodes(cfg->user.ns || rootless ? dev_trees : NULL);
 	mask_paths(); /* binds /dev/null */
 	seal_dev();
 	set_hostname(cfg->hostname);
-	if (cfg->log_fd != -1 &&
-	    ((cfg->start_err = fcntl(2, F_DUPFD_CLOEXEC, 3)) == -1 ||
-	     dup2(cfg->log_fd, 1) == -1 || dup2(cfg->log_fd, 2) == -1))
-		die("dup2 the log");
-	harden(cfg->caps, cfg->no_new_privs, cfg->seccomp);
+	redirect_to_log(cfg);
+	harden(cfg->sec.caps, cfg->sec.no_new_privs, cfg->sec.seccomp);
 	if (cfg->init)
 		run_init(cfg);
 	environ = cfg->env;
@@ -2157,12 +2102,22 @@ static int child(void *arg)
 	die_exec(cfg->argv[0]);
 }
 
+/* The verbs, defined with main() at the end, once they are. */
+struct verb {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage; /* its arguments, and what it does */
+};
+static const struct verb verbs[8];
+
 /*
  * A mistake gets one line on stderr and 125, as every error does; -h and
  * --help print the whole usage on stdout and exit 0, as users expect.
  */
 __attribute__((noreturn)) static void usage(int status)
 {
+	size_t i;
+
 	if (status != 0) {
 		fprintf(stderr,
 			"usage: %s run [OPTIONS] IMAGE [CMD [ARG...]], or ps, "
@@ -2196,26 +2151,12 @@ __attribute__((noreturn)) static void usage(int status)
 	       "An option left out, 0, or a pids limit of -1 is no limit, as "
 	       "with docker run.\n"
 	       "Run by a user other than root: rootless, --network none "
-	       "only.\n"
-	       "   or: %s ps [-a]               list running (-a: all) "
-	       "containers\n"
-	       "       %s exec ID CMD [ARG...]  run CMD in a running "
-	       "container\n"
-	       "       %s logs ID               print the output of a -d "
-	       "container\n"
-	       "       %s stop [-t SECONDS] ID  SIGTERM, SIGKILL after %d "
-	       "seconds\n"
-	       "       %s rm [-f] ID...         remove (-f: also running) "
-	       "containers\n"
-	       "       %s images                list the images\n"
-	       "       %s import TARBALL NAME   make image NAME of a root "
-	       "filesystem tarball\n"
-	       "ID is a container's id or name.\n",
-	       program_invocation_short_name, program_invocation_short_name,
-	       program_invocation_short_name, program_invocation_short_name,
-	       program_invocation_short_name, STOP_TIMEOUT,
-	       program_invocation_short_name, program_invocation_short_name,
+	       "only.\n",
 	       program_invocation_short_name);
+	for (i = 1; i < ARRAY_SIZE(verbs); i++)
+		printf("%s %s %s\n", i == 1 ? "   or:" : "      ",
+		       program_invocation_short_name, verbs[i].usage);
+	printf("ID is a container's id or name.\n");
 	exit(0);
 }
 
@@ -2234,15 +2175,15 @@ static int parse_network(const char *mode)
 /* -p HOSTPORT:PORT, with /tcp (the default) or /udp after it. */
 static void add_publish(struct config *cfg, const char *arg)
 {
-	struct publish *p = &cfg->publish[cfg->npublish];
+	struct publish *p = &cfg->net.publish[cfg->net.npublish];
 
-	if (cfg->npublish == MAX_PUBLISH)
+	if (cfg->net.npublish == MAX_PUBLISH)
 		diex("--publish: %d ports at most", MAX_PUBLISH);
 	if (parse_ports(arg, &p->host, &p->port, p->proto) == -1)
 		diex("--publish `%s`: expected HOSTPORT:PORT, such as 8080:80 "
 		     "or 5353:53/udp",
 		     arg);
-	cfg->npublish++;
+	cfg->net.npublish++;
 }
 
 /* -v HOSTDIR:PATH[:ro]: HOSTDIR must exist; PATH is absolute, no "..". */
@@ -2274,22 +2215,6 @@ static unsigned long long parse_capability(const char *arg)
 	     arg);
 }
 
-/* --security-opt no-new-privileges[=true|false], seccomp=unconfined. */
-static void parse_security_opt(struct config *cfg, const char *arg)
-{
-	if (strcmp(arg, "no-new-privileges") == 0 ||
-	    strcmp(arg, "no-new-privileges=true") == 0)
-		cfg->no_new_privs = 1;
-	else if (strcmp(arg, "no-new-privileges=false") == 0)
-		cfg->no_new_privs = 0;
-	else if (strcmp(arg, "seccomp=unconfined") == 0)
-		cfg->seccomp = 0;
-	else
-		diex("--security-opt `%s`: expected no-new-privileges=true "
-		     "or false, or seccomp=unconfined",
-		     arg);
-}
-
 /*
  * 07's options, the limits, with docker's names and meanings: 0 is no
  * limit, and so is a pids limit of -1; common/ reads the numbers. 1 if
@@ -2302,10 +2227,10 @@ static int limit_option(struct config *cfg, int opt, const char *arg)
 
 	switch (opt) {
 	case 'm':
-		if (parse_size(arg, &cfg->memory) == -1)
+		if (parse_size(arg, &cfg->limits.memory) == -1)
 			diex("--memory `%s`: not a size, such as 64m or 1g",
 			     arg);
-		if (cfg->memory != 0 && cfg->memory < MIN_MEMORY)
+		if (cfg->limits.memory != 0 && cfg->limits.memory < MIN_MEMORY)
 			diex("--memory `%s`: less than 6m", arg);
 		return 1;
 	case 'c':
@@ -2313,13 +2238,13 @@ static int limit_option(struct config *cfg, int opt, const char *arg)
 		    (n != 0 && n < CPU_PERIOD / 100) || n > ncpu * CPU_PERIOD)
 			diex("--cpus `%s`: expected 0.01 to %ld, or 0", arg,
 			     ncpu);
-		cfg->cpu_quota = n;
+		cfg->limits.cpu_quota = n;
 		return 1;
 	case 'P':
 		if (parse_count(arg, &n) == -1 || n < -1)
 			diex("--pids-limit `%s`: expected a whole number, or -1",
 			     arg);
-		cfg->pids = n > 0 ? n : 0;
+		cfg->limits.pids = n > 0 ? n : 0;
 		return 1;
 	}
 	return 0;
@@ -2330,7 +2255,7 @@ static int network_option(struct config *cfg, int opt, const char *arg)
 {
 	switch (opt) {
 	case 'n':
-		cfg->network = parse_network(arg);
+		cfg->net.mode = parse_network(arg);
 		return 1;
 	case 'p':
 		add_publish(cfg, arg);
@@ -2379,16 +2304,17 @@ static int security_option(struct config *cfg, int opt, const char *arg)
 {
 	switch (opt) {
 	case 'A':
-		cfg->cap_add |= parse_capability(arg);
+		cfg->sec.cap_add |= parse_capability(arg);
 		return 1;
 	case 'D':
-		cfg->cap_drop |= parse_capability(arg);
+		cfg->sec.cap_drop |= parse_capability(arg);
 		return 1;
 	case 'S':
-		parse_security_opt(cfg, arg);
+		parse_security_opt(arg, &cfg->sec.no_new_privs,
+				   &cfg->sec.seccomp);
 		return 1;
 	case 'U':
-		cfg->userns = 1;
+		cfg->user.ns = 1;
 		return 1;
 	}
 	return 0;
@@ -2436,19 +2362,20 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		    !security_option(cfg, opt, optarg))
 			die_option(opt, argv); /* '?' or ':' */
 	}
-	if (cfg->npublish > 0 && cfg->network != NET_BRIDGE)
+	if (cfg->net.npublish > 0 && cfg->net.mode != NET_BRIDGE)
 		diex("--publish needs --network bridge");
-	if (cfg->userns && cfg->network == NET_HOST)
+	if (cfg->user.ns && cfg->net.mode == NET_HOST)
 		diex("--userns cannot share the host's network namespace "
 		     "(--network host): it belongs to the host's root");
 	/* docker's rules, in any order: ALL added keeps all but the dropped,
 	 * ALL dropped keeps only the added, else the added win */
-	if (cfg->cap_add & CAP_ALL)
-		cfg->caps = ~(cfg->cap_drop | CAP_ALL);
-	else if (cfg->cap_drop & CAP_ALL)
-		cfg->caps = cfg->cap_add;
+	if (cfg->sec.cap_add & CAP_ALL)
+		cfg->sec.caps = ~(cfg->sec.cap_drop | CAP_ALL);
+	else if (cfg->sec.cap_drop & CAP_ALL)
+		cfg->sec.caps = cfg->sec.cap_add;
 	else
-		cfg->caps = (cfg->caps & ~cfg->cap_drop) | cfg->cap_add;
+		cfg->sec.caps = (cfg->sec.caps & ~cfg->sec.cap_drop) |
+				cfg->sec.cap_add;
 	/* unless -e gave them: PATH and HOSTNAME, as docker sets them, HOME,
 	 * as runc adds it, and the host's TERM, as the command shares our
 	 * terminal; the runtime's own environment goes nowhere */
@@ -2496,37 +2423,36 @@ static const char *const state_keys[] = {
 	NULL,
 };
 
+/* Write the state with status (and code, once exited): state.h's writer
+ * escapes each value and replaces the file whole. */
 static void save_state(const struct config *cfg, const char *status, int code)
 {
-	char path[PATH_MAX], command[1024] = "", *image, *cmd, *cgroup;
-	int i, n = 0;
+	static const char *const networks[] = {"bridge", "none", "host"};
+	char path[PATH_MAX];
+	struct state_file s;
 
-	for (i = 0; cfg->argv[i] != NULL && n < (int)sizeof(command); i++)
-		n += snprintf(command + n, sizeof(command) - n, "%s%s",
-			      i > 0 ? " " : "", cfg->argv[i]);
-	image = escape_value(cfg->image);
-	cmd = escape_value(command);
-	cgroup = escape_value(cfg->cgroup);
-	if (image == NULL || cmd == NULL || cgroup == NULL)
-		die("escape the state of %s", cfg->id);
-	if (replace_file(
-		    container_file(path, cfg->id, "state"), 0600,
-		    "id=%s\nname=%s\nimage=%s\ncommand=%s\nstatus=%s\n"
-		    "exit_code=%d\npid=%d\nmonitor=%d\ncreated=%lld\n"
-		    "network=%s\naddress=%s\ncaps=%llx\nno_new_privs=%d\n"
-		    "seccomp=%d\nuserns=%d\ncgroup=%s\n",
-		    cfg->id, cfg->name, image, cmd, status, code,
-		    (int)cfg->child, (int)cfg->runtime, (long long)cfg->created,
-		    cfg->network == NET_BRIDGE ? "bridge"
-		    : cfg->network == NET_NONE ? "none"
-					       : "host",
-		    cfg->lease.fd != -1 ? inet_ntoa(cfg->lease.address) : "",
-		    cfg->caps, cfg->no_new_privs, cfg->seccomp,
-		    cfg->userns || rootless, cgroup) == -1)
+	if (state_open(&s) == -1)
+		die("state of %s", cfg->id);
+	state_put(&s, "id", "%s", cfg->id);
+	state_put(&s, "name", "%s", cfg->name);
+	state_put(&s, "image", "%s", cfg->image);
+	state_put_words(&s, "command", cfg->argv, 1024);
+	state_put(&s, "status", "%s", status);
+	state_put(&s, "exit_code", "%d", code);
+	state_put(&s, "pid", "%d", (int)cfg->child);
+	state_put(&s, "monitor", "%d", (int)cfg->runtime);
+	state_put(&s, "created", "%lld", (long long)cfg->created);
+	state_put(&s, "network", "%s", networks[cfg->net.mode]);
+	state_put(&s, "address", "%s",
+		  cfg->net.lease.fd != -1 ? inet_ntoa(cfg->net.lease.address)
+					  : "");
+	state_put(&s, "caps", "%llx", cfg->sec.caps);
+	state_put(&s, "no_new_privs", "%d", cfg->sec.no_new_privs);
+	state_put(&s, "seccomp", "%d", cfg->sec.seccomp);
+	state_put(&s, "userns", "%d", cfg->user.ns || rootless);
+	state_put(&s, "cgroup", "%s", cfg->cgroup);
+	if (state_save(&s, container_file(path, cfg->id, "state")) == -1)
 		die("write `%s`", path);
-	free(image);
-	free(cmd);
-	free(cgroup);
 }
 
 /*
@@ -2550,11 +2476,11 @@ static void create_container(struct config *cfg)
 	cleanup_cfg = cfg;
 	if (atexit(cleanup_on_exit) != 0)
 		diex("atexit: cannot register the cleanup");
-	for (i = 0; i < ARRAY_SIZE(subdirs) - !cfg->userns; i++)
+	for (i = 0; i < ARRAY_SIZE(subdirs) - !cfg->user.ns; i++)
 		if (mkdir(container_file(path, cfg->id, subdirs[i]), 0755) ==
 			    -1 ||
-		    (cfg->userns && i < 2 &&
-		     chown(path, cfg->uid_base, cfg->gid_base) == -1))
+		    (cfg->user.ns && i < 2 &&
+		     chown(path, cfg->user.uid_base, cfg->user.gid_base) == -1))
 			die("mkdir `%s`", path);
 	container_file(cfg->merged, cfg->id, "merged");
 	save_env(cfg->id, cfg->env);
@@ -2563,6 +2489,32 @@ static void create_container(struct config *cfg)
 	cfg->created = time(NULL);
 	save_state(cfg, "created", 0);
 	close(lock);
+}
+
+/* -d, the first half: the start's errors, as the monitor and the child
+ * write them, until the monitor's stderr is the log; then the id if "1"
+ * came, or 125. Never returns. */
+__attribute__((noreturn)) static void wait_for_start(struct config *cfg,
+						     int err[2], int ready[2])
+{
+	char buf[4096];
+	ssize_t n;
+
+	close(err[1]);
+	close(ready[1]);
+	close(cfg->exec_pipe[0]);
+	close(cfg->exec_pipe[1]);
+	while ((n = read(err[0], buf, sizeof(buf))) > 0 ||
+	       (n == -1 && errno == EINTR))
+		if (n > 0 && write(2, buf, n) == -1)
+			break;
+	if (read(ready[0], buf, 1) != 1) {
+		warnx("container %s did not start", cfg->id);
+		_exit(EXIT_RUNTIME);
+	}
+	printf("%s\n", cfg->id);
+	fflush(stdout);
+	_exit(0); /* not exit(): the cleanup is the monitor's */
 }
 
 /*
@@ -2576,9 +2528,8 @@ static void create_container(struct config *cfg)
  */
 static void detach(struct config *cfg)
 {
-	char path[PATH_MAX], buf[4096];
+	char path[PATH_MAX];
 	int err[2], ready[2], null;
-	ssize_t n;
 	pid_t pid;
 
 	cfg->log_fd = open(container_file(path, cfg->id, "log"),
@@ -2602,21 +2553,7 @@ static void detach(struct config *cfg)
 		cfg->ready_fd = ready[1];
 		return;
 	}
-	close(err[1]);
-	close(ready[1]);
-	close(cfg->exec_pipe[0]);
-	close(cfg->exec_pipe[1]);
-	while ((n = read(err[0], buf, sizeof(buf))) > 0 ||
-	       (n == -1 && errno == EINTR))
-		if (n > 0 && write(2, buf, n) == -1)
-			break;
-	if (read(ready[0], buf, 1) != 1) {
-		warnx("container %s did not start", cfg->id);
-		_exit(EXIT_RUNTIME);
-	}
-	printf("%s\n", cfg->id);
-	fflush(stdout);
-	_exit(0); /* not exit(): the cleanup is the monitor's */
+	wait_for_start(cfg, err, ready);
 }
 
 /*
@@ -2640,6 +2577,32 @@ static void report_start(struct config *cfg)
 	close(cfg->ready_fd);
 }
 
+/* The container's first process, cloned into its namespaces. */
+static void clone_child(struct config *cfg, char *stack)
+{
+	if (sync_init(cfg->sync) == -1)
+		die("pipe");
+	/*
+	 * When stdout is a pipe, stdio keeps output in a buffer until it is
+	 * full. clone() copies that buffer, so anything not yet flushed would
+	 * be printed twice: once by each process.
+	 */
+	fflush(stdout);
+	/* --network host: the host's network namespace, not a new one */
+	cfg->child =
+		clone(child, stack,
+		      (cfg->net.mode == NET_HOST ? clone_flags & ~CLONE_NEWNET
+						 : clone_flags) |
+			      (cfg->user.ns ? CLONE_NEWUSER : 0),
+		      cfg);
+	if (cfg->child == -1)
+		die("clone");
+	if (cfg->user.ns) {
+		write_id_maps(cfg->child, cfg);
+		close(cfg->user.image_tree);
+	}
+}
+
 /*
  * The container's start: its lock, its cgroup and network, its first
  * process cloned into its namespaces, there let go once the parent has
@@ -2654,32 +2617,15 @@ static void start_container(struct config *cfg, char *stack)
 		die("lock `%s`", path);
 	setup_cgroup(cfg);
 	setup_network(cfg);
-	/* here, not in the child: a mapped root (--userns) may not write
-	 * in the container's directory */
-	write_etc_files(cfg, cfg->dir);
+	/* not in the child: a mapped root (--userns) could not write them */
+	if (write_etc_files(cfg->dir, cfg->hostname,
+			    cfg->net.mode == NET_BRIDGE
+				    ? &cfg->net.lease.address
+				    : NULL,
+			    cfg->net.mode == NET_HOST) == -1)
+		die("write the container's /etc files in `%s`", cfg->dir);
 	prepare_root(cfg);
-	if (sync_init(cfg->sync) == -1)
-		die("pipe");
-
-	/*
-	 * When stdout is a pipe, stdio keeps output in a buffer until it is
-	 * full. clone() copies that buffer, so anything not yet flushed would
-	 * be printed twice: once by each process.
-	 */
-	fflush(stdout);
-	/* --network host: the host's network namespace, not a new one */
-	cfg->child =
-		clone(child, stack,
-		      (cfg->network == NET_HOST ? clone_flags & ~CLONE_NEWNET
-						: clone_flags) |
-			      (cfg->userns ? CLONE_NEWUSER : 0),
-		      cfg);
-	if (cfg->child == -1)
-		die("clone");
-	if (cfg->userns) {
-		write_id_maps(cfg->child, cfg);
-		close(cfg->image_tree);
-	}
+	clone_child(cfg, stack);
 	if (release_root(cfg) == -1)
 		die("umount the runtime's copy of `%s`", cfg->merged);
 	join_cgroup(cfg);
@@ -2729,29 +2675,30 @@ static int run(int argc, char **argv)
 {
 	static char *shell[] = {"/bin/sh", NULL};
 	struct config cfg = {.hostname = HOSTNAME,
-			     .lease.fd = -1,
+			     .net.lease.fd = -1,
 			     .lock_fd = -1,
 			     .log_fd = -1,
 			     .exec_pipe = {-1, -1},
 			     .start_err = -1,
-			     .no_new_privs = 1,
-			     .seccomp = 1};
+			     .sec.no_new_privs = 1,
+			     .sec.seccomp = 1};
 	char *stack;
 	int first;
 	size_t i;
 
+	/* docker's default set, before --cap-add and --cap-drop change it */
 	for (i = 0; i < ARRAY_SIZE(capabilities); i++)
 		if (capabilities[i].keep)
-			cfg.caps |= 1ULL << i;
+			cfg.sec.caps |= 1ULL << i;
 
 	first = parse_options(argc, argv, &cfg);
 	if (argc - first < 1)
 		usage(EXIT_RUNTIME);
-	if (rootless && cfg.network != NET_NONE)
+	if (rootless && cfg.net.mode != NET_NONE)
 		diex("rootless: --network %s needs root (the host's network "
 		     "namespace is root's): use --network none, loopback only",
-		     cfg.network == NET_BRIDGE ? "bridge" : "host");
-	cfg.userns &= !rootless; /* rootless is in a user namespace anyway */
+		     cfg.net.mode == NET_BRIDGE ? "bridge" : "host");
+	cfg.user.ns &= !rootless; /* rootless is in a user namespace anyway */
 	cfg.image = argv[first];
 	cfg.rootfs = resolve_rootfs(argv[first]);
 	if (cfg.rootfs == NULL)
@@ -2769,13 +2716,12 @@ static int run(int argc, char **argv)
 	stack = alloc_stack(STACK_SIZE(argc));
 	if (stack == NULL)
 		die("mmap stack of %zu bytes", STACK_SIZE(argc));
+	/* rootless: into a user namespace before anything is made; --userns:
+	 * the image's tree, idmapped, before the container's namespaces */
 	if (rootless)
 		enter_userns();
-	if (cfg.userns) {
-		cfg.uid_base = userns_base("/etc/subuid");
-		cfg.gid_base = userns_base("/etc/subgid");
+	if (cfg.user.ns)
 		make_image_tree(&cfg);
-	}
 	create_container(&cfg);
 	if (cfg.detach)
 		detach(&cfg);
@@ -2795,6 +2741,25 @@ static void join_container_cgroup(const char *id)
 	join_cgroup(&cfg);
 }
 
+/* A running container's namespaces, in the order exec joins them: with
+ * --userns, the user namespace first, then those it owns. */
+static const char *const namespaces[] = {"user", "ipc",	   "uts", "net",
+					 "pid",	 "cgroup", "mnt"};
+
+/* Open each, by the files in /proc/<pid>/ns of its PID 1, into fds; the
+ * user namespace only with user (else fds[0] is -1). */
+static void open_namespaces(const char *pid, int fds[], int user)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	fds[0] = -1;
+	for (i = user ? 0 : 1; i < ARRAY_SIZE(namespaces); i++)
+		if (pathf(path, "/proc/%s/ns/%s", pid, namespaces[i]) == -1 ||
+		    (fds[i] = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			die("open `%s`", path);
+}
+
 /*
  * exec: run a command in a running container. setns(2) joins each of its
  * namespaces, named by the files in /proc/<pid>/ns of its PID 1; the mount
@@ -2806,10 +2771,8 @@ static void join_container_cgroup(const char *id)
  */
 static int exec_in(int argc, char **argv)
 {
-	static const char *const namespaces[] = {"user", "ipc",	   "uts", "net",
-						 "pid",	 "cgroup", "mnt"};
-	char id[ID_LEN + 1], path[PATH_MAX], pid[16], caps[20], no_new_privs[4],
-		seccomp[4], userns[4];
+	char id[ID_LEN + 1], pid[16], caps[20], no_new_privs[4], seccomp[4],
+		userns[4];
 	char **env;
 	int fds[ARRAY_SIZE(namespaces)], status;
 	size_t i;
@@ -2822,6 +2785,7 @@ static int exec_in(int argc, char **argv)
 	if (strcmp(container_status(id, "pid", pid, sizeof(pid)), "running") !=
 	    0)
 		diex("container `%s` is not running", argv[1]);
+	/* the container's hardening, from its state, for the command too */
 	container_status(id, "caps", caps, sizeof(caps));
 	container_status(id, "no_new_privs", no_new_privs,
 			 sizeof(no_new_privs));
@@ -2832,14 +2796,7 @@ static int exec_in(int argc, char **argv)
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
 		die("prctl PR_SET_DUMPABLE");
 	env = load_env(id, MAX_ENV + 4);
-	/* --userns: the user namespace first, then those it owns */
-	for (i = 0; i < ARRAY_SIZE(namespaces); i++)
-		if (i == 0 && strcmp(userns, "1") != 0)
-			fds[i] = -1;
-		else if (pathf(path, "/proc/%s/ns/%s", pid, namespaces[i]) ==
-				 -1 ||
-			 (fds[i] = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-			die("open `%s`", path);
+	open_namespaces(pid, fds, strcmp(userns, "1") == 0);
 	join_container_cgroup(id);
 	for (i = 0; i < ARRAY_SIZE(namespaces); i++)
 		if (fds[i] != -1 && setns(fds[i], 0) == -1)
@@ -2849,6 +2806,8 @@ static int exec_in(int argc, char **argv)
 	child = fork();
 	if (child == -1)
 		die("fork");
+	/* the child is born in the container's PID namespace: it becomes
+	 * what the container's PID 1 became before its exec */
 	if (child == 0) {
 		if (fds[0] != -1 && !rootless) /* rootless: root inside now */
 			become_root();
@@ -2874,7 +2833,7 @@ static int exec_in(int argc, char **argv)
  */
 static int stop(int argc, char **argv)
 {
-	char id[ID_LEN + 1], pid[16];
+	char id[ID_LEN + 1];
 	long long seconds = STOP_TIMEOUT;
 	int opt;
 
@@ -2889,16 +2848,8 @@ static int stop(int argc, char **argv)
 		diex("usage: %s stop [-t SECONDS] ID",
 		     program_invocation_short_name);
 	find_container(argv[optind], id);
-	if (strcmp(container_status(id, "pid", pid, sizeof(pid)), "running") ==
-	    0) {
-		if (kill(atoi(pid), SIGTERM) == -1 && errno != ESRCH)
-			die("kill SIGTERM %s", pid);
-		if (wait_stopped(id, seconds * 10) == -1) {
-			if (kill(atoi(pid), SIGKILL) == -1 && errno != ESRCH)
-				die("kill SIGKILL %s", pid);
-			wait_stopped(id, -1);
-		}
-	}
+	if (signal_container(id, SIGTERM, seconds * 10) == -1)
+		signal_container(id, SIGKILL, -1);
 	printf("%s\n", argv[optind]);
 	return 0;
 }
@@ -2911,7 +2862,7 @@ static int stop(int argc, char **argv)
  */
 static void remove_leftovers(const char *id)
 {
-	struct config cfg = {.lease.fd = -1};
+	struct config cfg = {.net.lease.fd = -1};
 	char dir[PATH_MAX];
 
 	cfg.runtime = getpid();
@@ -2927,7 +2878,7 @@ static void remove_leftovers(const char *id)
 	if (rootless) /* no bridge, no leases */
 		return;
 	find_net_state(&cfg);
-	cfg.bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
+	cfg.net.bridge = getenv_or("NUTSHELL_BRIDGE", BRIDGE);
 	if (lease_sweep(leases_dir(&cfg, dir), undo_ports) == -1)
 		die("free the leases in `%s`", dir);
 }
@@ -2938,8 +2889,6 @@ static void remove_leftovers(const char *id)
  */
 static int rm(int argc, char **argv)
 {
-	char id[ID_LEN + 1], path[PATH_MAX], pid[16];
-	const char *status;
 	int opt, force = 0, i;
 
 	opterr = 0;
@@ -2954,36 +2903,39 @@ static int rm(int argc, char **argv)
 	if (rootless)
 		enter_userns();
 	for (i = optind; i < argc; i++) {
-		find_container(argv[i], id);
-		status = container_status(id, "pid", pid, sizeof(pid));
-		if (strcmp(status, "running") == 0 && !force)
-			diex("container `%s` is running: stop it first, or "
-			     "use rm -f",
-			     argv[i]);
-		if (strcmp(status, "running") == 0) {
-			if (kill(atoi(pid), SIGKILL) == -1 && errno != ESRCH)
-				die("kill SIGKILL %s", pid);
-			wait_stopped(id, -1);
-		}
-		if (strcmp(status, "unknown") == 0 && wait_stopped(id, 0) == -1)
-			diex("container `%s`: its runtime still runs, and its "
-			     "state file cannot be read",
-			     argv[i]);
-		if (strcmp(status, "dead") == 0)
-			remove_leftovers(id);
-		/* the state last: an rm cut short can be run again */
-		if (pathf(path, "%s/%s", containers_dir(0), id) == -1 ||
-		    remove_tree_last(path, "state") == -1)
-			die("remove `%s`", path);
+		remove_container(argv[i], force, remove_leftovers);
 		printf("%s\n", argv[i]);
 	}
 	return 0;
 }
 
-/* The verbs, docker's names for what a runtime does with containers. */
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
 #endif
+
+/* A copy of size bytes of from, the file exe, in memory, sealed: it can
+ * no more be written, grown, shrunk or unsealed. */
+static int sealed_copy(int from, off_t size, const char *exe)
+{
+	off_t off = 0;
+	int copy;
+
+	copy = memfd_create("nutshell",
+			    MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (copy == -1 && errno == EINVAL) /* MFD_EXEC: Linux 6.3 */
+		copy = memfd_create("nutshell",
+				    MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (copy == -1)
+		die("memfd_create");
+	while (off < size)
+		if (sendfile(copy, from, &off, size - off) <= 0)
+			die("copy `%s` to memory", exe);
+	if (fcntl(copy, F_ADD_SEALS,
+		  F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) ==
+	    -1)
+		die("seal the copy of `%s`", exe);
+	return copy;
+}
 
 /*
  * CVE-2019-5736 by the other door: a program of the container's that our
@@ -2996,7 +2948,6 @@ static int rm(int argc, char **argv)
 static void run_sealed_copy(char **argv)
 {
 	char exe[PATH_MAX];
-	off_t off = 0;
 	ssize_t n;
 	struct stat st;
 	int from, copy, seals;
@@ -3014,35 +2965,31 @@ static void run_sealed_copy(char **argv)
 	if (n == -1 || n == sizeof(exe) - 1)
 		die("readlink /proc/self/exe");
 	exe[n] = '\0';
-	copy = memfd_create("nutshell",
-			    MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-	if (copy == -1 && errno == EINVAL) /* MFD_EXEC: Linux 6.3 */
-		copy = memfd_create("nutshell",
-				    MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (copy == -1)
-		die("memfd_create");
-	while (off < st.st_size)
-		if (sendfile(copy, from, &off, st.st_size - off) <= 0)
-			die("copy `%s` to memory", exe);
-	if (fcntl(copy, F_ADD_SEALS,
-		  F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) ==
-	    -1)
-		die("seal the copy of `%s`", exe);
+	copy = sealed_copy(from, st.st_size, exe);
 	argv[0] = exe;
 	fexecve(copy, argv, environ);
 	die("fexecve the copy of `%s`", exe);
 }
 
+/* The verbs, docker's names for what a runtime does with containers. */
+static const struct verb verbs[8] = {
+	{"run", run, "run [OPTIONS] IMAGE [CMD [ARG...]]"},
+	{"ps", ps, "ps [-a]               list running (-a: all) containers"},
+	{"exec", exec_in,
+	 "exec ID CMD [ARG...]  run CMD in a running container"},
+	{"logs", logs,
+	 "logs ID               print the output of a -d container"},
+	{"stop", stop,
+	 "stop [-t SECONDS] ID  SIGTERM, SIGKILL after 10 seconds"},
+	{"rm", rm,
+	 "rm [-f] ID...         remove (-f: also running) containers"},
+	{"images", images, "images                list the images"},
+	{"import", import,
+	 "import TARBALL NAME   make image NAME of a root filesystem tarball"},
+};
+
 int main(int argc, char **argv)
 {
-	static const struct verb {
-		const char *name;
-		int (*run)(int argc, char **argv);
-	} verbs[] = {
-		{"run", run},	    {"ps", ps},		{"exec", exec_in},
-		{"logs", logs},	    {"stop", stop},	{"rm", rm},
-		{"images", images}, {"import", import},
-	};
 	size_t i;
 
 	runtime_argv = argv;

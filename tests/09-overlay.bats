@@ -262,6 +262,8 @@ assert_no_containers() {
 
 @test "import: a tarball of the busybox image is a second image that runs; absolute and .. members are refused" {
 	local name=import-$$-$BATS_SUITE_TEST_NUMBER
+	# shellcheck disable=SC2034 # common_teardown removes it
+	TEST_IMAGE=$name
 	tar -C "$IMAGE" -cf "$BATS_TEST_TMPDIR/bb.tar" .
 	run "$NET" import "$BATS_TEST_TMPDIR/bb.tar" "$name"
 	[ "$status" -eq 0 ]
@@ -294,6 +296,8 @@ PY
 
 @test "import: a tarball's set-uid root file and device node are out of every other user's reach; the image, root's alone, runs" {
 	local name=hostile-$$-$BATS_SUITE_TEST_NUMBER tarball=$BATS_TEST_TMPDIR/hostile.tar
+	# shellcheck disable=SC2034 # common_teardown removes it
+	TEST_IMAGE=$name
 	tar -C "$IMAGE" -cf "$tarball" .
 	# a set-uid root copy of busybox, a disk's device node open to all,
 	# and a top directory that claims to be uid 1000's, mode 0777
@@ -312,7 +316,6 @@ PY
 		    t.addfile(disk)
 	PY
 	run strace -f -qq -e trace=mkdir -e signal=none "$NET" import "$tarball" "$name"
-	rm_image() { rm -rf "${REPO:?}/images/$name"; }
 	[ "$status" -eq 0 ]
 	# unpacked below a directory only root may enter, from its creation on
 	[[ $output == *"mkdir(\"$REPO/images/.$name."*"\", 0700) = 0"* ]]
@@ -328,7 +331,6 @@ PY
 	# the container sees what the tarball says, and "/" as its upper
 	# layer's, 0755
 	run "$RUN" "$name" stat -c '%a %u %F' / /bin/suid-sh /disk
-	rm_image
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '755 0 directory\n4755 0 regular file\n666 0 block special file')" ]
 }

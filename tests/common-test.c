@@ -7,7 +7,9 @@
  *        hex|replace|key|rmtree|member|tar|repo|... ARG...
  *        (the store's, in NUTSHELL_CONTAINERS: name|new|find|status ARG)
  *        lease DIR FIRST LAST RECORD | subid FILE NAME UID NEED
- *        env ARG... | volume ARG
+ *        env ARG... | volume ARG | newfile PATH TEXT | read PATH SIZE
+ *        etc DIR HOSTNAME ADDRESS|- HOSTNET | wipe ARG... | delegated ROOT
+ *        state PATH KEY VALUE... | words PATH MOST WORD...
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +26,7 @@
 #include <sys/socket.h>
 
 #include "../common/err.h"
+#include "../common/etc.h"
 #include "../common/file.h"
 #include "../common/image.h"
 #include "../common/lease.h"
@@ -372,6 +375,82 @@ int main(int argc, char **argv)
 		printf("%s\n", path);
 		free(path);
 		return 0;
+	} else if (strcmp(argv[1], "newfile") == 0 && argc == 4) {
+		if (new_file(argv[2], 0600, "%s", argv[3]) == -1)
+			return failed();
+		v = 0;
+	} else if (strcmp(argv[1], "read") == 0 && argc == 4) {
+		/* the length, then the text between brackets */
+		char buf[256];
+		ssize_t n;
+
+		if ((size_t)atoll(argv[3]) > sizeof(buf))
+			diex("size: at most %zu", sizeof(buf));
+		n = read_file(argv[2], buf, atoll(argv[3]));
+		if (n == -1)
+			return failed();
+		printf("%zd [%s]\n", n, buf);
+		return 0;
+	} else if (strcmp(argv[1], "etc") == 0 && argc == 6) {
+		struct in_addr address;
+
+		if (strcmp(argv[4], "-") != 0 &&
+		    inet_pton(AF_INET, argv[4], &address) != 1)
+			diex("address `%s`", argv[4]);
+		if (write_etc_files(argv[2], argv[3],
+				    strcmp(argv[4], "-") ? &address : NULL,
+				    atoi(argv[5])) == -1)
+			return failed();
+		v = 0;
+	} else if (strcmp(argv[1], "wipe") == 0) {
+		/* the copy of our arguments; then what /proc/self/cmdline and
+		 * /proc/self/environ still hold, NULs left out */
+		char **copy = wipe_args(argv + 2, argv), buf[8192];
+		const char *files[] = {"/proc/self/cmdline",
+				       "/proc/self/environ"};
+		ssize_t n, i;
+		size_t f;
+		int fd;
+
+		if (copy == NULL)
+			return failed();
+		for (i = 0; copy[i] != NULL; i++)
+			printf("%s%s", i ? " " : "", copy[i]);
+		for (f = 0; f < ARRAY_SIZE(files); f++) {
+			fd = open(files[f], O_RDONLY);
+			n = fd == -1 ? -1 : read(fd, buf, sizeof(buf));
+			if (n == -1)
+				return failed();
+			printf("\n%s:", files[f]);
+			for (i = 0; i < n; i++)
+				if (buf[i] != '\0')
+					putchar(buf[i]);
+			close(fd);
+		}
+		printf("\n");
+		return 0;
+	} else if (strcmp(argv[1], "delegated") == 0 && argc == 3) {
+		char owned[PATH_MAX], controllers[64];
+
+		if (delegated_cgroup(argv[2], owned, sizeof(owned), controllers,
+				     sizeof(controllers)) == -1)
+			return failed();
+		printf("[%s] [%s]\n", owned, controllers);
+		return 0;
+	} else if ((strcmp(argv[1], "state") == 0 && argc >= 3 && argc % 2) ||
+		   (strcmp(argv[1], "words") == 0 && argc >= 4)) {
+		struct state_file s;
+		int i;
+
+		if (state_open(&s) == -1)
+			return failed();
+		if (strcmp(argv[1], "words") == 0)
+			state_put_words(&s, "value", argv + 4, atoi(argv[3]));
+		for (i = 3; strcmp(argv[1], "state") == 0 && i < argc; i += 2)
+			state_put(&s, argv[i], "%s", argv[i + 1]);
+		if (state_save(&s, argv[2]) == -1)
+			return failed();
+		v = 0;
 	} else {
 		diex("unknown helper or arguments: %s", argv[1]);
 	}

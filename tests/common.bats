@@ -619,3 +619,110 @@ held() { # FILE
 		[ "$status" -eq 125 ]
 	done
 }
+
+@test "new_file: only the first writer makes it; read_file: a small file whole, EFBIG when it does not fit" {
+	local f=$BATS_TEST_TMPDIR/once
+	expect newfile first -- "$f" 0
+	expect newfile second -- "$f" EEXIST
+	[ "$(cat "$f")" = first ]
+	[ "$(stat -c %a "$f")" = 600 ]
+	# the text and its NUL must fit: 5 bytes need 6
+	expect read 6 -- "$f" "5 [first]"
+	expect read 5 -- "$f" EFBIG "$BATS_TEST_TMPDIR/none" ENOENT
+	expect read 64 -- /proc/sys/kernel/ostype "$(printf '6 [Linux\n]')"
+}
+
+# common-test etc DIR ARG... in a mount namespace of its own, where RESOLV
+# is /etc/resolv.conf and SYSTEMD (or no file, -) is systemd-resolved's
+# list of the servers it forwards to.
+etc_files() { # RESOLV SYSTEMD|- DIR HOSTNAME ADDRESS|- HOSTNET
+	# shellcheck disable=SC2016 # for the inner sh to expand
+	unshare -m sh -ec '
+		mount -t tmpfs none /run
+		target=$(readlink -m /etc/resolv.conf)
+		mkdir -p "${target%/*}"
+		touch "$target"
+		mount --bind "$1" /etc/resolv.conf
+		if [ "$2" != - ]; then
+			mkdir -p /run/systemd/resolve
+			cp "$2" /run/systemd/resolve/resolv.conf
+		fi
+		shift 2
+		exec "$@"' sh "$1" "$2" "$BATS_FILE_TMPDIR/common-test" etc "${@:3}"
+}
+
+@test "write_etc_files: hostname; hosts with the container's name on its address; the host's nameservers, less loopback ones unless it shares the host's network" {
+	local d=$BATS_TEST_TMPDIR/etc r=$BATS_TEST_TMPDIR/resolv.conf s=$BATS_TEST_TMPDIR/systemd.conf
+	local localhost=$'127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback'
+	mkdir "$d"
+	printf 'search example\nnameserver 127.0.0.53\nnameserver 192.0.2.53\nnameserver ::1\noptions edns0\n' >"$r"
+	printf 'nameserver 198.51.100.1\n' >"$s"
+	run etc_files "$r" "$s" "$d" box 10.219.0.2 0
+	[ "$output" = 0 ]
+	[ "$(cat "$d/hostname")" = box ]
+	[ "$(cat "$d/hosts")" = "$localhost"$'\n10.219.0.2\tbox' ]
+	[ "$(cat "$d/resolv.conf")" = "nameserver 192.0.2.53" ]
+	[ "$(entries "$d")" = "hostname hosts resolv.conf" ]
+	# the host's network: its loopback resolvers serve the container too;
+	# no address of its own, no line of its own
+	run etc_files "$r" "$s" "$d" other - 1
+	[ "$output" = 0 ]
+	[ "$(cat "$d/hosts")" = "$localhost" ]
+	[ "$(cat "$d/resolv.conf")" = $'nameserver 127.0.0.53\nnameserver 192.0.2.53\nnameserver ::1' ]
+	# only loopback resolvers: systemd-resolved's own servers, else Google's
+	printf 'nameserver 127.0.0.53\n' >"$r"
+	run etc_files "$r" "$s" "$d" box 10.219.0.2 0
+	[ "$(cat "$d/resolv.conf")" = "nameserver 198.51.100.1" ]
+	run etc_files "$r" - "$d" box 10.219.0.2 0
+	[ "$(cat "$d/resolv.conf")" = $'nameserver 8.8.8.8\nnameserver 8.8.4.4' ]
+	run "$BATS_FILE_TMPDIR/common-test" etc "$BATS_TEST_TMPDIR/none" box - 0
+	[ "$output" = ENOENT ]
+}
+
+@test "wipe_args: a copy of the command; /proc shows neither the other arguments nor the environment any more" {
+	local ct=$BATS_FILE_TMPDIR/common-test
+	run env -i SECRET=token "$ct" wipe run -e TOKEN=x busybox sh
+	[ "${lines[0]}" = "run -e TOKEN=x busybox sh" ]
+	[ "${lines[1]}" = "/proc/self/cmdline:$ct" ]
+	[ "${lines[2]}" = "/proc/self/environ:" ]
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "state_put: a key a line, every value escaped; state_save replaces the file whole; state_put_words joins, at most MOST bytes" {
+	local f=$BATS_TEST_TMPDIR/state ct=$BATS_FILE_TMPDIR/common-test
+	run "$ct" state "$f" id 1 note $'a\nidx=2' value 'back\slash'
+	[ "$output" = 0 ]
+	[ "$(wc -l <"$f")" -eq 3 ]
+	expect key "$f" -- id 1 note $'a\nidx=2' value 'back\slash' idx ENODATA
+	run "$ct" words "$f" 10 echo hello world
+	[ "$output" = 0 ]
+	expect key "$f" -- value "echo hello" id ENODATA
+	run "$ct" words "$f" 100 echo $'two\nlines'
+	expect key "$f" -- value $'echo two\nlines'
+	run "$ct" state "$BATS_TEST_TMPDIR/none/state" id 1
+	[ "$output" = ENOENT ]
+	[ "$(entries "$BATS_TEST_TMPDIR")" = state ]
+}
+
+@test "delegated_cgroup: the topmost cgroup, up from ours, that we own; the limits' controllers it hands down" {
+	local ct=$BATS_FILE_TMPDIR/common-test cg2 top=nutshell-common-$$ fake=$BATS_TEST_TMPDIR/cgroup
+	cg2=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+	[ -n "$cg2" ]
+	# a process of ours in <cgroup2>/TOP/b; a tree of the same names that
+	# stands for the cgroup root, with TOP's subtree_control of our making
+	mkdir -p "$cg2/$top/b" "$fake/$top/b"
+	echo "cpu io memory pids" >"$fake/$top/cgroup.subtree_control"
+	delegated() {
+		sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" delegated "$3"' \
+			sh "$cg2/$top/b" "$ct" "$fake"
+	}
+	run delegated
+	local all=$output
+	chown 65534 "$fake/$top" # TOP another's: ours stops at b
+	run delegated
+	# empty now that the helper was reaped; the kernel may take a moment
+	eventually rmdir "$cg2/$top/b"
+	rmdir "$cg2/$top"
+	[ "$all" = "[$top] [+cpu +memory +pids ]" ]
+	[ "$output" = "[$top/b] []" ]
+}

@@ -185,8 +185,8 @@ carriers() { # FROM
 @test "07 on: swap or a limit left out of the cgroup" {
 	local nn
 	for nn in $(carriers 07); do
-		fails assert_cgroup_limits "$(mutant "$nn" '/^\t\tif (access(path, F_OK) == 0)$/,+2d')"
-		fails assert_cgroup_limits "$(mutant "$nn" '/^\tif (cfg->pids > 0)$/,+1d')"
+		fails assert_cgroup_limits "$(mutant "$nn" '/^\tif (access(path, F_OK) == 0)$/,+2d')"
+		fails assert_cgroup_limits "$(mutant "$nn" '/^\tif (lim->pids > 0)$/,+1d')"
 	done
 }
 
@@ -219,7 +219,7 @@ carriers() { # FROM
 	local nn
 	for nn in $(carriers 08); do
 		NETWORK=$(mutant "$nn" '/^\tset_link_up(nl, "lo");$/d') fails assert_network_none
-		NETWORK=$(mutant "$nn" '/^\t\tadd_default_route(nl, cfg->gateway);$/d') fails assert_bridge_network
+		NETWORK=$(mutant "$nn" '/^\t\tadd_default_route(nl, cfg->net.gateway);$/d') fails assert_bridge_network
 		NETWORK=$(mutant "$nn" '/^\tmount_etc_files(cfg);$/d') fails assert_etc_files
 		# a veth named after a pid of another PID namespace: the
 		# second pid 1 finds its name taken
