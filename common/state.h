@@ -2,9 +2,10 @@
  * state.h - a container's record on disk: its random id, and its state
  * file of "key=value" lines, each key one of a set the caller names
  * (keys, NULL-ended) and given once. A value is any text, made safe by
- * escape_value() before it is written: a backslash and every control byte
- * (below 0x20, and 0x7f) become \\, \n, \r, \t or \xHH, so no value can
- * end its line or start a key of its own.
+ * escape_value() before it is written (state_put() escapes every value):
+ * a backslash and every control byte (below 0x20, and 0x7f) become \\,
+ * \n, \r, \t or \xHH, so no value can end its line or start a key of
+ * its own.
  */
 #ifndef NUTSHELL_STATE_H
 #define NUTSHELL_STATE_H
@@ -34,6 +35,7 @@ int state_open(struct state_file *s);
 __attribute__((format(printf, 3, 4))) void
 state_put(struct state_file *s, const char *key, const char *fmt, ...);
 int state_save(struct state_file *s, const char *path);
+
 /* state_put() of words (NULL-ended: a command and its arguments) joined
  * by spaces, their first most bytes. */
 void state_put_words(struct state_file *s, const char *key, char *const words[],
