@@ -57,6 +57,19 @@ static int vput(const char *path, int flags, mode_t mode, const char *fmt,
 	return -1;
 }
 
+/* vput() with its arguments as they come. */
+__attribute__((format(printf, 4, 5))) static int
+put(const char *path, int flags, mode_t mode, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vput(path, flags, mode, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
 int write_file(const char *path, const char *fmt, ...)
 {
 	va_list ap;
@@ -79,15 +92,9 @@ int create_file(const char *path, mode_t mode, const char *fmt, ...)
 	return ret;
 }
 
-int new_file(const char *path, mode_t mode, const char *fmt, ...)
+int new_file(const char *path, mode_t mode, const char *text)
 {
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = vput(path, O_WRONLY | O_CREAT | O_EXCL, mode, fmt, ap);
-	va_end(ap);
-	return ret;
+	return put(path, O_WRONLY | O_CREAT | O_EXCL, mode, "%s", text);
 }
 
 ssize_t read_file(const char *path, char *buf, size_t size)

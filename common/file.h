@@ -20,11 +20,10 @@ __attribute__((format(printf, 2, 3))) int write_file(const char *path,
 __attribute__((format(printf, 3, 4))) int
 create_file(const char *path, mode_t mode, const char *fmt, ...);
 
-/* Create path with mode and write a formatted string to it, only if it
- * does not exist (O_EXCL): of many writers, the first one wins. 0, or -1
- * with errno set (EEXIST: another was first). */
-__attribute__((format(printf, 3, 4))) int
-new_file(const char *path, mode_t mode, const char *fmt, ...);
+/* Create path with mode and write text to it, only if it does not exist
+ * (O_EXCL): of many writers, the first one wins. 0, or -1 with errno set
+ * (EEXIST: another was first). */
+int new_file(const char *path, mode_t mode, const char *text);
 
 /* Read a small file (a /proc or cgroup file) into buf, which holds size
  * bytes, and end it with a NUL. Returns its length, or -1 with errno set

@@ -1589,7 +1589,7 @@ static void save_forwarding(const struct config *cfg)
 	    -1)
 		die("read /proc/sys/net/ipv4/ip_forward");
 	if (pathf(path, "%s/ip_forward", cfg->net.state) == -1 ||
-	    (new_file(path, 0600, "%s", value) == -1 && errno != EEXIST))
+	    (new_file(path, 0600, value) == -1 && errno != EEXIST))
 		die("write `%s`", path);
 }
 

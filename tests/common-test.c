@@ -376,7 +376,7 @@ int main(int argc, char **argv)
 		free(path);
 		return 0;
 	} else if (strcmp(argv[1], "newfile") == 0 && argc == 4) {
-		if (new_file(argv[2], 0600, "%s", argv[3]) == -1)
+		if (new_file(argv[2], 0600, argv[3]) == -1)
 			return failed();
 		v = 0;
 	} else if (strcmp(argv[1], "read") == 0 && argc == 4) {
