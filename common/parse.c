@@ -202,3 +202,13 @@ void die_option(int opt, char **argv)
 		diex("option `%s` takes no value", word);
 	diex("unknown option `%s` (see --help)", word);
 }
+
+int parse_word(const char *arg, const char *const words[])
+{
+	int i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if (strcmp(arg, words[i]) == 0)
+			return i;
+	return -1;
+}

@@ -52,4 +52,8 @@ const char *getenv_or(const char *name, const char *fallback);
  * and what is wrong with it, then exit(EXIT_RUNTIME). */
 __attribute__((noreturn)) void die_option(int opt, char **argv);
 
+/* The index of arg in words (NULL-ended), as a closed set of option
+ * values is read (--network bridge|none|host): -1 if it is none of them. */
+int parse_word(const char *arg, const char *const words[]);
+
 #endif

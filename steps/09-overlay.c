@@ -65,6 +65,7 @@
 #include "../common/import.h"
 #include "../common/lease.h"
 #include "../common/netlink.h"
+#include "../common/netns.h"
 #include "../common/opt.h"
 #include "../common/parse.h"
 #include "../common/proc.h"
@@ -137,7 +138,9 @@ _Static_assert(sizeof(VETH_PREFIX "4194303") <= IFNAMSIZ, "a veth's name");
 #define DEFAULT_PATH \
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+/* --network: docker's three modes, and their names */
 enum { NET_BRIDGE, NET_NONE, NET_HOST };
+static const char *const net_modes[] = {"bridge", "none", "host", NULL};
 
 /* The v1 hierarchies we use; v2 has a single tree for all of them. */
 enum { V1_MEMORY, V1_CPU, V1_CPUACCT, V1_PIDS };
@@ -933,23 +936,6 @@ static void setup_nat(const struct config *cfg)
 			return;
 }
 
-/*
- * Forwarding as it was before any run turned it on, in NET/ip_forward,
- * for cleanup --network to put back with the bridge. Made once (O_EXCL):
- * a later run finds forwarding on already, which is ours, not the host's.
- */
-static void save_forwarding(const struct config *cfg)
-{
-	char path[PATH_MAX], value[8];
-
-	if (read_file("/proc/sys/net/ipv4/ip_forward", value, sizeof(value)) ==
-	    -1)
-		die("read /proc/sys/net/ipv4/ip_forward");
-	if (pathf(path, "%s/ip_forward", cfg->net.state) == -1 ||
-	    (new_file(path, 0600, value) == -1 && errno != EEXIST))
-		die("write `%s`", path);
-}
-
 /* `ip link add BRIDGE type bridge`, its address, and up. */
 static void create_bridge(const struct config *cfg, int nl)
 {
@@ -992,7 +978,9 @@ static void setup_bridge(const struct config *cfg, int nl)
 		create_bridge(cfg, nl);
 		setup_nat(cfg);
 	}
-	save_forwarding(cfg);
+	/* as it was, for cleanup --network to put back with the bridge */
+	if (save_forwarding(cfg->net.state) == -1)
+		die("save ip_forward in `%s`", cfg->net.state);
 	close(fd); /* and with it the lock */
 	if (write_file("/proc/sys/net/ipv4/ip_forward", "1") == -1)
 		die("enable IPv4 forwarding");
@@ -1006,14 +994,9 @@ static void setup_bridge(const struct config *cfg, int nl)
  */
 static void find_net_state(struct config *cfg)
 {
-	struct stat st;
-
 	cfg->state = getenv_or("NUTSHELL_STATE", STATE_DIR);
-	if (stat("/proc/self/ns/net", &st) == -1)
-		die("stat /proc/self/ns/net");
-	if (pathf(cfg->net.state, "%s/net/%lu", cfg->state,
-		  (unsigned long)st.st_ino) == -1)
-		die("path of the network's state");
+	if (netns_dir(cfg->net.state, cfg->state) == -1)
+		die("path of the network's state in `%s`", cfg->state);
 }
 
 /*
@@ -1440,18 +1423,6 @@ __attribute__((noreturn)) static void usage(int status)
 	exit(0);
 }
 
-/* --network: docker's three modes. */
-static int parse_network(const char *mode)
-{
-	if (strcmp(mode, "bridge") == 0)
-		return NET_BRIDGE;
-	if (strcmp(mode, "none") == 0)
-		return NET_NONE;
-	if (strcmp(mode, "host") == 0)
-		return NET_HOST;
-	diex("--network `%s`: expected bridge, none or host", mode);
-}
-
 /* -p HOSTPORT:PORT, with /tcp (the default) or /udp after it. */
 static void add_publish(struct config *cfg, const char *arg)
 {
@@ -1517,7 +1488,10 @@ static int network_option(struct config *cfg, int opt, const char *arg)
 {
 	switch (opt) {
 	case 'n':
-		cfg->net.mode = parse_network(arg);
+		cfg->net.mode = parse_word(arg, net_modes);
+		if (cfg->net.mode == -1)
+			diex("--network `%s`: expected bridge, none or host",
+			     arg);
 		return 1;
 	case 'p':
 		add_publish(cfg, arg);
@@ -1646,7 +1620,6 @@ static const char *const state_keys[] = {
  * escapes each value and replaces the file whole. */
 static void save_state(const struct config *cfg, const char *status, int code)
 {
-	static const char *const networks[] = {"bridge", "none", "host"};
 	char path[PATH_MAX];
 	struct state_file s;
 
@@ -1661,7 +1634,7 @@ static void save_state(const struct config *cfg, const char *status, int code)
 	state_put(&s, "pid", "%d", (int)cfg->child);
 	state_put(&s, "monitor", "%d", (int)cfg->runtime);
 	state_put(&s, "created", "%lld", (long long)cfg->created);
-	state_put(&s, "network", "%s", networks[cfg->net.mode]);
+	state_put(&s, "network", "%s", net_modes[cfg->net.mode]);
 	state_put(&s, "address", "%s",
 		  cfg->net.lease.fd != -1 ? inet_ntoa(cfg->net.lease.address)
 					  : "");

@@ -79,6 +79,7 @@
 #include "../common/import.h"
 #include "../common/lease.h"
 #include "../common/netlink.h"
+#include "../common/netns.h"
 #include "../common/opt.h"
 #include "../common/parse.h"
 #include "../common/proc.h"
@@ -230,7 +231,9 @@ static const char *const readonly_paths[] = {
 #define NOFILE_SOFT 1024
 #define NOFILE_HARD 4096
 
+/* --network: docker's three modes, and their names */
 enum { NET_BRIDGE, NET_NONE, NET_HOST };
+static const char *const net_modes[] = {"bridge", "none", "host", NULL};
 
 /* The v1 hierarchies we use; v2 has a single tree for all of them. */
 enum { V1_MEMORY, V1_CPU, V1_CPUACCT, V1_PIDS };
@@ -1576,23 +1579,6 @@ static void setup_nat(const struct config *cfg)
 			return;
 }
 
-/*
- * Forwarding as it was before any run turned it on, in NET/ip_forward,
- * for cleanup --network to put back with the bridge. Made once (O_EXCL):
- * a later run finds forwarding on already, which is ours, not the host's.
- */
-static void save_forwarding(const struct config *cfg)
-{
-	char path[PATH_MAX], value[8];
-
-	if (read_file("/proc/sys/net/ipv4/ip_forward", value, sizeof(value)) ==
-	    -1)
-		die("read /proc/sys/net/ipv4/ip_forward");
-	if (pathf(path, "%s/ip_forward", cfg->net.state) == -1 ||
-	    (new_file(path, 0600, value) == -1 && errno != EEXIST))
-		die("write `%s`", path);
-}
-
 /* `ip link add BRIDGE type bridge`, its address, and up. */
 static void create_bridge(const struct config *cfg, int nl)
 {
@@ -1635,7 +1621,9 @@ static void setup_bridge(const struct config *cfg, int nl)
 		create_bridge(cfg, nl);
 		setup_nat(cfg);
 	}
-	save_forwarding(cfg);
+	/* as it was, for cleanup --network to put back with the bridge */
+	if (save_forwarding(cfg->net.state) == -1)
+		die("save ip_forward in `%s`", cfg->net.state);
 	close(fd); /* and with it the lock */
 	if (write_file("/proc/sys/net/ipv4/ip_forward", "1") == -1)
 		die("enable IPv4 forwarding");
@@ -1649,14 +1637,9 @@ static void setup_bridge(const struct config *cfg, int nl)
  */
 static void find_net_state(struct config *cfg)
 {
-	struct stat st;
-
 	cfg->state = getenv_or("NUTSHELL_STATE", STATE_DIR);
-	if (stat("/proc/self/ns/net", &st) == -1)
-		die("stat /proc/self/ns/net");
-	if (pathf(cfg->net.state, "%s/net/%lu", cfg->state,
-		  (unsigned long)st.st_ino) == -1)
-		die("path of the network's state");
+	if (netns_dir(cfg->net.state, cfg->state) == -1)
+		die("path of the network's state in `%s`", cfg->state);
 }
 
 /*
@@ -2160,18 +2143,6 @@ __attribute__((noreturn)) static void usage(int status)
 	exit(0);
 }
 
-/* --network: docker's three modes. */
-static int parse_network(const char *mode)
-{
-	if (strcmp(mode, "bridge") == 0)
-		return NET_BRIDGE;
-	if (strcmp(mode, "none") == 0)
-		return NET_NONE;
-	if (strcmp(mode, "host") == 0)
-		return NET_HOST;
-	diex("--network `%s`: expected bridge, none or host", mode);
-}
-
 /* -p HOSTPORT:PORT, with /tcp (the default) or /udp after it. */
 static void add_publish(struct config *cfg, const char *arg)
 {
@@ -2255,7 +2226,10 @@ static int network_option(struct config *cfg, int opt, const char *arg)
 {
 	switch (opt) {
 	case 'n':
-		cfg->net.mode = parse_network(arg);
+		cfg->net.mode = parse_word(arg, net_modes);
+		if (cfg->net.mode == -1)
+			diex("--network `%s`: expected bridge, none or host",
+			     arg);
 		return 1;
 	case 'p':
 		add_publish(cfg, arg);
@@ -2427,7 +2401,6 @@ static const char *const state_keys[] = {
  * escapes each value and replaces the file whole. */
 static void save_state(const struct config *cfg, const char *status, int code)
 {
-	static const char *const networks[] = {"bridge", "none", "host"};
 	char path[PATH_MAX];
 	struct state_file s;
 
@@ -2442,7 +2415,7 @@ static void save_state(const struct config *cfg, const char *status, int code)
 	state_put(&s, "pid", "%d", (int)cfg->child);
 	state_put(&s, "monitor", "%d", (int)cfg->runtime);
 	state_put(&s, "created", "%lld", (long long)cfg->created);
-	state_put(&s, "network", "%s", networks[cfg->net.mode]);
+	state_put(&s, "network", "%s", net_modes[cfg->net.mode]);
 	state_put(&s, "address", "%s",
 		  cfg->net.lease.fd != -1 ? inet_ntoa(cfg->net.lease.address)
 					  : "");
@@ -2697,7 +2670,7 @@ static int run(int argc, char **argv)
 	if (rootless && cfg.net.mode != NET_NONE)
 		diex("rootless: --network %s needs root (the host's network "
 		     "namespace is root's): use --network none, loopback only",
-		     cfg.net.mode == NET_BRIDGE ? "bridge" : "host");
+		     net_modes[cfg.net.mode]);
 	cfg.user.ns &= !rootless; /* rootless is in a user namespace anyway */
 	cfg.image = argv[first];
 	cfg.rootfs = resolve_rootfs(argv[first]);

@@ -10,6 +10,7 @@
  *        env ARG... | volume ARG | newfile PATH TEXT | read PATH SIZE
  *        etc DIR HOSTNAME ADDRESS|- HOSTNET | wipe ARG... | delegated ROOT
  *        state PATH KEY VALUE... | words PATH MOST WORD...
+ *        word ARG WORD... | netns STATE | forwarding DIR
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,6 +32,7 @@
 #include "../common/image.h"
 #include "../common/lease.h"
 #include "../common/netlink.h"
+#include "../common/netns.h"
 #include "../common/opt.h"
 #include "../common/parse.h"
 #include "../common/proc.h"
@@ -449,6 +451,19 @@ int main(int argc, char **argv)
 		for (i = 3; strcmp(argv[1], "state") == 0 && i < argc; i += 2)
 			state_put(&s, argv[i], "%s", argv[i + 1]);
 		if (state_save(&s, argv[2]) == -1)
+			return failed();
+		v = 0;
+	} else if (strcmp(argv[1], "word") == 0 && argc >= 3) {
+		v = parse_word(argv[2], (const char *const *)argv + 3);
+	} else if (strcmp(argv[1], "netns") == 0 && argc == 3) {
+		char dir[PATH_MAX];
+
+		if (netns_dir(dir, argv[2]) == -1)
+			return failed();
+		printf("%s\n", dir);
+		return 0;
+	} else if (strcmp(argv[1], "forwarding") == 0 && argc == 3) {
+		if (save_forwarding(argv[2]) == -1)
 			return failed();
 		v = 0;
 	} else {

@@ -726,3 +726,39 @@ etc_files() { # RESOLV SYSTEMD|- DIR HOSTNAME ADDRESS|- HOSTNET
 	[ "$all" = "[$top] [+cpu +memory +pids ]" ]
 	[ "$output" = "[$top/b] []" ]
 }
+
+@test "parse_word: the index of a word of a closed set, -1 for any other" {
+	local ct=$BATS_FILE_TMPDIR/common-test
+	run "$ct" word none bridge none host
+	[ "$output" = 1 ]
+	run "$ct" word host bridge none host
+	[ "$output" = 2 ]
+	run "$ct" word Bridge bridge none host
+	[ "$output" = -1 ]
+	run "$ct" word "" bridge none host
+	[ "$output" = -1 ]
+	run "$ct" word $'bridge\n' bridge none host
+	[ "$output" = -1 ]
+}
+
+@test "netns_dir: STATE/net/<our network namespace's inode>; save_forwarding: the first run's value, kept" {
+	local ct=$BATS_FILE_TMPDIR/common-test d=$BATS_TEST_TMPDIR/net
+	run "$ct" netns /run/x
+	[ "$output" = "/run/x/net/$(stat -L -c %i /proc/self/ns/net)" ]
+	# another network namespace, another directory
+	run unshare -n "$ct" netns /run/x
+	[[ $output == /run/x/net/* ]]
+	[ "$output" != "/run/x/net/$(stat -L -c %i /proc/self/ns/net)" ]
+	mkdir "$d"
+	run "$ct" forwarding "$d"
+	[ "$output" = 0 ]
+	[ "$(cat "$d/ip_forward")" = "$(cat /proc/sys/net/ipv4/ip_forward)" ]
+	[ "$(stat -c %a "$d/ip_forward")" = 600 ]
+	# a later run finds the record there and leaves it
+	echo 7 >"$d/ip_forward"
+	run "$ct" forwarding "$d"
+	[ "$output" = 0 ]
+	[ "$(cat "$d/ip_forward")" = 7 ]
+	run "$ct" forwarding "$BATS_TEST_TMPDIR/none"
+	[ "$output" = ENOENT ]
+}
