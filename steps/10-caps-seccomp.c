@@ -83,6 +83,7 @@
 #include "../common/opt.h"
 #include "../common/parse.h"
 #include "../common/proc.h"
+#include "../common/pty.h"
 #include "../common/state.h"
 #include "../common/store.h"
 #include "../common/sync.h"
@@ -279,6 +280,18 @@ static const char *const dev_links[][2] = {
 #define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
 #endif
 
+/*
+ * -t and -i, docker's: with -t the command gets a terminal of its own,
+ * a pty of the container's devpts, which the runtime relays to ours;
+ * with -i our stdin goes to it. Without either, its stdin is /dev/null,
+ * as docker's is: it shares nothing of our terminal.
+ */
+struct term {
+	int tty; /* -t */
+	int interactive; /* -i */
+	int sock[2]; /* the child sends the pty's master on [1] */
+};
+
 struct config {
 	char **argv; /* the command to run and its arguments */
 	char *rootfs; /* the directory that becomes the command's "/" */
@@ -343,6 +356,7 @@ struct config {
 		unsigned int uid_base, gid_base; /* where uid/gid 0 land */
 		int image_tree; /* the image, idmapped (a detached mount) */
 	} user;
+	struct term term; /* -t, -i */
 	int started; /* state says "running": keep the directory */
 	time_t created;
 };
@@ -2047,6 +2061,28 @@ static void redirect_to_log(struct config *cfg)
 }
 
 /*
+ * The command's stdin, stdout and stderr, in the container, last thing
+ * before the hardening: with -t a terminal of its own (common/pty.h),
+ * whose master goes out to the runtime; else, without -i, stdin from
+ * /dev/null (-d's is already). A process that shares our terminal could
+ * push keys into it (TIOCSTI, which the filter denies) or read what we
+ * type after it; one on a pty of its own reaches only that pty.
+ */
+static void attach_terminal(const struct term *t, int detached)
+{
+	int null;
+
+	if (t->tty && pty_make(t->sock[1]) == -1)
+		die("make the container's terminal");
+	if (t->tty || t->interactive || detached)
+		return;
+	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (null == -1 || dup2(null, 0) == -1)
+		die("stdin from /dev/null");
+	close(null);
+}
+
+/*
  * The child turns itself into the command. execvp() searches PATH like a
  * shell does and only returns if it failed; die_exec() then exits with 127
  * (not found) or 126 (found but not executable), as env(1) and docker do.
@@ -2075,6 +2111,7 @@ static int child(void *arg)
 	seal_dev();
 	set_hostname(cfg->hostname);
 	redirect_to_log(cfg);
+	attach_terminal(&cfg->term, cfg->detach);
 	harden(cfg->sec.caps, cfg->sec.no_new_privs, cfg->sec.seccomp);
 	if (cfg->init)
 		run_init(cfg);
@@ -2130,6 +2167,8 @@ __attribute__((noreturn)) static void usage(int status)
 	       "seccomp=unconfined\n"
 	       "      --userns        root inside is an unprivileged uid of "
 	       "the host\n"
+	       "  -t, --tty           a terminal of its own, relayed to ours\n"
+	       "  -i, --interactive   our stdin to it (else /dev/null)\n"
 	       "  -h, --help          print this and exit\n"
 	       "An option left out, 0, or a pids limit of -1 is no limit, as "
 	       "with docker run.\n"
@@ -2273,7 +2312,7 @@ static int container_option(struct config *cfg, int opt, const char *arg)
 	return 0;
 }
 
-/* 10's options, the security ones: 1 if opt is one of them. */
+/* 10's options, the security ones and the terminal: 1 if opt is one. */
 static int security_option(struct config *cfg, int opt, const char *arg)
 {
 	switch (opt) {
@@ -2290,8 +2329,35 @@ static int security_option(struct config *cfg, int opt, const char *arg)
 	case 'U':
 		cfg->user.ns = 1;
 		return 1;
+	case 't':
+		cfg->term.tty = 1;
+		return 1;
+	case 'i':
+		cfg->term.interactive = 1;
+		return 1;
 	}
 	return 0;
+}
+
+/* What 10's options mean together, once all are read. */
+static void check_security(struct config *cfg)
+{
+	if (cfg->user.ns && cfg->net.mode == NET_HOST)
+		diex("--userns cannot share the host's network namespace "
+		     "(--network host): it belongs to the host's root");
+	/* docker's rules, in any order: ALL added keeps all but the dropped,
+	 * ALL dropped keeps only the added, else the added win */
+	if (cfg->sec.cap_add & CAP_ALL)
+		cfg->sec.caps = ~(cfg->sec.cap_drop | CAP_ALL);
+	else if (cfg->sec.cap_drop & CAP_ALL)
+		cfg->sec.caps = cfg->sec.cap_add;
+	else
+		cfg->sec.caps = (cfg->sec.caps & ~cfg->sec.cap_drop) |
+				cfg->sec.cap_add;
+	/* -d: nothing to attach -i to; a -dit shell still waits on its pty */
+	cfg->term.interactive &= !cfg->detach;
+	if (cfg->term.interactive && cfg->term.tty && !isatty(0))
+		diex("the input device is not a TTY (-t with -i wants one)");
 }
 
 /*
@@ -2320,14 +2386,16 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		{"cap-drop", required_argument, NULL, 'D'},
 		{"security-opt", required_argument, NULL, 'S'},
 		{"userns", no_argument, NULL, 'U'},
+		{"tty", no_argument, NULL, 't'},
+		{"interactive", no_argument, NULL, 'i'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:m:p:dv:e:h", options, NULL)) !=
-	       -1) {
+	while ((opt = getopt_long(argc, argv, "+:m:p:dv:e:hti", options,
+				  NULL)) != -1) {
 		if (opt == 'h')
 			usage(0);
 		if (!limit_option(cfg, opt, optarg) &&
@@ -2338,18 +2406,7 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 	}
 	if (cfg->net.npublish > 0 && cfg->net.mode != NET_BRIDGE)
 		diex("--publish needs --network bridge");
-	if (cfg->user.ns && cfg->net.mode == NET_HOST)
-		diex("--userns cannot share the host's network namespace "
-		     "(--network host): it belongs to the host's root");
-	/* docker's rules, in any order: ALL added keeps all but the dropped,
-	 * ALL dropped keeps only the added, else the added win */
-	if (cfg->sec.cap_add & CAP_ALL)
-		cfg->sec.caps = ~(cfg->sec.cap_drop | CAP_ALL);
-	else if (cfg->sec.cap_drop & CAP_ALL)
-		cfg->sec.caps = cfg->sec.cap_add;
-	else
-		cfg->sec.caps = (cfg->sec.caps & ~cfg->sec.cap_drop) |
-				cfg->sec.cap_add;
+	check_security(cfg);
 	/* unless -e gave them: PATH and HOSTNAME, as docker sets them, HOME,
 	 * as runc adds it, and the host's TERM, as the command shares our
 	 * terminal; the runtime's own environment goes nowhere */
@@ -2553,8 +2610,10 @@ static void report_start(struct config *cfg)
 /* The container's first process, cloned into its namespaces. */
 static void clone_child(struct config *cfg, char *stack)
 {
-	if (sync_init(cfg->sync) == -1)
-		die("pipe");
+	if (sync_init(cfg->sync) == -1 ||
+	    (cfg->term.tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC,
+					 0, cfg->term.sock) == -1))
+		die("pipe, socketpair");
 	/*
 	 * When stdout is a pipe, stdio keeps output in a buffer until it is
 	 * full. clone() copies that buffer, so anything not yet flushed would
@@ -2574,6 +2633,8 @@ static void clone_child(struct config *cfg, char *stack)
 		write_id_maps(cfg->child, cfg);
 		close(cfg->user.image_tree);
 	}
+	if (cfg->term.tty)
+		close(cfg->term.sock[1]);
 }
 
 /*
@@ -2612,6 +2673,31 @@ static void start_container(struct config *cfg, char *stack)
 }
 
 /*
+ * -t, outside: the master the child sent, relayed to out (our stdout, or
+ * with -d the log) until the container's end of it is closed; with -i
+ * our stdin to it, keys as typed: our terminal is raw meanwhile, and its
+ * mode comes back on every way out (pty_restore(), and at exit).
+ */
+static void relay_terminal(struct term *t, int out)
+{
+	int master = pty_receive(t->sock[0]);
+
+	close(t->sock[0]);
+	if (master == -1)
+		return; /* the child failed before: its status says so */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR ||
+	    (t->interactive && pty_raw(0) == -1))
+		die("make our terminal raw");
+	if (pty_relay(master, t->interactive ? 0 : -1, out,
+		      isatty(0)	  ? 0
+		      : isatty(1) ? 1
+				  : -1) == -1)
+		warn("relay the container's terminal");
+	pty_restore();
+	close(master);
+}
+
+/*
  * Then wait for it to end, and clean up after it; its status is ours.
  */
 static int wait_container(struct config *cfg)
@@ -2619,6 +2705,8 @@ static int wait_container(struct config *cfg)
 	int status;
 
 	handle_signals(cfg->child);
+	if (cfg->term.tty)
+		relay_terminal(&cfg->term, cfg->detach ? cfg->log_fd : 1);
 
 	/*
 	 * Report the command's fate as our own exit status: its exit code,
@@ -2733,6 +2821,49 @@ static void open_namespaces(const char *pid, int fds[], int user)
 			die("open `%s`", path);
 }
 
+/* exec [-t] [-i] ID CMD [ARG...]: the options, as run reads them; the
+ * index of ID. */
+static int exec_options(int argc, char **argv, struct term *t)
+{
+	static const struct option options[] = {
+		{"tty", no_argument, NULL, 't'},
+		{"interactive", no_argument, NULL, 'i'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:ti", options, NULL)) != -1)
+		if (opt == 't')
+			t->tty = 1;
+		else if (opt == 'i')
+			t->interactive = 1;
+		else
+			die_option(opt, argv);
+	if (argc - optind < 2)
+		diex("usage: %s exec [-t] [-i] ID CMD [ARG...]",
+		     program_invocation_short_name);
+	if (t->interactive && t->tty && !isatty(0))
+		diex("the input device is not a TTY (-t with -i wants one)");
+	return optind;
+}
+
+/* The container's hardening, from its state, for exec's command too;
+ * returns 1 if it has a user namespace of its own to join. */
+static int read_security(const char *id, struct security *sec)
+{
+	char value[20];
+
+	container_status(id, "caps", value, sizeof(value));
+	sec->caps = strtoull(value, NULL, 16);
+	container_status(id, "no_new_privs", value, sizeof(value));
+	sec->no_new_privs = atoi(value);
+	container_status(id, "seccomp", value, sizeof(value));
+	sec->seccomp = atoi(value);
+	container_status(id, "userns", value, sizeof(value));
+	return atoi(value);
+}
+
 /*
  * exec: run a command in a running container. setns(2) joins each of its
  * namespaces, named by the files in /proc/<pid>/ns of its PID 1; the mount
@@ -2744,38 +2875,35 @@ static void open_namespaces(const char *pid, int fds[], int user)
  */
 static int exec_in(int argc, char **argv)
 {
-	char id[ID_LEN + 1], pid[16], caps[20], no_new_privs[4], seccomp[4],
-		userns[4];
+	char id[ID_LEN + 1], pid[16];
+	struct security sec;
+	struct term term = {0};
 	char **env;
-	int fds[ARRAY_SIZE(namespaces)], status;
+	int fds[ARRAY_SIZE(namespaces)], status, userns;
 	size_t i;
 	pid_t child;
 
-	if (argc < 3)
-		diex("usage: %s exec ID CMD [ARG...]",
-		     program_invocation_short_name);
-	find_container(argv[1], id);
+	argv += exec_options(argc, argv, &term);
+	find_container(argv[0], id);
 	if (strcmp(container_status(id, "pid", pid, sizeof(pid)), "running") !=
 	    0)
-		diex("container `%s` is not running", argv[1]);
-	/* the container's hardening, from its state, for the command too */
-	container_status(id, "caps", caps, sizeof(caps));
-	container_status(id, "no_new_privs", no_new_privs,
-			 sizeof(no_new_privs));
-	container_status(id, "seccomp", seccomp, sizeof(seccomp));
-	container_status(id, "userns", userns, sizeof(userns));
+		diex("container `%s` is not running", argv[0]);
+	userns = read_security(id, &sec);
 	/* from here on, no process of the container may open our
 	 * /proc/PID/exe or fds, the host's (CVE-2019-5736) */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
 		die("prctl PR_SET_DUMPABLE");
 	env = load_env(id, MAX_ENV + 4);
-	open_namespaces(pid, fds, strcmp(userns, "1") == 0);
+	open_namespaces(pid, fds, userns);
 	join_container_cgroup(id);
 	for (i = 0; i < ARRAY_SIZE(namespaces); i++)
 		if (fds[i] != -1 && setns(fds[i], 0) == -1)
 			die("setns %s namespace of container %s", namespaces[i],
 			    id);
 	fflush(stdout);
+	if (term.tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+				   term.sock) == -1)
+		die("socketpair");
 	child = fork();
 	if (child == -1)
 		die("fork");
@@ -2784,13 +2912,17 @@ static int exec_in(int argc, char **argv)
 	if (child == 0) {
 		if (fds[0] != -1 && !rootless) /* rootless: root inside now */
 			become_root();
-		harden(strtoull(caps, NULL, 16), atoi(no_new_privs),
-		       atoi(seccomp));
+		attach_terminal(&term, 0);
+		harden(sec.caps, sec.no_new_privs, sec.seccomp);
 		environ = env;
-		execvp(argv[2], &argv[2]);
-		die_exec(argv[2]);
+		execvp(argv[1], &argv[1]);
+		die_exec(argv[1]);
 	}
 	handle_signals(child);
+	if (term.tty) {
+		close(term.sock[1]);
+		relay_terminal(&term, 1);
+	}
 	status = wait_child(child);
 	if (status == -1)
 		die("waitpid %d", (int)child);
@@ -2949,7 +3081,7 @@ static const struct verb verbs[8] = {
 	{"run", run, "run [OPTIONS] IMAGE [CMD [ARG...]]"},
 	{"ps", ps, "ps [-a]               list running (-a: all) containers"},
 	{"exec", exec_in,
-	 "exec ID CMD [ARG...]  run CMD in a running container"},
+	 "exec [-it] ID CMD...  run CMD in a running container"},
 	{"logs", logs,
 	 "logs ID               print the output of a -d container"},
 	{"stop", stop,

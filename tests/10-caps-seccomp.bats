@@ -58,9 +58,85 @@ assert_earlier_file_passes() { # FILE MIN
 	[ -x bin/10-caps-seccomp ]
 }
 
-@test "stdio and exit codes pass through" {
-	assert_stdio_passes "$RUN" busybox
+@test "stdio and exit codes pass through (stdin with -i)" {
+	assert_stdio_passes "$RUN" -i busybox
 	assert_exit_codes "$RUN" busybox
+}
+
+@test "-i: our stdin reaches the command; without -i or -t it reads /dev/null, as with docker" {
+	run bash -c 'echo hi | "$1" -i busybox cat' _ "$RUN"
+	[ "$output" = hi ]
+	run bash -c 'echo hi | "$1" busybox sh -c "cat; readlink /proc/self/fd/0"' _ "$RUN"
+	[ "$status" -eq 0 ]
+	[ "$output" = /dev/null ]
+}
+
+# Run a shell command line on a terminal of its own, script(1)'s pty, as a
+# learner's terminal is: what it printed, carriage returns and the NULs
+# script types at the end of its input left out.
+on_terminal() { # COMMAND-LINE
+	SHELL=/bin/bash script -qec "$1" /dev/null </dev/null | tr -d '\r\0'
+}
+
+@test "-t: a pty of the container's own devpts, its controlling terminal; the window size passed, and again on a resize" {
+	local out
+	out=$(on_terminal "stty rows 24 cols 80; $(printf %q "$RUN") -t busybox sh -c 'tty; ls -1 /dev/pts; cut -d\" \" -f7 /proc/self/stat; stty size; sleep 2; stty size' & sleep 1; stty rows 40 cols 100; wait")
+	# pts/0, the only pty there; tty_nr 136:0 (pts/0) in /proc/PID/stat
+	[ "$out" = "$(printf '/dev/pts/0\n0\nptmx\n%d\n24 80\n40 100' $((136 << 8)))" ]
+}
+
+@test "-it: our terminal raw while the container runs, as it was after; also when SIGTERM ends the run; -it without a terminal: 125" {
+	local out run
+	run=$(printf %q "$RUN")
+	# before, during (the runtime in the background, on our terminal),
+	# after; then SIGTERM to the runtime, which passes it on (--init)
+	out=$(on_terminal "stty -g; $run -it --init busybox sleep 30 </dev/tty & sleep 1; stty -g; kill -TERM \$!; wait \$!; echo status \$?; stty -g")
+	mapfile -t lines <<<"$out"
+	[ "${#lines[@]}" -eq 4 ]
+	[ "${lines[1]}" != "${lines[0]}" ] # raw meanwhile
+	[ "${lines[2]}" = "status 143" ]
+	[ "${lines[3]}" = "${lines[0]}" ]
+	run "$RUN" -it busybox true </dev/null
+	[ "$status" -eq 125 ]
+	[[ $output == *"not a TTY"* ]]
+}
+
+@test "exec -t and -i: a pty of the command's own in the container; stdin only with -i" {
+	"$NET" run -d --name term busybox sleep 60 >/dev/null
+	local out
+	out=$(on_terminal "$(printf %q "$NET") exec -t term sh -c 'tty; cut -d\" \" -f7 /proc/self/stat'")
+	[ "$out" = "$(printf '/dev/pts/0\n%d' $((136 << 8)))" ]
+	run bash -c 'echo hi | "$1" exec -i term cat' _ "$NET"
+	[ "$output" = hi ]
+	run bash -c 'echo hi | "$1" exec term sh -c "cat; readlink /proc/self/fd/0"' _ "$NET"
+	[ "$output" = /dev/null ]
+	run "$NET" exec -it term true </dev/null
+	[ "$status" -eq 125 ]
+	"$NET" rm -f term >/dev/null
+}
+
+@test "attack then fix: TIOCSTI from a container on our terminal types into it; on a pty of its own it reaches only that one" {
+	local out run=("$RUN" --cap-add ALL --security-opt seccomp=unconfined "${PROBE[@]}")
+	# the filter denies TIOCSTI (above); without it, and with every
+	# capability, what a container can do to the terminal it is given
+	# shows: a "#" pushed into the input of ours, read back after it
+	local read_back='stty -icanon min 0 time 10; x=$(dd bs=16 count=1 2>/dev/null | tr -d "\0"); stty icanon; echo "ours [$x]"'
+	out=$(on_terminal "$(printf '%q ' "${run[@]}") -i busybox /probe/try-syscall tiocsti-stdin; $read_back")
+	[[ $out == *"tiocsti-stdin ok"* ]]
+	[[ $out == *"ours [#]"* ]]
+	out=$(on_terminal "$(printf '%q ' "${run[@]}") -it busybox /probe/try-syscall tiocsti-stdin; $read_back")
+	[[ $out == *"tiocsti-stdin ok"* ]]
+	[[ $out == *"ours []"* ]]
+}
+
+@test "-d -t: the monitor holds the pty's master, and logs shows what the command wrote to its terminal" {
+	local id
+	id=$("$NET" run -d -t busybox sh -c 'tty; echo done')
+	# exited, once its monitor has let go of its lock
+	eventually grep -qx status=exited "$NUTSHELL_CONTAINERS/$id/state"
+	run "$NET" logs "$id"
+	[ "$(tr -d '\r' <<<"$output")" = "$(printf '/dev/pts/0\ndone')" ]
+	"$NET" rm "$id" >/dev/null
 }
 
 @test "/proc/self/status: docker's capabilities, none inheritable or ambient, no_new_privs, a filter" {

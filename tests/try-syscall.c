@@ -4,7 +4,8 @@
  * the errno. With every capability kept (--cap-add ALL), EPERM then comes
  * from the seccomp filter, and any other errno (EFAULT, EBADF, EINVAL)
  * from the kernel, which the call reached: bubblewrap's try-syscall idea.
- * No call here can change anything: bad pointers, bad flags, bad fds.
+ * No call here can change anything: bad pointers, bad flags, bad fds;
+ * but tiocsti-stdin, whose one byte goes to a terminal the test made.
  * On x86-64, the i386-* probes make their call through the 32-bit gate,
  * which the filter's architecture check kills (SIGSYS, status 159).
  *
@@ -81,6 +82,10 @@ static const struct probe {
 	 * low 32 bits only, as the kernel does */
 	{"tiocsti-high", __NR_ioctl, {-1, (long)(1UL << 32 | TIOCSTI), 0}},
 	{"tioclinux", __NR_ioctl, {-1, TIOCLINUX, 0}},
+	/* the one probe that does something: pushes "#" into the input of
+	 * the terminal on fd 0, as an attacker would; the tests run it on
+	 * terminals of their own making only */
+	{"tiocsti-stdin", __NR_ioctl, {0, TIOCSTI, 0}},
 	{"tiocgwinsz", __NR_ioctl, {-1, TIOCGWINSZ, 0}},
 #ifdef __NR_iopl
 	{"iopl", __NR_iopl, {4}},
@@ -154,6 +159,8 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		if (strncmp(p->name, "i386-", 5) == 0)
 			r = call_i386(p);
+		else if (strcmp(p->name, "tiocsti-stdin") == 0)
+			r = ioctl(0, TIOCSTI, "#") == -1 ? -errno : 0;
 		else if (syscall(p->nr, p->a[0], p->a[1], p->a[2], p->a[3],
 				 p->a[4], p->a[5]) == -1)
 			r = -errno;
