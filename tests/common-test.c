@@ -11,6 +11,7 @@
  *        etc DIR HOSTNAME ADDRESS|- HOSTNET | wipe ARG... | delegated ROOT
  *        state PATH KEY VALUE... | words PATH MOST WORD...
  *        word ARG WORD... | netns STATE | forwarding DIR
+ *        pty CMD [ARG...] | pty-closed
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,6 +37,7 @@
 #include "../common/opt.h"
 #include "../common/parse.h"
 #include "../common/proc.h"
+#include "../common/pty.h"
 #include "../common/state.h"
 #include "../common/store.h"
 #include "../common/sync.h"
@@ -464,6 +466,36 @@ int main(int argc, char **argv)
 		return 0;
 	} else if (strcmp(argv[1], "forwarding") == 0 && argc == 3) {
 		if (save_forwarding(argv[2]) == -1)
+			return failed();
+		v = 0;
+	} else if (strcmp(argv[1], "pty") == 0 && argc >= 3) {
+		/* CMD on a pty of its own, relayed to our stdout */
+		int sv[2], master;
+		pid_t pid;
+
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) ==
+			    -1 ||
+		    (pid = fork()) == -1)
+			return failed();
+		if (pid == 0) {
+			if (pty_make(sv[1]) == -1)
+				die("pty_make");
+			execvp(argv[2], argv + 2);
+			die_exec(argv[2]);
+		}
+		close(sv[1]);
+		master = pty_receive(sv[0]);
+		if (master == -1 || pty_relay(master, -1, 1, -1) == -1)
+			return failed();
+		v = wait_child(pid);
+		return v;
+	} else if (strcmp(argv[1], "pty-closed") == 0) {
+		int sv[2];
+
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == -1)
+			return failed();
+		close(sv[1]);
+		if (pty_receive(sv[0]) == -1)
 			return failed();
 		v = 0;
 	} else {

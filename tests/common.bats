@@ -762,3 +762,16 @@ etc_files() { # RESOLV SYSTEMD|- DIR HOSTNAME ADDRESS|- HOSTNET
 	run "$ct" forwarding "$BATS_TEST_TMPDIR/none"
 	[ "$output" = ENOENT ]
 }
+
+@test "pty_make, pty_receive, pty_relay: a command on a pty of its own, its controlling terminal in a session of its own; its output relayed; EPIPE from a closed socket" {
+	local ct=$BATS_FILE_TMPDIR/common-test
+	# shellcheck disable=SC2016 # for the shell on the pty to expand
+	run "$ct" pty sh -c 'tty; echo "$$" "$(cut -d" " -f6 /proc/self/stat)"; exit 3'
+	[ "$status" -eq 3 ]
+	[[ ${lines[0]} =~ ^/dev/pts/[0-9]+$'\r'$ ]]
+	# it leads its session: its pid is the session's id
+	read -r pid sid <<<"${lines[1]%$'\r'}"
+	[ "$pid" = "$sid" ]
+	run "$ct" pty-closed -
+	[ "$output" = EPIPE ]
+}
