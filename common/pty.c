@@ -189,3 +189,21 @@ int pty_relay(int master, int in, int out, int size_fd)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret == 1 ? 0 : -1;
 }
+
+int pty_serve(int sock, int interactive, int out)
+{
+	int master = pty_receive(sock), size_fd = -1, ret;
+
+	close(sock);
+	if (master == -1)
+		return 1;
+	signal(SIGPIPE, SIG_IGN); /* a reader of out gone: EPIPE, not death */
+	if (interactive)
+		pty_raw(0); /* else it relays a line at a time */
+	if (isatty(0) || isatty(1)) /* whichever is our terminal */
+		size_fd = isatty(0) ? 0 : 1;
+	ret = pty_relay(master, interactive ? 0 : -1, out, size_fd);
+	pty_restore();
+	close(master);
+	return ret;
+}

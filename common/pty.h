@@ -38,4 +38,11 @@ void pty_restore(void);
  * a signalfd(2) meanwhile. 0, or -1 with errno set. */
 int pty_relay(int master, int in, int out, int size_fd);
 
+/* The runtime's side of -t, all of it: the master from sock (closed
+ * then), our terminal raw with interactive, the relay from our stdin
+ * (with interactive) and to out, at our terminal's window size, then its
+ * mode back. 0; -1 with errno set, after a relay that stopped short; 1
+ * if no master came (the child failed first: its status says how). */
+int pty_serve(int sock, int interactive, int out);
+
 #endif

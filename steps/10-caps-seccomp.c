@@ -2610,6 +2610,8 @@ static void report_start(struct config *cfg)
 /* The container's first process, cloned into its namespaces. */
 static void clone_child(struct config *cfg, char *stack)
 {
+	/* the sync pipe; with -t, the socket on which the child, once in
+	 * the container, sends its pty's master back (attach_terminal()) */
 	if (sync_init(cfg->sync) == -1 ||
 	    (cfg->term.tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC,
 					 0, cfg->term.sock) == -1))
@@ -2673,31 +2675,6 @@ static void start_container(struct config *cfg, char *stack)
 }
 
 /*
- * -t, outside: the master the child sent, relayed to out (our stdout, or
- * with -d the log) until the container's end of it is closed; with -i
- * our stdin to it, keys as typed: our terminal is raw meanwhile, and its
- * mode comes back on every way out (pty_restore(), and at exit).
- */
-static void relay_terminal(struct term *t, int out)
-{
-	int master = pty_receive(t->sock[0]);
-
-	close(t->sock[0]);
-	if (master == -1)
-		return; /* the child failed before: its status says so */
-	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR ||
-	    (t->interactive && pty_raw(0) == -1))
-		die("make our terminal raw");
-	if (pty_relay(master, t->interactive ? 0 : -1, out,
-		      isatty(0)	  ? 0
-		      : isatty(1) ? 1
-				  : -1) == -1)
-		warn("relay the container's terminal");
-	pty_restore();
-	close(master);
-}
-
-/*
  * Then wait for it to end, and clean up after it; its status is ours.
  */
 static int wait_container(struct config *cfg)
@@ -2705,8 +2682,11 @@ static int wait_container(struct config *cfg)
 	int status;
 
 	handle_signals(cfg->child);
-	if (cfg->term.tty)
-		relay_terminal(&cfg->term, cfg->detach ? cfg->log_fd : 1);
+	/* -t: its terminal relayed to ours (with -d, to the log) until the
+	 * container's end of it closes; with -i, our keys to it as typed */
+	if (cfg->term.tty && pty_serve(cfg->term.sock[0], cfg->term.interactive,
+				       cfg->detach ? cfg->log_fd : 1) == -1)
+		warn("relay the container's terminal");
 
 	/*
 	 * Report the command's fate as our own exit status: its exit code,
@@ -2901,6 +2881,7 @@ static int exec_in(int argc, char **argv)
 			die("setns %s namespace of container %s", namespaces[i],
 			    id);
 	fflush(stdout);
+	/* -t: as run's child does, ours sends its pty's master back */
 	if (term.tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
 				   term.sock) == -1)
 		die("socketpair");
@@ -2921,7 +2902,8 @@ static int exec_in(int argc, char **argv)
 	handle_signals(child);
 	if (term.tty) {
 		close(term.sock[1]);
-		relay_terminal(&term, 1);
+		if (pty_serve(term.sock[0], term.interactive, 1) == -1)
+			warn("relay the container's terminal");
 	}
 	status = wait_child(child);
 	if (status == -1)

@@ -997,6 +997,19 @@ EOF
 	[[ $output != *mounted*mounted* && $output != *written*written* ]]
 }
 
+@test "Try it: stdin only with -i; -t, a pty of the container's devpts (under script)" {
+	run try_it "$(
+		cat <<'EOF'
+echo typed | ./bin/10-caps-seccomp run --rm busybox sh -c 'cat; readlink /proc/self/fd/0'
+echo typed | ./bin/10-caps-seccomp run --rm -i busybox cat
+script -qec "./bin/10-caps-seccomp run --rm -t busybox sh -c 'tty; ps -o pid,tty,comm; exit 0'" /dev/null
+EOF
+	)"
+	echo "$output" >&2
+	output=$(tr -d '\r' <<<"$output")
+	[[ $output == $'/dev/null\ntyped\n/dev/pts/0\nPID   TT     COMMAND\n    1 136,0  sh\n'*' 136,0  ps'* ]]
+}
+
 @test "Try it: the probe in 09 and in 10; --security-opt seccomp=unconfined; NOFILE; ping and NET_RAW; exec; --init" {
 	run try_it "$(
 		cat <<'EOF'
