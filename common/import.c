@@ -15,6 +15,7 @@
 #include "file.h"
 #include "image.h"
 #include "import.h"
+#include "parse.h"
 #include "proc.h"
 #include "store.h"
 #include "tree.h"
@@ -121,5 +122,51 @@ int import(int argc, char **argv)
 	if (rmdir(gate) == -1)
 		warn("rmdir `%s`", gate);
 	printf("%s\n", argv[2]);
+	return 0;
+}
+
+/* rmi of one image, NAME, under -f or not. */
+static void remove_image(const char *name, int force)
+{
+	char *path;
+	int users, running;
+
+	if (!valid_name(name))
+		diex("`%s`: rmi takes an image's name, as images lists it",
+		     name);
+	path = resolve_rootfs(name);
+	if (path == NULL)
+		die_rootfs(name);
+	users = image_users(path, &running);
+	if (running > 0)
+		diex("image `%s`: %d running container(s) use it: stop them "
+		     "first",
+		     name, running);
+	if (users > 0 && !force)
+		diex("image `%s`: %d container(s) use it: rm them first, or "
+		     "rmi -f",
+		     name, users);
+	if (remove_tree(path) == -1)
+		die("remove `%s`", path);
+	free(path);
+}
+
+int rmi(int argc, char **argv)
+{
+	int opt, force = 0, i;
+
+	opterr = 0;
+	while ((opt = getopt(argc, argv, "+:f")) != -1)
+		if (opt == 'f')
+			force = 1;
+		else
+			die_option(opt, argv);
+	if (optind == argc)
+		diex("usage: %s rmi [-f] IMAGE...",
+		     program_invocation_short_name);
+	for (i = optind; i < argc; i++) {
+		remove_image(argv[i], force);
+		printf("%s\n", argv[i]);
+	}
 	return 0;
 }

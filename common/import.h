@@ -12,4 +12,9 @@
 int images(int argc, char **argv);
 int import(int argc, char **argv);
 
+/* rmi [-f] NAME...: remove images of images/, by name, as docker rmi
+ * does: not one a running container uses (its lower layer), and not one
+ * a stopped container uses, but with -f (it can never run again). */
+int rmi(int argc, char **argv);
+
 #endif

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,10 +198,12 @@ void die_option(int opt, char **argv)
 	/* optopt: the letter of a bad short option; for a long one, the
 	 * option's value when it was given an argument it takes none of */
 	if (strncmp(word, "--", 2) != 0)
-		diex("unknown option `-%c` (see --help)", optopt);
+		diex("unknown option `-%c` (see --help; docker's: docs/docker.md)",
+		     optopt);
 	if (optopt != 0)
 		diex("option `%s` takes no value", word);
-	diex("unknown option `%s` (see --help)", word);
+	diex("unknown option `%s` (see --help; docker's: docs/docker.md)",
+	     word);
 }
 
 int parse_word(const char *arg, const char *const words[])
@@ -210,5 +213,23 @@ int parse_word(const char *arg, const char *const words[])
 	for (i = 0; words[i] != NULL; i++)
 		if (strcmp(arg, words[i]) == 0)
 			return i;
+	return -1;
+}
+
+int parse_signal(const char *s)
+{
+	long long n;
+	const char *name;
+	int sig;
+
+	if (parse_count(s, &n) == 0)
+		return n > 0 && n < NSIG ? (int)n : -1;
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (sig = 1; sig < NSIG; sig++) {
+		name = sigabbrev_np(sig);
+		if (name != NULL && strcasecmp(s, name) == 0)
+			return sig;
+	}
 	return -1;
 }

@@ -56,4 +56,8 @@ __attribute__((noreturn)) void die_option(int opt, char **argv);
  * values is read (--network bridge|none|host): -1 if it is none of them. */
 int parse_word(const char *arg, const char *const words[]);
 
+/* A signal as kill(1) and docker take it: a number, or a name with or
+ * without SIG, in any case (TERM, SIGKILL, hup). Its number, or -1. */
+int parse_signal(const char *s);
+
 #endif

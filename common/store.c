@@ -1,11 +1,13 @@
 /* store.c - the plumbing declared in store.h; see there. */
 #define _GNU_SOURCE
 #include <ctype.h>
-#include <signal.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +239,78 @@ int signal_container(const char *id, int sig, int tenths)
 	return wait_stopped(id, tenths);
 }
 
+int image_users(const char *rootfs, int *running)
+{
+	char path[PATH_MAX], image[PATH_MAX], *mine, *theirs;
+	struct dirent *e;
+	int users = 0;
+	DIR *d;
+
+	*running = 0;
+	mine = realpath(rootfs, NULL);
+	d = opendir(containers_dir(0));
+	while (mine != NULL && d != NULL && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' ||
+		    read_key(container_file(path, e->d_name, "state"),
+			     state_keys, "image", image, sizeof(image)) == -1)
+			continue;
+		theirs = resolve_rootfs(image);
+		if (theirs != NULL && strcmp(theirs, mine) == 0) {
+			users++;
+			*running += strcmp(container_status(e->d_name, NULL,
+							    NULL, 0),
+					   "running") == 0;
+		}
+		free(theirs);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(mine);
+	return users;
+}
+
+void stop_container(const char *id, int seconds)
+{
+	/* tenths of a second: the first second, or none with -t 0 */
+	if (signal_container(id, SIGTERM, seconds > 0 ? 10 : 0) == 0)
+		return;
+	if (seconds > 1) {
+		warnx("container %s: its PID 1 did not end on SIGTERM (one with "
+		      "no handler for it never sees it): SIGKILL in %d s; "
+		      "--init would have passed it on",
+		      id, seconds - 1);
+		if (wait_stopped(id, (seconds - 1) * 10) == 0)
+			return;
+	}
+	signal_container(id, SIGKILL, -1);
+}
+
+int kill_verb(int argc, char **argv)
+{
+	char id[ID_LEN + 1];
+	int opt, sig = SIGKILL, i;
+
+	opterr = 0;
+	while ((opt = getopt(argc, argv, "+:s:")) != -1)
+		if (opt != 's')
+			die_option(opt, argv);
+		else if ((sig = parse_signal(optarg)) == -1)
+			diex("-s `%s`: not a signal (a number, or a name such "
+			     "as TERM, HUP, SIGKILL)",
+			     optarg);
+	if (optind == argc)
+		diex("usage: %s kill [-s SIGNAL] ID...",
+		     program_invocation_short_name);
+	for (i = optind; i < argc; i++) {
+		find_container(argv[i], id);
+		if (strcmp(container_status(id, NULL, NULL, 0), "running") != 0)
+			diex("container `%s` is not running", argv[i]);
+		signal_container(id, sig, 0);
+		printf("%s\n", argv[i]);
+	}
+	return 0;
+}
+
 int wait_stopped(const char *id, int tenths)
 {
 	char path[PATH_MAX];
@@ -304,27 +378,85 @@ int ps(int argc, char **argv)
 	return 0;
 }
 
+/* logs' options: -f, --tail N (a number of lines, or "all"). The index
+ * of ID. */
+static int logs_options(int argc, char **argv, int *follow, long long *tail)
+{
+	static const struct option options[] = {
+		{"follow", no_argument, NULL, 'f'},
+		{"tail", required_argument, NULL, 'n'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:fn:", options, NULL)) != -1)
+		if (opt == 'f')
+			*follow = 1;
+		else if (opt != 'n')
+			die_option(opt, argv);
+		else if (strcmp(optarg, "all") == 0)
+			*tail = -1;
+		else if (parse_count(optarg, tail) == -1 || *tail < 0)
+			diex("--tail `%s`: expected a number of lines, or all",
+			     optarg);
+	if (argc - optind != 1)
+		diex("usage: %s logs [-f] [--tail N] ID",
+		     program_invocation_short_name);
+	return optind;
+}
+
+/* Where the last lines of the file fd begin, for --tail: 0 for all. */
+static off_t tail_start(int fd, long long lines)
+{
+	char buf[4096];
+	off_t end = lseek(fd, 0, SEEK_END), at = end;
+	ssize_t n, i;
+
+	if (lines < 0 || end == -1)
+		return 0;
+	if (lines == 0)
+		return end;
+	while (at > 0) {
+		n = at < (off_t)sizeof(buf) ? at : (off_t)sizeof(buf);
+		at -= n;
+		if (pread(fd, buf, n, at) != n)
+			return 0;
+		for (i = n - 1; i >= 0; i--)
+			/* the newline ending the file ends no line before it */
+			if (buf[i] == '\n' && at + i != end - 1 && --lines == 0)
+				return at + i + 1;
+	}
+	return 0;
+}
+
 int logs(int argc, char **argv)
 {
 	char id[ID_LEN + 1], path[PATH_MAX], buf[65536];
+	long long tail = -1;
+	int fd, follow = 0, ended = 0;
 	ssize_t n;
-	int fd;
 
-	if (argc != 2)
-		diex("usage: %s logs ID", program_invocation_short_name);
-	find_container(argv[1], id);
+	argv += logs_options(argc, argv, &follow, &tail);
+	find_container(argv[0], id);
 	fd = open(container_file(path, id, "log"), O_RDONLY | O_CLOEXEC);
 	if (fd == -1 && errno == ENOENT)
 		diex("container `%s` was not run with -d: its output went to "
 		     "its terminal",
-		     argv[1]);
-	if (fd == -1)
+		     argv[0]);
+	if (fd == -1 || lseek(fd, tail_start(fd, tail), SEEK_SET) == -1)
 		die("open `%s`", path);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (fwrite(buf, 1, n, stdout) != (size_t)n)
-			die("write the log");
-	if (n == -1)
-		die("read `%s`", path);
+	/* -f: on until the container has ended, and its last words read */
+	do {
+		ended = !follow || strcmp(container_status(id, NULL, NULL, 0),
+					  "running") != 0;
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			if (fwrite(buf, 1, n, stdout) != (size_t)n ||
+			    fflush(stdout) == EOF)
+				die("write the log");
+		if (n == -1)
+			die("read `%s`", path);
+	} while (!ended && poll(NULL, 0, 100) == 0);
 	close(fd);
 	return 0;
 }

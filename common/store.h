@@ -72,6 +72,12 @@ int wait_stopped(const char *id, int tenths);
  * signal cannot be sent. */
 int signal_container(const char *id, int sig, int tenths);
 
+/* stop: SIGTERM to the container's PID 1, then SIGKILL if it has not
+ * ended after seconds. A PID 1 that ignores SIGTERM (one with no handler
+ * for it never sees it) takes all of them: after the first second, one
+ * line says so, and what would have avoided the wait. */
+void stop_container(const char *id, int seconds);
+
 /* What a killed runtime left of container id, beside its directory (its
  * cgroup, its lease): the caller's to remove. */
 typedef void leftovers_fn(const char *id);
@@ -82,6 +88,14 @@ typedef void leftovers_fn(const char *id);
  * rm cut short leaves a container that can be named and removed again.
  * Dies with one line if it cannot. */
 void remove_container(const char *arg, int force, leftovers_fn *leftovers);
+
+/* How many containers, in any state, use the image in directory rootfs;
+ * how many of them run, into *running. */
+int image_users(const char *rootfs, int *running);
+
+/* kill [-s SIGNAL] ID...: SIGNAL (KILL by default, as docker's) to each
+ * container's PID 1; one that does not run is an error. */
+int kill_verb(int argc, char **argv);
 
 /* The verbs: ps [-a], the running containers or all of them, and logs ID,
  * what a -d container wrote. Their exit status. */

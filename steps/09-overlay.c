@@ -1978,8 +1978,7 @@ static int stop(int argc, char **argv)
 		diex("usage: %s stop [-t SECONDS] ID",
 		     program_invocation_short_name);
 	find_container(argv[optind], id);
-	if (signal_container(id, SIGTERM, seconds * 10) == -1)
-		signal_container(id, SIGKILL, -1);
+	stop_container(id, seconds);
 	printf("%s\n", argv[optind]);
 	return 0;
 }

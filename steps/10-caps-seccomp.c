@@ -2128,7 +2128,7 @@ struct verb {
 	int (*run)(int argc, char **argv);
 	const char *usage; /* its arguments, and what it does */
 };
-static const struct verb verbs[8];
+static const struct verb verbs[10];
 
 /*
  * A mistake gets one line on stderr and 125, as every error does; -h and
@@ -2935,8 +2935,7 @@ static int stop(int argc, char **argv)
 		diex("usage: %s stop [-t SECONDS] ID",
 		     program_invocation_short_name);
 	find_container(argv[optind], id);
-	if (signal_container(id, SIGTERM, seconds * 10) == -1)
-		signal_container(id, SIGKILL, -1);
+	stop_container(id, seconds);
 	printf("%s\n", argv[optind]);
 	return 0;
 }
@@ -3059,13 +3058,13 @@ static void run_sealed_copy(char **argv)
 }
 
 /* The verbs, docker's names for what a runtime does with containers. */
-static const struct verb verbs[8] = {
+static const struct verb verbs[10] = {
 	{"run", run, "run [OPTIONS] IMAGE [CMD [ARG...]]"},
 	{"ps", ps, "ps [-a]               list running (-a: all) containers"},
 	{"exec", exec_in,
 	 "exec [-it] ID CMD...  run CMD in a running container"},
 	{"logs", logs,
-	 "logs ID               print the output of a -d container"},
+	 "logs [-f] [-n N] ID   print the output of a -d container"},
 	{"stop", stop,
 	 "stop [-t SECONDS] ID  SIGTERM, SIGKILL after 10 seconds"},
 	{"rm", rm,
@@ -3073,6 +3072,9 @@ static const struct verb verbs[8] = {
 	{"images", images, "images                list the images"},
 	{"import", import,
 	 "import TARBALL NAME   make image NAME of a root filesystem tarball"},
+	{"kill", kill_verb,
+	 "kill [-s SIG] ID...   a signal (KILL) to containers"},
+	{"rmi", rmi, "rmi [-f] IMAGE...     remove images no container uses"},
 };
 
 int main(int argc, char **argv)
@@ -3098,7 +3100,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(verbs); i++) {
 		if (strcmp(argv[1], verbs[i].name) != 0)
 			continue;
-		if (verbs[i].run == import)
+		if (verbs[i].run == import || verbs[i].run == rmi)
 			need_root();
 		if (verbs[i].run == run || verbs[i].run == exec_in)
 			run_sealed_copy(argv);

@@ -997,6 +997,101 @@ EOF
 	[[ $output != *mounted*mounted* && $output != *written*written* ]]
 }
 
+@test "kill: SIGKILL by default, as docker's; -s by name or number; a container that does not run: 125" {
+	local id
+	id=$("$NET" run -d busybox sh -c 'trap "echo hup >/tmp/got" HUP; while sleep 0.1; do :; done')
+	run "$NET" kill -s hup "$id"
+	[ "$output" = "$id" ]
+	eventually "$NET" exec "$id" test -e /tmp/got
+	run "$NET" kill -s 99 "$id"
+	[ "$status" -eq 125 ]
+	run "$NET" kill "$id"
+	[ "$status" -eq 0 ]
+	eventually grep -qx exit_code=137 "$NUTSHELL_CONTAINERS/$id/state"
+	run "$NET" kill "$id"
+	[ "$status" -eq 125 ]
+	[[ $output == *"not running"* ]]
+	"$NET" rm "$id" >/dev/null
+}
+
+@test "logs -f: what the container writes, until it ends; --tail N, 0 and all" {
+	local id
+	id=$("$NET" run -d busybox sh -c 'for i in 1 2 3; do echo "n$i"; sleep 0.3; done')
+	run "$NET" logs -f "$id"
+	# -f returned once the container ended, with all it wrote
+	[ "$output" = "$(printf 'n1\nn2\nn3')" ]
+	grep -qx status=exited "$NUTSHELL_CONTAINERS/$id/state"
+	run "$NET" logs --tail 2 "$id"
+	[ "$output" = "$(printf 'n2\nn3')" ]
+	run "$NET" logs -n 0 "$id"
+	[ "$output" = "" ]
+	run "$NET" logs --tail all "$id"
+	[ "${#lines[@]}" -eq 3 ]
+	run "$NET" logs --tail -1 "$id"
+	[ "$status" -eq 125 ]
+	"$NET" rm "$id" >/dev/null
+}
+
+@test "stop: a PID 1 deaf to SIGTERM gets one line after the first second, and SIGKILL at the deadline" {
+	local id
+	id=$("$NET" run -d busybox sleep 100)
+	run "$NET" stop -t 2 "$id"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "10-caps-seccomp: container $id: its PID 1 did not end on SIGTERM (one with no handler for it never sees it): SIGKILL in 1 s; --init would have passed it on" ]
+	[ "${lines[1]}" = "$id" ]
+	grep -qx exit_code=137 "$NUTSHELL_CONTAINERS/$id/state"
+	# with --init, SIGTERM ends it at once, and nothing is said
+	"$NET" rm "$id" >/dev/null
+	id=$("$NET" run -d --init busybox sleep 100)
+	run "$NET" stop -t 2 "$id"
+	[ "$output" = "$id" ]
+	"$NET" rm "$id" >/dev/null
+}
+
+@test "rmi: not an image a running container uses; one a stopped container used only with -f; then it is gone" {
+	local name=rmi-$$-$BATS_SUITE_TEST_NUMBER id
+	# shellcheck disable=SC2034 # common_teardown removes it
+	TEST_IMAGE=$name
+	tar -C "$IMAGE" -cf "$BATS_TEST_TMPDIR/bb.tar" .
+	"$NET" import "$BATS_TEST_TMPDIR/bb.tar" "$name"
+	id=$("$NET" run -d "$name" sleep 100)
+	run "$NET" rmi -f "$name"
+	[ "$status" -eq 125 ]
+	[[ $output == *"running"* ]]
+	"$NET" stop -t 0 "$id" >/dev/null
+	run "$NET" rmi "$name"
+	[ "$status" -eq 125 ]
+	[ -d "$REPO/images/$name" ]
+	run "$NET" rmi -f "$name"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$name" ]
+	[ ! -e "$REPO/images/$name" ]
+	"$NET" rm "$id" >/dev/null
+	run "$NET" rmi "$name"
+	[ "$status" -eq 125 ]
+	run "$NET" rmi ../busybox
+	[ "$status" -eq 125 ]
+	[ -d "$IMAGE" ]
+}
+
+@test "a docker option the runtime has not: named, with the page that lists docker's (linked from the README), 125" {
+	run "$RUN" -w /tmp busybox true
+	[ "$status" -eq 125 ]
+	[[ $output == *"unknown option \`-w\`"*docs/docker.md* ]]
+	run "$RUN" --entrypoint /bin/sh busybox
+	[ "$status" -eq 125 ]
+	[[ $output == *"--entrypoint"*docs/docker.md* ]]
+	[ -f "$REPO/docs/docker.md" ]
+	grep -q '(docs/docker.md)' "$REPO/README.md"
+	# every verb of the table is there, and every verb of --help in it
+	run "$NET" --help
+	local verb
+	for verb in run ps exec logs stop kill rm images import rmi; do
+		[[ $output == *" $verb "* ]]
+		grep -q "^| \`docker $verb" "$REPO/docs/docker.md"
+	done
+}
+
 @test "Try it: stdin only with -i; -t, a pty of the container's devpts (under script)" {
 	run try_it "$(
 		cat <<'EOF'

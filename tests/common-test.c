@@ -10,7 +10,7 @@
  *        env ARG... | volume ARG | newfile PATH TEXT | read PATH SIZE
  *        etc DIR HOSTNAME ADDRESS|- HOSTNET | wipe ARG... | delegated ROOT
  *        state PATH KEY VALUE... | words PATH MOST WORD...
- *        word ARG WORD... | netns STATE | forwarding DIR
+ *        word ARG WORD... | netns STATE | forwarding DIR | signal S
  *        pty CMD [ARG...] | pty-closed
  */
 #define _GNU_SOURCE
@@ -455,6 +455,8 @@ int main(int argc, char **argv)
 		if (state_save(&s, argv[2]) == -1)
 			return failed();
 		v = 0;
+	} else if (strcmp(argv[1], "signal") == 0) {
+		v = parse_signal(argv[2]);
 	} else if (strcmp(argv[1], "word") == 0 && argc >= 3) {
 		v = parse_word(argv[2], (const char *const *)argv + 3);
 	} else if (strcmp(argv[1], "netns") == 0 && argc == 3) {

@@ -775,3 +775,9 @@ etc_files() { # RESOLV SYSTEMD|- DIR HOSTNAME ADDRESS|- HOSTNET
 	run "$ct" pty-closed -
 	[ "$output" = EPIPE ]
 }
+
+@test "parse_signal: a number, or a name with or without SIG in any case; nothing else" {
+	expect signal "" -- 9 9 15 15 TERM 15 SIGKILL 9 hup 1 sigusr1 10 \
+		0 -1 65 -1 SIGBOGUS -1 "" -1 "TERM " -1 SIG -1
+}
+
