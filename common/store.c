@@ -21,6 +21,7 @@
 #include "err.h"
 #include "file.h"
 #include "image.h"
+#include "json.h"
 #include "parse.h"
 #include "state.h"
 #include "store.h"
@@ -481,4 +482,85 @@ void remove_container(const char *arg, int force, leftovers_fn *leftovers)
 	if (pathf(path, "%s/%s", containers_dir(0), id) == -1 ||
 	    remove_tree_last(path, "state") == -1)
 		die("remove `%s`", path);
+}
+
+/* key's value in the container's state into value (PATH_MAX bytes): 1,
+ * or 0 if the state has no such key (a step that does not write it). */
+static int state_value(const char *id, const char *key, char *value)
+{
+	char path[PATH_MAX];
+
+	return read_key(container_file(path, id, "state"), state_keys, key,
+			value, PATH_MAX) == 0;
+}
+
+/* The Security object, of what 10's state records of the hardening. */
+static void inspect_security(struct json *j, const char *id)
+{
+	char v[PATH_MAX];
+
+	if (!state_value(id, "caps", v))
+		return;
+	json_object(j, "Security");
+	json_string(j, "Capabilities", v);
+	json_bool(j, "NoNewPrivileges",
+		  state_value(id, "no_new_privs", v) && atoi(v));
+	json_bool(j, "Seccomp", state_value(id, "seccomp", v) && atoi(v));
+	json_bool(j, "UserNamespace", state_value(id, "userns", v) && atoi(v));
+	json_end(j);
+	if (state_value(id, "cgroup", v))
+		json_string(j, "Cgroup", v);
+}
+
+/* One container's object. */
+static void inspect_one(struct json *j, const char *id)
+{
+	char v[PATH_MAX], when[32];
+	const char *status = container_status(id, NULL, NULL, 0);
+	time_t created;
+
+	json_object(j, NULL);
+	json_string(j, "Id", id);
+	json_string(j, "Name", state_value(id, "name", v) ? v : NULL);
+	json_string(j, "Image", state_value(id, "image", v) ? v : NULL);
+	json_string(j, "Command", state_value(id, "command", v) ? v : NULL);
+	created = state_value(id, "created", v) ? atoll(v) : 0;
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&created));
+	json_string(j, "Created", when);
+	json_object(j, "State");
+	json_string(j, "Status", status);
+	json_bool(j, "Running", strcmp(status, "running") == 0);
+	json_number(j, "Pid", state_value(id, "pid", v) ? atoll(v) : 0);
+	json_number(j, "Monitor", state_value(id, "monitor", v) ? atoll(v) : 0);
+	json_number(j, "ExitCode",
+		    state_value(id, "exit_code", v) ? atoll(v) : 0);
+	json_end(j);
+	json_object(j, "Network");
+	json_string(j, "Mode", state_value(id, "network", v) ? v : NULL);
+	json_string(j, "IPAddress", state_value(id, "address", v) ? v : NULL);
+	json_end(j);
+	inspect_security(j, id);
+	json_end(j);
+}
+
+int inspect(int argc, char **argv)
+{
+	char id[ID_LEN + 1];
+	struct json j;
+	int i;
+
+	if (argc < 2)
+		diex("usage: %s inspect ID...", program_invocation_short_name);
+	for (i = 1; i < argc; i++) /* all known, or none printed */
+		find_container(argv[i], id);
+	json_start(&j, stdout);
+	json_array(&j, NULL);
+	for (i = 1; i < argc; i++) {
+		find_container(argv[i], id);
+		inspect_one(&j, id);
+	}
+	json_end(&j);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		die("write the JSON");
+	return 0;
 }

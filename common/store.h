@@ -102,4 +102,11 @@ int kill_verb(int argc, char **argv);
 int ps(int argc, char **argv);
 int logs(int argc, char **argv);
 
+/* inspect ID...: each container's state as JSON, an array of objects of
+ * one shape (docs/docker.md): Id, Name, Image, Command, Created (RFC
+ * 3339, UTC), State {Status, Running, Pid, Monitor, ExitCode}, Network
+ * {Mode, IPAddress}, and where the state has them, Security
+ * {Capabilities, NoNewPrivileges, Seccomp, UserNamespace} and Cgroup. */
+int inspect(int argc, char **argv);
+
 #endif

@@ -2128,7 +2128,7 @@ struct verb {
 	int (*run)(int argc, char **argv);
 	const char *usage; /* its arguments, and what it does */
 };
-static const struct verb verbs[10];
+static const struct verb verbs[11];
 
 /*
  * A mistake gets one line on stderr and 125, as every error does; -h and
@@ -3058,7 +3058,7 @@ static void run_sealed_copy(char **argv)
 }
 
 /* The verbs, docker's names for what a runtime does with containers. */
-static const struct verb verbs[10] = {
+static const struct verb verbs[11] = {
 	{"run", run, "run [OPTIONS] IMAGE [CMD [ARG...]]"},
 	{"ps", ps, "ps [-a]               list running (-a: all) containers"},
 	{"exec", exec_in,
@@ -3075,6 +3075,8 @@ static const struct verb verbs[10] = {
 	{"kill", kill_verb,
 	 "kill [-s SIG] ID...   a signal (KILL) to containers"},
 	{"rmi", rmi, "rmi [-f] IMAGE...     remove images no container uses"},
+	{"inspect", inspect,
+	 "inspect ID...         containers' state, as JSON"},
 };
 
 int main(int argc, char **argv)

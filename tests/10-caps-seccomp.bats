@@ -1086,10 +1086,35 @@ EOF
 	# every verb of the table is there, and every verb of --help in it
 	run "$NET" --help
 	local verb
-	for verb in run ps exec logs stop kill rm images import rmi; do
+	for verb in run ps exec logs stop kill rm images import rmi inspect; do
 		[[ $output == *" $verb "* ]]
 		grep -q "^| \`docker $verb" "$REPO/docs/docker.md"
 	done
+}
+
+@test "inspect: each container as JSON of one shape, whatever its name, image path and command hold; an unknown one: 125 and no JSON" {
+	local img=$BATS_TEST_TMPDIR/$'odd\x01img' id1 id2
+	mkdir "$img" && cp -a "$IMAGE/." "$img/"
+	id1=$("$NET" run -d --name ins --network none "$img" sh -c $'sleep 30 # \xff\n"x"')
+	id2=$("$NET" run -d --network none busybox true)
+	eventually grep -qx status=exited "$NUTSHELL_CONTAINERS/$id2/state"
+	run "$NET" inspect ins "$id2"
+	[ "$status" -eq 0 ]
+	python3 -c '
+import json, sys
+a, b = json.loads(sys.argv[1])
+assert a["Id"] == sys.argv[2] and a["Name"] == "ins", a
+assert a["Image"] == sys.argv[4] and a["Command"] == "sh -c sleep 30 # \ufffd\n\"x\"", a
+assert a["State"]["Status"] == "running" and a["State"]["Running"] is True and a["State"]["Pid"] > 1, a
+assert a["Network"] == {"Mode": "none", "IPAddress": ""}, a
+assert a["Security"] == {"Capabilities": "a80425fb", "NoNewPrivileges": True, "Seccomp": True, "UserNamespace": False}, a
+assert b["Id"] == sys.argv[3] and b["State"] == {"Status": "exited", "Running": False, "Pid": b["State"]["Pid"], "Monitor": b["State"]["Monitor"], "ExitCode": 0}, b
+assert sorted(a) == ["Cgroup", "Command", "Created", "Id", "Image", "Name", "Network", "Security", "State"], sorted(a)
+' "$output" "$id1" "$id2" "$img"
+	run "$NET" inspect ins no-such-container
+	[ "$status" -eq 125 ]
+	[[ $output != *"["* ]]
+	"$NET" rm -f ins "$id2" >/dev/null
 }
 
 @test "Try it: stdin only with -i; -t, a pty of the container's devpts (under script)" {

@@ -11,7 +11,7 @@
  *        etc DIR HOSTNAME ADDRESS|- HOSTNET | wipe ARG... | delegated ROOT
  *        state PATH KEY VALUE... | words PATH MOST WORD...
  *        word ARG WORD... | netns STATE | forwarding DIR | signal S
- *        pty CMD [ARG...] | pty-closed
+ *        pty CMD [ARG...] | pty-closed | json STRING...
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,6 +31,7 @@
 #include "../common/etc.h"
 #include "../common/file.h"
 #include "../common/image.h"
+#include "../common/json.h"
 #include "../common/lease.h"
 #include "../common/netlink.h"
 #include "../common/netns.h"
@@ -455,6 +456,25 @@ int main(int argc, char **argv)
 		if (state_save(&s, argv[2]) == -1)
 			return failed();
 		v = 0;
+	} else if (strcmp(argv[1], "json") == 0) {
+		/* {"strings": [ARG...], "n": 42, "yes": true, "none": null,
+		 * "empty": {}} */
+		struct json j;
+		int i;
+
+		json_start(&j, stdout);
+		json_object(&j, NULL);
+		json_array(&j, "strings");
+		for (i = 2; i < argc; i++)
+			json_string(&j, NULL, argv[i]);
+		json_end(&j);
+		json_number(&j, "n", -42);
+		json_bool(&j, "yes", 1);
+		json_string(&j, "none", NULL);
+		json_object(&j, "empty");
+		json_end(&j);
+		json_end(&j);
+		return 0;
 	} else if (strcmp(argv[1], "signal") == 0) {
 		v = parse_signal(argv[2]);
 	} else if (strcmp(argv[1], "word") == 0 && argc >= 3) {

@@ -781,3 +781,17 @@ etc_files() { # RESOLV SYSTEMD|- DIR HOSTNAME ADDRESS|- HOSTNET
 		0 -1 65 -1 SIGBOGUS -1 "" -1 "TERM " -1 SIG -1
 }
 
+@test "json: valid JSON whatever the strings hold; valid UTF-8 kept, each other byte U+FFFD" {
+	local ct=$BATS_FILE_TMPDIR/common-test
+	run "$ct" json plain $'quote " back \\ nl \n tab \t bell \a del \x7f' $'caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x9a' \
+		$'bad \xff \xc0\xaf \xed\xa0\x80 \xc3' ""
+	[ "$status" -eq 0 ]
+	python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["strings"] == ["plain", "quote \" back \\ nl \n tab \t bell \x07 del \x7f",
+    "caf\u00e9 \u20ac \U0001f41a", "bad \ufffd \ufffd\ufffd \ufffd\ufffd\ufffd \ufffd", ""], d["strings"]
+assert (d["n"], d["yes"], d["none"], d["empty"]) == (-42, True, None, {})
+' "$output"
+}
+
