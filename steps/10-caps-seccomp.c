@@ -3102,6 +3102,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(verbs); i++) {
 		if (strcmp(argv[1], verbs[i].name) != 0)
 			continue;
+		/* images/ is root's: what writes there needs root */
 		if (verbs[i].run == import || verbs[i].run == rmi)
 			need_root();
 		if (verbs[i].run == run || verbs[i].run == exec_in)
