@@ -203,6 +203,14 @@ void find_container(const char *arg, char *id)
 	diex("no such container: `%s`", arg);
 }
 
+int container_key(const char *id, const char *key, char *value, size_t size)
+{
+	char path[PATH_MAX];
+
+	return read_key(container_file(path, id, "state"), state_keys, key,
+			value, size);
+}
+
 const char *container_status(const char *id, const char *key, char *value,
 			     size_t size)
 {
@@ -327,58 +335,6 @@ int wait_stopped(const char *id, int tenths)
 	return ret;
 }
 
-int ps(int argc, char **argv)
-{
-	char path[PATH_MAX], when[32], key[11][PATH_MAX], *image, *command;
-	static const char *const keys[] = {"name",    "image",	   "command",
-					   "created", "exit_code", "address"};
-	const char *status;
-	struct dirent *e;
-	time_t created;
-	size_t i;
-	DIR *d;
-	int all = argc == 2 && strcmp(argv[1], "-a") == 0;
-
-	if (argc > 2 || (argc == 2 && !all))
-		diex("usage: %s ps [-a]", program_invocation_short_name);
-	printf("%-12s  %-16s  %-10s  %-20s  %-19s  %-12s  %s\n", "ID", "NAME",
-	       "IMAGE", "COMMAND", "CREATED", "STATUS", "ADDRESS");
-	d = opendir(containers_dir(0));
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || strlen(e->d_name) != ID_LEN)
-			continue;
-		status = container_status(e->d_name, NULL, NULL, 0);
-		if (!all && strcmp(status, "running") != 0)
-			continue;
-		for (i = 0; i < ARRAY_SIZE(keys); i++)
-			if (read_key(container_file(path, e->d_name, "state"),
-				     state_keys, keys[i], key[i],
-				     sizeof(key[i])) == -1)
-				strcpy(key[i], "?");
-		created = atoll(key[3]);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
-			 localtime(&created));
-		if (strcmp(status, "exited") == 0)
-			snprintf(key[10], sizeof(key[10]), "exited (%.8s)",
-				 key[4]);
-		else
-			snprintf(key[10], sizeof(key[10]), "%s", status);
-		/* a line per container: a newline in a value shows as \n */
-		image = escape_value(key[1]);
-		command = escape_value(key[2]);
-		if (image == NULL || command == NULL)
-			die("escape the state of %s", e->d_name);
-		printf("%-12s  %-16s  %-10s  %-20.20s  %-19s  %-12s  %s\n",
-		       e->d_name, key[0], image, command, when, key[10],
-		       key[5]);
-		free(image);
-		free(command);
-	}
-	if (d != NULL)
-		closedir(d);
-	return 0;
-}
-
 /* logs' options: -f, --tail N (a number of lines, or "all"). The index
  * of ID. */
 static int logs_options(int argc, char **argv, int *follow, long long *tail)
@@ -484,14 +440,11 @@ void remove_container(const char *arg, int force, leftovers_fn *leftovers)
 		die("remove `%s`", path);
 }
 
-/* key's value in the container's state into value (PATH_MAX bytes): 1,
- * or 0 if the state has no such key (a step that does not write it). */
+/* container_key() into value (PATH_MAX bytes): 1, or 0 if the state has
+ * no such key (a step that does not write it). */
 static int state_value(const char *id, const char *key, char *value)
 {
-	char path[PATH_MAX];
-
-	return read_key(container_file(path, id, "state"), state_keys, key,
-			value, PATH_MAX) == 0;
+	return container_key(id, key, value, PATH_MAX) == 0;
 }
 
 /* The Security object, of what 10's state records of the hardening. */

@@ -53,6 +53,10 @@ char **load_env(const char *id, int max);
  * what is left of it. Unknown: one line, 125. */
 void find_container(const char *arg, char *id);
 
+/* key's value in the container's state file into value (size bytes): 0,
+ * or -1 with errno set (ENODATA: the state has no such key). */
+int container_key(const char *id, const char *key, char *value, size_t size);
+
 /* A container's status: the state file's, unless it says "running" and no
  * runtime holds the lock any more: then its runtime was killed (SIGKILL
  * leaves no time to write anything), and with it, by PR_SET_PDEATHSIG,
@@ -97,9 +101,8 @@ int image_users(const char *rootfs, int *running);
  * container's PID 1; one that does not run is an error. */
 int kill_verb(int argc, char **argv);
 
-/* The verbs: ps [-a], the running containers or all of them, and logs ID,
- * what a -d container wrote. Their exit status. */
-int ps(int argc, char **argv);
+/* The verb logs ID, what a -d container wrote (-f: and writes, until it
+ * ends; --tail N: its last N lines). Its exit status. */
 int logs(int argc, char **argv);
 
 /* inspect ID...: each container's state as JSON, an array of objects of

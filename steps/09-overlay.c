@@ -69,6 +69,7 @@
 #include "../common/opt.h"
 #include "../common/parse.h"
 #include "../common/proc.h"
+#include "../common/ps.h"
 #include "../common/state.h"
 #include "../common/store.h"
 #include "../common/sync.h"
@@ -1613,14 +1614,31 @@ static const char *const state_keys[] = {
 	"created", /* when, in seconds since 1970 */
 	"network", /* bridge, none or host */
 	"address", /* its address on the bridge, or "" */
+	"ports", /* -p, as docker's ps shows them: 0.0.0.0:8080->80/tcp */
 	NULL,
 };
+
+/* The published ports, as docker's ps shows them, into buf: "" if none,
+ * else "0.0.0.0:8080->80/tcp, ..." */
+static char *published(const struct config *cfg, char *buf, size_t size)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < cfg->net.npublish && n < size; i++)
+		n += snprintf(buf + n, size - n, "%s0.0.0.0:%u->%u/%s",
+			      i > 0 ? ", " : "", cfg->net.publish[i].host,
+			      cfg->net.publish[i].port,
+			      cfg->net.publish[i].proto);
+	return buf;
+}
 
 /* Write the state with status (and code, once exited): state.h's writer
  * escapes each value and replaces the file whole. */
 static void save_state(const struct config *cfg, const char *status, int code)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], ports[MAX_PUBLISH * 32];
 	struct state_file s;
 
 	if (state_open(&s) == -1)
@@ -1638,6 +1656,11 @@ static void save_state(const struct config *cfg, const char *status, int code)
 	state_put(&s, "address", "%s",
 		  cfg->net.lease.fd != -1 ? inet_ntoa(cfg->net.lease.address)
 					  : "");
+	/* the ports are published while it runs, and not after */
+	state_put(&s, "ports", "%s",
+		  strcmp(status, "running") == 0
+			  ? published(cfg, ports, sizeof(ports))
+			  : "");
 	if (state_save(&s, container_file(path, cfg->id, "state")) == -1)
 		die("write `%s`", path);
 }

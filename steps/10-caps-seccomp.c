@@ -83,6 +83,7 @@
 #include "../common/opt.h"
 #include "../common/parse.h"
 #include "../common/proc.h"
+#include "../common/ps.h"
 #include "../common/pty.h"
 #include "../common/state.h"
 #include "../common/store.h"
@@ -2329,7 +2330,7 @@ static int security_option(struct config *cfg, int opt, const char *arg)
 	case 'U':
 		cfg->user.ns = 1;
 		return 1;
-	case 't':
+	case 't': /* the terminal: see struct term */
 		cfg->term.tty = 1;
 		return 1;
 	case 'i':
@@ -2446,6 +2447,7 @@ static const char *const state_keys[] = {
 	"created", /* when, in seconds since 1970 */
 	"network", /* bridge, none or host */
 	"address", /* its address on the bridge, or "" */
+	"ports", /* -p, as docker's ps shows them: 0.0.0.0:8080->80/tcp */
 	"caps", /* the capabilities it keeps, a bit each, for exec */
 	"no_new_privs", /* 1 or 0, for exec */
 	"seccomp", /* 1 or 0, for exec */
@@ -2454,11 +2456,38 @@ static const char *const state_keys[] = {
 	NULL,
 };
 
+/* The published ports, as docker's ps shows them, into buf: "" if none,
+ * else "0.0.0.0:8080->80/tcp, ..." */
+static char *published(const struct config *cfg, char *buf, size_t size)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < cfg->net.npublish && n < size; i++)
+		n += snprintf(buf + n, size - n, "%s0.0.0.0:%u->%u/%s",
+			      i > 0 ? ", " : "", cfg->net.publish[i].host,
+			      cfg->net.publish[i].port,
+			      cfg->net.publish[i].proto);
+	return buf;
+}
+
+/* 10's keys, after 09's: what exec must repeat of the hardening, and
+ * the cgroup, which rootless makes where systemd delegated one. */
+static void put_security(struct state_file *s, const struct config *cfg)
+{
+	state_put(s, "caps", "%llx", cfg->sec.caps);
+	state_put(s, "no_new_privs", "%d", cfg->sec.no_new_privs);
+	state_put(s, "seccomp", "%d", cfg->sec.seccomp);
+	state_put(s, "userns", "%d", cfg->user.ns || rootless);
+	state_put(s, "cgroup", "%s", cfg->cgroup);
+}
+
 /* Write the state with status (and code, once exited): state.h's writer
  * escapes each value and replaces the file whole. */
 static void save_state(const struct config *cfg, const char *status, int code)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], ports[MAX_PUBLISH * 32];
 	struct state_file s;
 
 	if (state_open(&s) == -1)
@@ -2476,11 +2505,12 @@ static void save_state(const struct config *cfg, const char *status, int code)
 	state_put(&s, "address", "%s",
 		  cfg->net.lease.fd != -1 ? inet_ntoa(cfg->net.lease.address)
 					  : "");
-	state_put(&s, "caps", "%llx", cfg->sec.caps);
-	state_put(&s, "no_new_privs", "%d", cfg->sec.no_new_privs);
-	state_put(&s, "seccomp", "%d", cfg->sec.seccomp);
-	state_put(&s, "userns", "%d", cfg->user.ns || rootless);
-	state_put(&s, "cgroup", "%s", cfg->cgroup);
+	/* the ports are published while it runs, and not after */
+	state_put(&s, "ports", "%s",
+		  strcmp(status, "running") == 0
+			  ? published(cfg, ports, sizeof(ports))
+			  : "");
+	put_security(&s, cfg);
 	if (state_save(&s, container_file(path, cfg->id, "state")) == -1)
 		die("write `%s`", path);
 }
@@ -3072,6 +3102,7 @@ static const struct verb verbs[11] = {
 	{"images", images, "images                list the images"},
 	{"import", import,
 	 "import TARBALL NAME   make image NAME of a root filesystem tarball"},
+	/* docker's habits, from common/ */
 	{"kill", kill_verb,
 	 "kill [-s SIG] ID...   a signal (KILL) to containers"},
 	{"rmi", rmi, "rmi [-f] IMAGE...     remove images no container uses"},
@@ -3099,6 +3130,7 @@ int main(int argc, char **argv)
 		usage(EXIT_RUNTIME);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
 		usage(0);
+	/* the verb is the first word; it gets the words after it */
 	for (i = 0; i < ARRAY_SIZE(verbs); i++) {
 		if (strcmp(argv[1], verbs[i].name) != 0)
 			continue;

@@ -104,6 +104,22 @@ assert_no_containers() {
 	"$NET" rm c
 }
 
+@test "ps: docker's columns and words; the ports it publishes while it runs; -q; --no-trunc" {
+	local id
+	id=$("$NET" run -d --name cols -p 8080:80 busybox sh -c 'sleep 100 # and a comment')
+	run "$NET" ps
+	[[ ${lines[0]} =~ ^CONTAINER\ ID\ +IMAGE\ +COMMAND\ +CREATED\ +STATUS\ +PORTS\ +NAMES$ ]]
+	[[ ${lines[1]} =~ ^$id\ +busybox\ +'"sh -c sleep 100 # a…"'\ +.*' ago'\ +'Up '.*'0.0.0.0:8080->80/tcp'\ +cols$ ]]
+	run "$NET" ps -q
+	[ "$output" = "$id" ]
+	run "$NET" ps --no-trunc
+	[[ ${lines[1]} == *'"sh -c sleep 100 # and a comment"'* ]]
+	"$NET" stop -t 0 cols >/dev/null
+	run "$NET" ps -a
+	[[ ${lines[1]} =~ 'Exited (137) '.*' ago'\ +cols$ ]] # no ports: none published now
+	"$NET" rm cols >/dev/null
+}
+
 @test "after the end: ps -a shows it exited with its code; rm removes every trace; --rm does it itself" {
 	run "$NET" run --name ended busybox sh -c 'exit 7'
 	[ "$status" -eq 7 ]
@@ -111,7 +127,7 @@ assert_no_containers() {
 	[ "${#lines[@]}" -eq 1 ] # a header only: nothing runs
 	run "$NET" ps -a
 	[ "${#lines[@]}" -eq 2 ]
-	[[ ${lines[1]} == *" ended "*"exited (7)"* ]]
+	[[ ${lines[1]} == *" Exited (7) "*" ended" ]]
 	[ "$(state_of "$(container_id ended)" exit_code)" = 7 ]
 	run "$NET" rm ended
 	[ "$status" -eq 0 ]
@@ -132,7 +148,8 @@ assert_no_containers() {
 	[ "$(stat -c %a "$NUTSHELL_CONTAINERS/$id" "$NUTSHELL_CONTAINERS/$id"/{state,env,log,lock} |
 		sort -u | paste -sd ' ')" = "600 700" ]
 	run "$NET" ps
-	[[ ${lines[1]} == "$id  bg "*running*10.219.0.2 ]]
+	[[ ${lines[1]} == "$id "*" Up "*" bg" ]]
+	[ "$(state_of "$id" address)" = 10.219.0.2 ]
 	eventually grep -qx started "$NUTSHELL_CONTAINERS/$id/log"
 	run "$NET" logs bg
 	[ "$output" = started ]
@@ -182,7 +199,7 @@ assert_no_containers() {
 	cgroup=$(cgroup_dir "$(state_of "$id" pid)" pids)
 	kill -KILL "$monitor"
 	run "$NET" ps -a
-	[[ ${lines[1]} == "$id "*dead* ]]
+	[[ ${lines[1]} == "$id "*" Dead "* ]]
 	run "$NET" exec "$id" true
 	[ "$status" -eq 125 ]
 	run "$NET" rm -f "$id"
@@ -406,10 +423,10 @@ PY
 	# every key once
 	[ -z "$(cut -d= -f1 "$NUTSHELL_CONTAINERS/$id/state" | sort | uniq -d)" ]
 	# ps: one line, and the values escaped in it
-	run "$NET" ps
+	run "$NET" ps --no-trunc
 	[ "${#lines[@]}" -eq 2 ]
 	[[ ${lines[1]} == *"$(escaped "$img")"* ]]
-	[[ ${lines[1]} == *'sh -c exec sleep 100'* ]]
+	[[ ${lines[1]} == *'"sh -c exec sleep 1000 x\npid=1 '* ]]
 	# exec: the container's namespaces, environment and volume
 	run "$NET" exec hostile sh -c 'hostname; echo "$MULTI"; touch /vol/made'
 	[ "$output" = "$(printf 'nutshell\na\nb=c')" ]
@@ -463,7 +480,7 @@ PY
 	[ "$status" -eq 125 ]
 	[ ! -e "$NUTSHELL_CONTAINERS/$id/upper/d" ]
 	run "$NET" ps -a
-	[[ ${lines[1]} == "$id  deep "* ]]
+	[[ ${lines[1]} == "$id "*" deep" ]]
 	run bash -c 'ulimit -n 64 && exec "$@"' _ "$NET" rm deep
 	[ "$status" -eq 0 ]
 	assert_no_containers
@@ -480,7 +497,7 @@ PY
 		[ "$(cat "$BATS_TEST_TMPDIR/many$i")" = "$i" ]
 	done
 	run "$NET" ps -a
-	[ "$(grep -c 'exited (0)' <<<"$output")" -eq 10 ]
+	[ "$(grep -c 'Exited (0)' <<<"$output")" -eq 10 ]
 	# shellcheck disable=SC2046 # one name a word
 	run "$NET" rm $(printf 'many%d ' $(seq 10))
 	[ "$status" -eq 0 ]
@@ -587,7 +604,7 @@ PY
 	printf 'id=0123456789ab\nname=half\nimage=busy' >"$dir/state"
 	run "$NET" ps -a
 	[ "$status" -eq 0 ]
-	[[ ${lines[1]} == "0123456789ab "*unknown* ]]
+	[[ ${lines[1]} == "0123456789ab "*" Unknown "* ]]
 	run "$NET" rm half
 	[ "$status" -eq 125 ]
 	run "$NET" rm 0123456789ab
@@ -639,7 +656,7 @@ PY
 	[ "$lost" -eq 7 ]
 	run "$NET" ps -a
 	[ "${#lines[@]}" -eq 2 ]
-	[[ ${lines[1]} == *" same "* ]]
+	[[ ${lines[1]} == *" same" ]]
 	run "$NET" rm same
 	[ "$status" -eq 0 ]
 	assert_no_containers
@@ -892,14 +909,14 @@ EOF
 	echo "$output" >&2
 	[ "$status" -eq 0 ]
 	[[ ${lines[0]} =~ ^[0-9a-f]{12}$ ]]
-	[[ ${lines[2]} == "${lines[0]}  web "*" running "*10.219.0.2 ]]
+	[[ ${lines[2]} == "${lines[0]}   busybox   \"httpd -f -p 80 -h /…\"   "*" Up "*"   web" ]]
 	[[ $output == *$'\n    1 root     httpd -f -p 80 -h /etc\n'*$' root     ps\nnutshell\n'* ]]
 	# the upper layer: the new directory, a whiteout, a copy of the file
 	[[ $output == *$' data\n'*$'\nc--------- '*' 0, 0 '*$' group\n'*$' os-release\n'* ]]
 	[[ $output == *$'ls: /data: No such file or directory\n/etc/group\nstatus 1\n'* ]]
-	[[ $output =~ $'\n'[0-9a-f]{12}'  hello '.*' exited (0) ' ]]
-	[[ $output =~ $'\n'[0-9a-f]{12}'  web2 '.*' exited (143) ' ]]
-	[[ $output =~ $'\n'[0-9a-f]{12}'  web '.*' exited (137) ' ]]
+	[[ $output =~ $'\n'[0-9a-f]{12}' '.*' Exited (0) '.*' hello'$'\n' ]]
+	[[ $output =~ $'\n'[0-9a-f]{12}' '.*' Exited (143) '.*' web2'$'\n' ]]
+	[[ $output =~ $'\n'[0-9a-f]{12}' '.*' Exited (137) '.*' web'$'\n' ]]
 	[[ $output == *$'\nhello from the log\nweb\nweb2\nhello\nleft: \n'* ]]
 	[[ $output == *$'\nGREETING=hello\n'* && $output == *$'\nHOME=/root\n'* ]]
 	[[ $output != *BATS_* ]] # the environment the runtime ran in goes nowhere

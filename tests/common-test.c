@@ -10,8 +10,8 @@
  *        env ARG... | volume ARG | newfile PATH TEXT | read PATH SIZE
  *        etc DIR HOSTNAME ADDRESS|- HOSTNET | wipe ARG... | delegated ROOT
  *        state PATH KEY VALUE... | words PATH MOST WORD...
- *        word ARG WORD... | netns STATE | forwarding DIR | signal S
- *        pty CMD [ARG...] | pty-closed | json STRING...
+ *        word ARG WORD... | netns STATE | forwarding DIR | signal S | duration
+ * SECONDS pty CMD [ARG...] | pty-closed | json STRING...
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,6 +38,7 @@
 #include "../common/opt.h"
 #include "../common/parse.h"
 #include "../common/proc.h"
+#include "../common/ps.h"
 #include "../common/pty.h"
 #include "../common/state.h"
 #include "../common/store.h"
@@ -474,6 +475,12 @@ int main(int argc, char **argv)
 		json_object(&j, "empty");
 		json_end(&j);
 		json_end(&j);
+		return 0;
+	} else if (strcmp(argv[1], "duration") == 0) {
+		char buf[64];
+
+		printf("%s\n",
+		       human_duration(atoll(argv[2]), buf, sizeof(buf)));
 		return 0;
 	} else if (strcmp(argv[1], "signal") == 0) {
 		v = parse_signal(argv[2]);

@@ -795,3 +795,10 @@ assert (d["n"], d["yes"], d["none"], d["empty"]) == (-42, True, None, {})
 ' "$output"
 }
 
+@test "human_duration: docker's words for a duration, as ps prints CREATED and STATUS" {
+	expect duration "" -- 0 "Less than a second" 1 "1 second" 59 "59 seconds" 60 "About a minute" \
+		119 "About a minute" 120 "2 minutes" 3599 "59 minutes" 3600 "About an hour" \
+		5399 "About an hour" 5400 "2 hours" 169199 "47 hours" 172800 "2 days" \
+		1209600 "2 weeks" 5184000 "2 months" 63072000 "2 years"
+}
+
