@@ -1537,6 +1537,20 @@ static int container_option(struct config *cfg, int opt, const char *arg)
 }
 
 /*
+ * The command's environment: -e's, then, unless -e gave them, PATH and
+ * HOSTNAME, as docker sets them, HOME, as runc adds it, and the host's
+ * TERM, as the command shares our terminal; the runtime's own
+ * environment goes nowhere.
+ */
+static void default_environment(struct config *cfg)
+{
+	default_env(cfg->env, &cfg->nenv, "PATH", DEFAULT_PATH);
+	default_env(cfg->env, &cfg->nenv, "HOSTNAME", cfg->hostname);
+	default_env(cfg->env, &cfg->nenv, "HOME", "/root");
+	default_env(cfg->env, &cfg->nenv, "TERM", getenv("TERM"));
+}
+
+/*
  * docker's option names; each step's own are read by a helper of theirs,
  * above. "+" stops at the first argument that is not an option, the
  * IMAGE: what follows belongs to the command.
@@ -1575,13 +1589,6 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 	}
 	if (cfg->net.npublish > 0 && cfg->net.mode != NET_BRIDGE)
 		diex("--publish needs --network bridge");
-	/* unless -e gave them: PATH and HOSTNAME, as docker sets them, HOME,
-	 * as runc adds it, and the host's TERM, as the command shares our
-	 * terminal; the runtime's own environment goes nowhere */
-	default_env(cfg->env, &cfg->nenv, "PATH", DEFAULT_PATH);
-	default_env(cfg->env, &cfg->nenv, "HOSTNAME", cfg->hostname);
-	default_env(cfg->env, &cfg->nenv, "HOME", "/root");
-	default_env(cfg->env, &cfg->nenv, "TERM", getenv("TERM"));
 	return optind;
 }
 
@@ -1888,6 +1895,7 @@ static int run(int argc, char **argv)
 		     "path holds `,`, `:` or `\\`",
 		     cfg.rootfs);
 	cfg.argv = argc - first > 1 ? &argv[first + 1] : shell;
+	default_environment(&cfg);
 
 	stack = alloc_stack(STACK_SIZE(argc));
 	if (stack == NULL)

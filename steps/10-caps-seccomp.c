@@ -358,6 +358,8 @@ struct config {
 		int image_tree; /* the image, idmapped (a detached mount) */
 	} user;
 	struct term term; /* -t, -i */
+	/* --entrypoint, -w, -u; else the image's (import --change) */
+	const char *entrypoint, *workdir, *run_as;
 	int started; /* state says "running": keep the directory */
 	time_t created;
 };
@@ -2084,6 +2086,36 @@ static void attach_terminal(const struct term *t, int detached)
 }
 
 /*
+ * -w and -u (or the image's WORKDIR and USER), last, after the
+ * hardening: the directory made if missing, as docker does; the ids
+ * changed to a user that is not root, whose capabilities the kernel then
+ * clears (capabilities(7)), as docker's non-root user has none.
+ */
+static void become(const char *workdir, const char *user)
+{
+	char *end, *p, dir[PATH_MAX];
+	unsigned long uid, gid;
+
+	/* each parent, then the directory itself, made if missing */
+	for (p = workdir ? strchr(workdir + 1, '/') : NULL; p != NULL;
+	     p = strchr(p + 1, '/'))
+		if (pathf(dir, "%.*s", (int)(p - workdir), workdir) == 0)
+			mkdir(dir, 0755);
+	if (workdir && (mkdir(workdir, 0755), chdir(workdir) == -1))
+		die("workdir `%s`", workdir);
+	if (user == NULL)
+		return;
+	uid = strtoul(user, &end, 10);
+	gid = *end == ':' ? strtoul(end + 1, &end, 10) : uid;
+	if (*end != '\0' || end == user)
+		diex("-u `%s`: expected UID or UID:GID, numbers", user);
+	/* groups first: once not root, it could change none of them */
+	if (setgroups(0, NULL) == -1 || setresgid(gid, gid, gid) == -1 ||
+	    setresuid(uid, uid, uid) == -1)
+		die("become %lu:%lu", uid, gid);
+}
+
+/*
  * The child turns itself into the command. execvp() searches PATH like a
  * shell does and only returns if it failed; die_exec() then exits with 127
  * (not found) or 126 (found but not executable), as env(1) and docker do.
@@ -2114,6 +2146,7 @@ static int child(void *arg)
 	redirect_to_log(cfg);
 	attach_terminal(&cfg->term, cfg->detach);
 	harden(cfg->sec.caps, cfg->sec.no_new_privs, cfg->sec.seccomp);
+	become(cfg->workdir, cfg->run_as);
 	if (cfg->init)
 		run_init(cfg);
 	environ = cfg->env;
@@ -2170,6 +2203,9 @@ __attribute__((noreturn)) static void usage(int status)
 	       "the host\n"
 	       "  -t, --tty           a terminal of its own, relayed to ours\n"
 	       "  -i, --interactive   our stdin to it (else /dev/null)\n"
+	       "      --entrypoint C  run C, with CMD as its arguments\n"
+	       "  -w, --workdir DIR   start in DIR, made if missing\n"
+	       "  -u, --user UID[:GID] run as UID, without capabilities\n"
 	       "  -h, --help          print this and exit\n"
 	       "An option left out, 0, or a pids limit of -1 is no limit, as "
 	       "with docker run.\n"
@@ -2336,6 +2372,15 @@ static int security_option(struct config *cfg, int opt, const char *arg)
 	case 'i':
 		cfg->term.interactive = 1;
 		return 1;
+	case 'E': /* --entrypoint, -w, -u: see use_image_config() */
+		cfg->entrypoint = arg;
+		return 1;
+	case 'w':
+		cfg->workdir = arg;
+		return 1;
+	case 'u':
+		cfg->run_as = arg;
+		return 1;
 	}
 	return 0;
 }
@@ -2359,6 +2404,45 @@ static void check_security(struct config *cfg)
 	cfg->term.interactive &= !cfg->detach;
 	if (cfg->term.interactive && cfg->term.tty && !isatty(0))
 		diex("the input device is not a TTY (-t with -i wants one)");
+}
+
+/*
+ * What starts, docker's way (common/import.h): the image's ENTRYPOINT
+ * and CMD, which the command line and --entrypoint override; its ENV,
+ * defaults that -e overrides; its WORKDIR and USER, unless -w and -u.
+ */
+static void use_image_config(struct config *cfg, char **args)
+{
+	struct start s;
+	char *line, *eq;
+
+	image_start(cfg->image, args, cfg->entrypoint, &s);
+	cfg->argv = s.argv;
+	/* its ENV, a K=V a line, each a default that -e overrides */
+	for (line = s.env ? strtok(s.env, "\n") : NULL; line != NULL;
+	     line = strtok(NULL, "\n"))
+		if ((eq = strchr(line, '=')) != NULL) {
+			*eq = '\0';
+			default_env(cfg->env, &cfg->nenv, line, eq + 1);
+		}
+	if (cfg->workdir == NULL)
+		cfg->workdir = s.workdir;
+	if (cfg->run_as == NULL)
+		cfg->run_as = s.user;
+}
+
+/*
+ * The command's environment: -e's, then, unless -e gave them, PATH and
+ * HOSTNAME, as docker sets them, HOME, as runc adds it, and the host's
+ * TERM, as the command shares our terminal; the runtime's own
+ * environment goes nowhere.
+ */
+static void default_environment(struct config *cfg)
+{
+	default_env(cfg->env, &cfg->nenv, "PATH", DEFAULT_PATH);
+	default_env(cfg->env, &cfg->nenv, "HOSTNAME", cfg->hostname);
+	default_env(cfg->env, &cfg->nenv, "HOME", "/root");
+	default_env(cfg->env, &cfg->nenv, "TERM", getenv("TERM"));
 }
 
 /*
@@ -2389,13 +2473,16 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		{"userns", no_argument, NULL, 'U'},
 		{"tty", no_argument, NULL, 't'},
 		{"interactive", no_argument, NULL, 'i'},
+		{"entrypoint", required_argument, NULL, 'E'},
+		{"workdir", required_argument, NULL, 'w'},
+		{"user", required_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:m:p:dv:e:hti", options,
+	while ((opt = getopt_long(argc, argv, "+:m:p:dv:e:htiw:u:", options,
 				  NULL)) != -1) {
 		if (opt == 'h')
 			usage(0);
@@ -2408,13 +2495,6 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 	if (cfg->net.npublish > 0 && cfg->net.mode != NET_BRIDGE)
 		diex("--publish needs --network bridge");
 	check_security(cfg);
-	/* unless -e gave them: PATH and HOSTNAME, as docker sets them, HOME,
-	 * as runc adds it, and the host's TERM, as the command shares our
-	 * terminal; the runtime's own environment goes nowhere */
-	default_env(cfg->env, &cfg->nenv, "PATH", DEFAULT_PATH);
-	default_env(cfg->env, &cfg->nenv, "HOSTNAME", cfg->hostname);
-	default_env(cfg->env, &cfg->nenv, "HOME", "/root");
-	default_env(cfg->env, &cfg->nenv, "TERM", getenv("TERM"));
 	return optind;
 }
 
@@ -2744,7 +2824,6 @@ static int wait_container(struct config *cfg)
  */
 static int run(int argc, char **argv)
 {
-	static char *shell[] = {"/bin/sh", NULL};
 	struct config cfg = {.hostname = HOSTNAME,
 			     .net.lease.fd = -1,
 			     .lock_fd = -1,
@@ -2782,7 +2861,8 @@ static int run(int argc, char **argv)
 		die("rootless: image `%s` (imported images are root's alone: "
 		    "use one of yours)",
 		    cfg.rootfs);
-	cfg.argv = argc - first > 1 ? &argv[first + 1] : shell;
+	use_image_config(&cfg, &argv[first + 1]);
+	default_environment(&cfg);
 
 	stack = alloc_stack(STACK_SIZE(argc));
 	if (stack == NULL)
@@ -3101,7 +3181,7 @@ static const struct verb verbs[11] = {
 	 "rm [-f] ID...         remove (-f: also running) containers"},
 	{"images", images, "images                list the images"},
 	{"import", import,
-	 "import TARBALL NAME   make image NAME of a root filesystem tarball"},
+	 "import [--change I]... TARBALL NAME  image NAME of a tarball"},
 	/* docker's habits, from common/ */
 	{"kill", kill_verb,
 	 "kill [-s SIG] ID...   a signal (KILL) to containers"},

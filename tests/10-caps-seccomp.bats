@@ -1117,6 +1117,46 @@ assert sorted(a) == ["Cgroup", "Command", "Created", "Id", "Image", "Name", "Net
 	"$NET" rm -f ins "$id2" >/dev/null
 }
 
+@test "import --change: CMD, ENTRYPOINT, ENV, WORKDIR, USER kept with the image; run uses them unless the command line, --entrypoint, -e, -w, -u say otherwise; images shows the command; rmi takes it along" {
+	local name=chg-$$-$BATS_SUITE_TEST_NUMBER
+	# shellcheck disable=SC2034 # common_teardown removes it
+	TEST_IMAGE=$name
+	tar -C "$IMAGE" -cf "$BATS_TEST_TMPDIR/bb.tar" .
+	run "$NET" import --change 'CMD ["echo", "from CMD"]' --change 'ENV GREETING=hi there' \
+		--change 'WORKDIR /srv/app' --change 'USER 1000:1001' "$BATS_TEST_TMPDIR/bb.tar" "$name"
+	[ "$status" -eq 0 ]
+	run "$RUN" --network none "$name"
+	[ "$output" = "from CMD" ]
+	# the image's directory, made, its user (without capabilities), its ENV
+	run "$RUN" --network none "$name" sh -c 'pwd; id -u; id -g; echo "$GREETING"; grep CapEff /proc/self/status'
+	[ "$output" = "$(printf '/srv/app\n1000\n1001\nhi there\nCapEff:\t0000000000000000')" ]
+	run "$RUN" --network none -w /tmp -u 0 -e GREETING=mine "$name" sh -c 'pwd; id -u; echo "$GREETING"'
+	[ "$output" = "$(printf '/tmp\n0\nmine')" ]
+	# --entrypoint: the image's CMD is not its arguments any more
+	run "$RUN" --network none --entrypoint /bin/echo "$name"
+	[ "$output" = "" ]
+	run "$RUN" --network none --entrypoint /bin/echo "$name" given
+	[ "$output" = given ]
+	run "$NET" images
+	[[ $output == *$'\n'"$name "*'["echo", "from CMD"]'* ]]
+	# the shell form, an ENTRYPOINT before a command line
+	run "$NET" import --change 'ENTRYPOINT ["printf", "<%s>"]' --change 'CMD echo $HOSTNAME' "$BATS_TEST_TMPDIR/bb.tar" "$name-2"
+	[ "$status" -eq 0 ]
+	run "$RUN" --network none "$name-2" a b
+	"$NET" rmi "$name-2" >/dev/null
+	[ "$output" = "<a><b>" ]
+	# what this runtime does not take: one line, 125, no image
+	local bad
+	for bad in 'BOGUS x' 'CMD [1]' 'CMD ["a"' 'USER bob' 'WORKDIR rel' 'ENV =x' 'EXPOSE 80'; do
+		run "$NET" import --change "$bad" "$BATS_TEST_TMPDIR/bb.tar" "$name-3"
+		[ "$status" -eq 125 ]
+		[ ! -e "$REPO/images/$name-3" ]
+	done
+	run "$NET" rmi "$name"
+	[ "$status" -eq 0 ]
+	[ ! -e "$REPO/images/.config/$name" ]
+}
+
 @test "Try it: stdin only with -i; -t, a pty of the container's devpts (under script)" {
 	run try_it "$(
 		cat <<'EOF'

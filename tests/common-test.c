@@ -482,6 +482,17 @@ int main(int argc, char **argv)
 		printf("%s\n",
 		       human_duration(atoll(argv[2]), buf, sizeof(buf)));
 		return 0;
+	} else if (strcmp(argv[1], "strings") == 0) {
+		/* the strings of a JSON array, a line each, between < > */
+		char **w;
+		int n = json_strings(argv[2], &w), i;
+
+		if (n == -1)
+			return failed();
+		for (i = 0; i < n; i++)
+			printf("<%s>", w[i]);
+		printf("\n");
+		return 0;
 	} else if (strcmp(argv[1], "signal") == 0) {
 		v = parse_signal(argv[2]);
 	} else if (strcmp(argv[1], "word") == 0 && argc >= 3) {

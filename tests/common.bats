@@ -802,3 +802,11 @@ assert (d["n"], d["yes"], d["none"], d["empty"]) == (-42, True, None, {})
 		1209600 "2 weeks" 5184000 "2 months" 63072000 "2 years"
 }
 
+@test "json_strings: a JSON array of strings, escapes and surrogate pairs read; anything else EINVAL" {
+	expect strings "" -- '["sh", "-c", "echo hi"]' "<sh><-c><echo hi>" '[]' "" ' [ "a" ] ' "<a>" \
+		'["q\"b\\s\/\n\u00e9\ud83d\udc1a"]' "$(printf '<q"b\\s/\n\xc3\xa9\xf0\x9f\x90\x9a>')" \
+		'["a",]' EINVAL '["a" "b"]' EINVAL '[1]' EINVAL '["a"] x' EINVAL '"a"' EINVAL \
+		'["\u0000"]' EINVAL '["\ud800"]' EINVAL '["\udc00"]' EINVAL "$(printf '["a\tb"]')" EINVAL \
+		'["\x"]' EINVAL '["a"' EINVAL '' EINVAL
+}
+

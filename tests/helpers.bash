@@ -239,7 +239,8 @@ common_teardown() {
 	export -n NUTSHELL_TEST_MARK
 	rm -rf "${OTHERS_DIR:?}"
 	# an image the test imported (TEST_IMAGE), even if it failed half-way
-	[ -z "${TEST_IMAGE:-}" ] || rm -rf "${REPO:?}/images/${TEST_IMAGE:?}"
+	[ -z "${TEST_IMAGE:-}" ] ||
+		rm -rf "${REPO:?}/images/${TEST_IMAGE:?}" "$REPO/images/.config/$TEST_IMAGE"
 	# A container's last processes may still be dying of the SIGKILL its
 	# end sent them, and its runtime removing its cgroup: look again for
 	# up to a second before calling it a leak. A cgroup counts only if it
