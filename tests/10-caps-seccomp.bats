@@ -99,6 +99,11 @@ on_terminal() { # COMMAND-LINE
 	run "$RUN" -it busybox true </dev/null
 	[ "$status" -eq 125 ]
 	[[ $output == *"not a TTY"* ]]
+	# -ti and the long forms read as docker reads them
+	run "$RUN" -ti busybox true </dev/null
+	[[ $output == *"not a TTY"* ]]
+	run "$RUN" --interactive --tty busybox true </dev/null
+	[[ $output == *"not a TTY"* ]]
 }
 
 @test "exec -t and -i: a pty of the command's own in the container; stdin only with -i" {
@@ -1162,7 +1167,7 @@ assert sorted(a) == ["Cgroup", "Command", "Created", "Id", "Image", "Name", "Net
 		cat <<'EOF'
 echo typed | ./bin/10-caps-seccomp run --rm busybox sh -c 'cat; readlink /proc/self/fd/0'
 echo typed | ./bin/10-caps-seccomp run --rm -i busybox cat
-script -qec "./bin/10-caps-seccomp run --rm -t busybox sh -c 'tty; ps -o pid,tty,comm; exit 0'" /dev/null
+script -qec "./bin/10-caps-seccomp run --rm -it busybox sh -c 'tty; ps -o pid,tty,comm; exit 0'" /dev/null
 EOF
 	)"
 	echo "$output" >&2
