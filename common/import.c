@@ -81,8 +81,9 @@ int images(int argc, char **argv)
 		if (pathf(path, "%s/%s", dir, e->d_name) == -1 ||
 		    nftw(path, add_size, 16, FTW_PHYS | FTW_MOUNT) == -1)
 			die("size of `%s`", path);
-		printf("%-20s  %6.1f MB  %s\n", e->d_name, image_bytes / 1e6,
-		       image_command(dir, e->d_name, path, sizeof(path)));
+		image_command(dir, e->d_name, path, sizeof(path));
+		printf("%-20s  %6.1f MB%s%s\n", e->d_name, image_bytes / 1e6,
+		       path[0] ? "  " : "", path);
 	}
 	closedir(d);
 	return 0;
